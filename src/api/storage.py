@@ -1,0 +1,100 @@
+"""Storage wiring: the `eventsourcing` library's recorders, chosen by one setting.
+
+SQLite (a file, zero set-up) unless `ORDERHUB_DATABASE_URL=postgresql://...` is
+set. Both use the library's application recorder for the log, an aggregate
+recorder for snapshots, and its tracking recorder for read models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    EventStore,
+    InfrastructureFactory,
+)
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
+from psycopg.conninfo import conninfo_to_dict
+
+from domain.codec import MsgspecMapper
+from domain.service import ApplicationService
+from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
+
+
+@dataclass
+class Storage:
+    factory: InfrastructureFactory[Any]
+    log: ApplicationRecorder
+    snapshots: AggregateRecorder
+    read_store: ReadStore
+    mapper: MsgspecMapper
+    backend: str
+
+    def position_of(self, originator_id: UUID, version: int) -> int:
+        return self.read_store.position_of(originator_id, version)
+
+    def service(self, clock: Callable[[], datetime] | None = None) -> ApplicationService:
+        return ApplicationService(
+            events=EventStore(self.mapper, self.log),
+            snapshots=self.snapshots,
+            position_of=self.position_of,
+            clock=clock or (lambda: datetime.now(UTC)),
+        )
+
+    def close(self) -> None:
+        self.factory.close()
+
+
+def postgres_env(url: str, schema: str = "") -> dict[str, str]:
+    info = conninfo_to_dict(url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(info.get("dbname") or "orderhub"),
+        "POSTGRES_HOST": str(info.get("host") or "127.0.0.1"),
+        "POSTGRES_PORT": str(info.get("port") or "5432"),
+        "POSTGRES_USER": str(info.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(info.get("password") or ""),
+        "POSTGRES_POOL_SIZE": "10",
+        "POSTGRES_MAX_OVERFLOW": "10",
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env
+
+
+def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db", schema: str = "") -> Storage:
+    if database_url.startswith(("postgresql://", "postgres://")):
+        factory: InfrastructureFactory[Any] = PostgresFactory(postgres_env(database_url, schema))
+        datastore = factory.datastore
+        assert isinstance(datastore, PostgresDatastore)
+        read_store: ReadStore = PostgresReadStore(datastore)
+        backend = "postgresql"
+    elif database_url:
+        raise ValueError(f"ORDERHUB_DATABASE_URL must be postgresql://..., got {database_url!r}")
+    else:
+        if sqlite_path != ":memory:":
+            Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+        factory = SQLiteFactory({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": sqlite_path})
+        datastore_sqlite = factory.datastore
+        assert isinstance(datastore_sqlite, SQLiteDatastore)
+        read_store = SQLiteReadStore(datastore_sqlite)
+        backend = "sqlite"
+    log = factory.application_recorder()
+    snapshots = factory.aggregate_recorder("snapshots")
+    read_store.create_table()
+    return Storage(
+        factory=factory,
+        log=log,
+        snapshots=snapshots,
+        read_store=read_store,
+        mapper=MsgspecMapper(compressor=factory.compressor(), cipher=factory.cipher()),
+        backend=backend,
+    )

@@ -1,0 +1,56 @@
+"""The envelope every stored event travels in: who, why and when it was recorded.
+
+The business payload (`event`) says what happened and when in business time; the
+envelope adds the actor, the command that caused it, the correlation and
+causation ids, and the moment the log recorded it. It satisfies the
+`eventsourcing` library's domain-event protocol (originator id, version, timestamp).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import msgspec
+
+E = TypeVar("E")
+
+CommandId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Recorded(msgspec.Struct, Generic[E], frozen=True, kw_only=True):
+    originator_id: UUID
+    originator_version: int
+    timestamp: Annotated[datetime, msgspec.Meta(tz=True)]
+    actor: str
+    command_id: str
+    correlation_id: str
+    causation_id: str
+    event: E
+
+
+class CommandHandled(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The log's memory of a handled command, for idempotent retries.
+
+    Stored in its own stream (one per command id, version 1), in the same write as
+    the events it produced: a second write of the same command id conflicts, and
+    the original result is read back from here.
+    """
+
+    command_id: str
+    command_digest: str
+    aggregate_type: str
+    aggregate_id: UUID
+    version: int
+    events: tuple[str, ...]
+
+
+_COMMANDS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:commands")
+
+
+def command_stream(command_id: str) -> UUID:
+    return uuid5(_COMMANDS_NAMESPACE, command_id)
+
+
+AnyRecorded = Recorded[Any]

@@ -1,0 +1,156 @@
+"""Order commands: intentions, checked by `decide`.
+
+Business times (signed at, shipped at...) arrive on the command; so do the rules
+in force (route, approval thresholds), which the application service reads from
+the rulebook, so `decide` stays pure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from domain.order.events import (
+    AwareDatetime,
+    Channel,
+    LineRepricing,
+    Name,
+    OrderLine,
+    Severity,
+    ShippedQuantity,
+    Text,
+)
+from domain.rulebook import ApprovalRules, Route, Stage
+from domain.shared import Money
+
+
+class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    order_type: Name
+    channel: Channel
+    external_ref: Name
+    customer_id: Name
+    customer_name: Name
+    region: Name
+    salesperson: Name
+    currency: str
+    promised_delivery: date
+    lines: tuple[OrderLine, ...]
+    placed_at: AwareDatetime
+    route: Route
+    approval_rules: ApprovalRules
+
+
+class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    role: Name
+    approver: Name
+    at: AwareDatetime
+
+
+class RejectOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    role: Name
+    approver: Name
+    reason: Text
+    at: AwareDatetime
+
+
+class SignOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    contract_number: Name
+    signed_at: AwareDatetime
+
+
+class AdvanceStage(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    to_stage: Stage
+    at: AwareDatetime
+
+
+class HoldOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: Text
+    at: AwareDatetime
+
+
+class ResumeOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    at: AwareDatetime
+
+
+class CancelOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: Text
+    at: AwareDatetime
+
+
+class RecordShipment(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    shipment_id: Name
+    lines: tuple[ShippedQuantity, ...]
+    shipped_at: AwareDatetime
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+class RecordAcceptance(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    accepted_by: Name
+    accepted_at: AwareDatetime
+    note: str = ""
+
+
+class UpdateExpectedCompletion(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    expected_completion: date
+    reason: Text
+
+
+class EstimateCost(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    estimated_cost: Money
+    note: str = ""
+
+
+class RecordActualCost(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    amount: Money
+    category: Name
+    incurred_at: AwareDatetime
+    note: str = ""
+
+
+class RecordFeedback(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    rating: int
+    comment: str
+    at: AwareDatetime
+
+
+class FileComplaint(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    description: Text
+    at: AwareDatetime
+
+
+class ReportQualityIncident(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    severity: Severity
+    description: Text
+    at: AwareDatetime
+
+
+class ChangeOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: Text
+    changed_at: AwareDatetime
+    approval_rules: ApprovalRules
+    add: tuple[OrderLine, ...] = ()
+    remove: tuple[str, ...] = ()
+    reprice: tuple[LineRepricing, ...] = ()
+
+
+OrderCommand = (
+    PlaceOrder
+    | ApproveOrder
+    | RejectOrder
+    | SignOrder
+    | AdvanceStage
+    | HoldOrder
+    | ResumeOrder
+    | CancelOrder
+    | RecordShipment
+    | RecordAcceptance
+    | UpdateExpectedCompletion
+    | EstimateCost
+    | RecordActualCost
+    | RecordFeedback
+    | FileComplaint
+    | ReportQualityIncident
+    | ChangeOrder
+)

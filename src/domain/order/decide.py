@@ -1,0 +1,324 @@
+"""`decide`: checks an order command against the state and returns the new facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import assert_never
+
+from domain.order import rules
+from domain.order.commands import (
+    AdvanceStage,
+    ApproveOrder,
+    CancelOrder,
+    ChangeOrder,
+    EstimateCost,
+    FileComplaint,
+    HoldOrder,
+    OrderCommand,
+    PlaceOrder,
+    RecordAcceptance,
+    RecordActualCost,
+    RecordFeedback,
+    RecordShipment,
+    RejectOrder,
+    ReportQualityIncident,
+    ResumeOrder,
+    SignOrder,
+    UpdateExpectedCompletion,
+)
+from domain.order.events import (
+    SHIPPABLE_KINDS,
+    ActualCostRecorded,
+    ComplaintFiled,
+    CostEstimated,
+    CustomerAccepted,
+    CustomerFeedbackRecorded,
+    ExpectedCompletionUpdated,
+    OrderApproved,
+    OrderCancelled,
+    OrderChanged,
+    OrderEvent,
+    OrderPlaced,
+    OrderPutOnHold,
+    OrderRejected,
+    OrderResumed,
+    OrderSigned,
+    QualityIncidentReported,
+    ShipmentRecorded,
+    StageAdvanced,
+)
+from domain.order.state import OrderState, changed_lines
+from domain.rulebook import Stage
+from domain.shared import total
+
+
+def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
+    match command:
+        case PlaceOrder():
+            return [_place(command, state)]
+        case ApproveOrder(role=role, approver=approver, at=at):
+            _expect_approval_from(state, role)
+            return [OrderApproved(role=role, approver=approver, approved_at=at)]
+        case RejectOrder(role=role, approver=approver, reason=reason, at=at):
+            _expect_approval_from(state, role)
+            return [OrderRejected(role=role, approver=approver, reason=reason, rejected_at=at)]
+        case SignOrder(contract_number=number, signed_at=at):
+            rules.must_be_open(state)
+            if state.stage != Stage.PENDING_CONFIRMATION:
+                raise rules.InvalidTransition("the order is already signed")
+            rules.must_not_be_on_hold(state)
+            rules.must_be_approved(state)
+            rules.must_not_precede_stage_entry(state, at, "signed_at")
+            return [OrderSigned(contract_number=number, signed_at=at)]
+        case AdvanceStage(to_stage=to_stage, at=at):
+            return [_advance(state, to_stage, at)]
+        case HoldOrder(reason=reason, at=at):
+            rules.must_be_open(state)
+            if state.on_hold:
+                raise rules.InvalidTransition("the order is already on hold")
+            return [OrderPutOnHold(reason=reason, at=at)]
+        case ResumeOrder(at=at):
+            rules.must_be_open(state)
+            if not state.on_hold:
+                raise rules.InvalidTransition("the order is not on hold")
+            return [OrderResumed(at=at)]
+        case CancelOrder(reason=reason, at=at):
+            rules.must_be_open(state)
+            return [OrderCancelled(reason=reason, at=at)]
+        case RecordShipment():
+            return [_ship(state, command)]
+        case RecordAcceptance(accepted_by=by, accepted_at=at, note=note):
+            _check_acceptance(state)
+            rules.must_not_precede_stage_entry(state, at, "accepted_at")
+            return [CustomerAccepted(accepted_by=by, accepted_at=at, note=note)]
+        case UpdateExpectedCompletion(expected_completion=when, reason=reason):
+            rules.must_be_open(state)
+            return [ExpectedCompletionUpdated(expected_completion=when, reason=reason)]
+        case EstimateCost(estimated_cost=cost, note=note):
+            rules.must_exist(state)
+            _same_currency(state, cost.currency, "estimated_cost.currency")
+            rules.check_positive(cost.amount, "estimated_cost.amount")
+            return [CostEstimated(estimated_cost=cost, note=note)]
+        case RecordActualCost(amount=amount, category=category, incurred_at=at, note=note):
+            _check_actual_cost(state, command)
+            return [ActualCostRecorded(amount=amount, category=category, incurred_at=at, note=note)]
+        case RecordFeedback(rating=rating, comment=comment, at=at):
+            rules.must_exist(state)
+            if not 1 <= rating <= 5:
+                raise rules.InvalidAmount("rating is from 1 to 5", field="rating")
+            return [CustomerFeedbackRecorded(rating=rating, comment=comment, at=at)]
+        case FileComplaint(description=description, at=at):
+            rules.must_exist(state)
+            return [ComplaintFiled(description=description, at=at)]
+        case ReportQualityIncident(severity=severity, description=description, at=at):
+            rules.must_exist(state)
+            return [QualityIncidentReported(severity=severity, description=description, at=at)]
+        case ChangeOrder():
+            return [_change(state, command)]
+        case _:
+            assert_never(command)
+
+
+def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
+    if state.exists:
+        raise rules.DuplicateOrder(
+            f"{command.channel.value} order {command.external_ref!r} was already captured",
+            field="external_ref",
+        )
+    if command.route.order_type != command.order_type:
+        raise rules.InvalidTransition("the route given is not for this order type", field="order_type")
+    if not command.lines:
+        raise rules.InvalidOrderLine("an order needs at least one line", field="lines")
+    rules.check_unique_line_ids(command.lines)
+    rules.check_lines(command.lines, command.currency)
+    if command.promised_delivery < command.placed_at.date():
+        raise rules.TimeTravel("promised delivery is before the order was placed", field="promised_delivery")
+    amount = total([line.net for line in command.lines], command.currency)
+    return OrderPlaced(
+        order_type=command.order_type,
+        channel=command.channel,
+        external_ref=command.external_ref,
+        customer_id=command.customer_id,
+        customer_name=command.customer_name,
+        region=command.region,
+        salesperson=command.salesperson,
+        currency=command.currency,
+        promised_delivery=command.promised_delivery,
+        lines=command.lines,
+        placed_at=command.placed_at,
+        route=command.route,
+        approval_rules_version=command.approval_rules.version,
+        required_approvals=command.approval_rules.required_roles(amount),
+    )
+
+
+def _expect_approval_from(state: OrderState, role: str) -> None:
+    rules.must_be_open(state)
+    if state.rejection is not None:
+        raise rules.ApprovalNotExpected(
+            f"the order was rejected ({state.rejection}); change it before approving again"
+        )
+    pending = state.pending_approvals
+    if not pending:
+        raise rules.ApprovalNotExpected("no approval is pending", field="role")
+    if pending[0] != role:
+        raise rules.ApprovalNotExpected(
+            f"the next approval is expected from {pending[0]}, not {role}", field="role"
+        )
+
+
+def _advance(state: OrderState, to_stage: Stage, at: datetime) -> StageAdvanced:
+    rules.must_be_open(state)
+    rules.must_not_be_on_hold(state)
+    assert state.route is not None
+    if state.stage == Stage.PENDING_CONFIRMATION:
+        raise rules.InvalidTransition("sign the order before advancing it", field="to_stage")
+    expected = state.route.next_after(state.stage)
+    if to_stage != expected:
+        raise rules.StageSkipped(
+            f"after {state.stage} comes {expected}, not {to_stage}",
+            field="to_stage",
+            expected=expected,
+        )
+    rules.must_be_approved(state)
+    rules.must_not_precede_stage_entry(state, at, "at")
+    if to_stage == state.route.terminal and not state.fully_shipped:
+        raise rules.InvalidTransition(
+            "goods are not fully shipped; record the shipments first", field="to_stage"
+        )
+    return StageAdvanced(from_stage=state.stage, to_stage=to_stage, at=at)
+
+
+def _ship(state: OrderState, command: RecordShipment) -> ShipmentRecorded:
+    rules.must_be_open(state)
+    rules.must_not_be_on_hold(state)
+    assert state.route is not None
+    ship_stage = (
+        Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in state.route.stages else None
+    )
+    if ship_stage is not None and state.stage != ship_stage:
+        raise rules.ShipmentRejected(
+            f"goods ship in {ship_stage.value}; the order is in {state.stage.value}"
+        )
+    if state.stage == Stage.PENDING_CONFIRMATION:
+        raise rules.ShipmentRejected("the order is not signed")
+    if command.shipment_id in state.shipments:
+        raise rules.ShipmentRejected(
+            f"shipment {command.shipment_id!r} is already recorded", field="shipment_id"
+        )
+    if not command.lines:
+        raise rules.ShipmentRejected("a shipment needs at least one line", field="lines")
+    rules.must_not_precede_stage_entry(state, command.shipped_at, "shipped_at")
+    this_shipment: dict[str, Decimal] = {}
+    for i, item in enumerate(command.lines):
+        line = state.line(item.line_id)
+        where = f"lines[{i}]"
+        if line is None:
+            raise rules.ShipmentRejected(f"no line {item.line_id!r}", field=f"{where}.line_id")
+        if line.kind not in SHIPPABLE_KINDS:
+            raise rules.ShipmentRejected(
+                f"line {item.line_id!r} is {line.kind.value}, nothing to ship", field=f"{where}.line_id"
+            )
+        rules.check_positive(item.quantity, f"{where}.quantity")
+        this_shipment[item.line_id] = this_shipment.get(item.line_id, Decimal(0)) + item.quantity
+        already = state.shipped.get(item.line_id, Decimal(0))
+        if already + this_shipment[item.line_id] > line.quantity:
+            raise rules.ShipmentRejected(
+                f"line {item.line_id!r}: {already} of {line.quantity} already shipped, "
+                f"cannot ship {this_shipment[item.line_id]} more",
+                field=f"{where}.quantity",
+            )
+    return ShipmentRecorded(
+        shipment_id=command.shipment_id,
+        lines=command.lines,
+        shipped_at=command.shipped_at,
+        carrier=command.carrier,
+        tracking_number=command.tracking_number,
+    )
+
+
+def _check_acceptance(state: OrderState) -> None:
+    rules.must_exist(state)
+    if state.cancelled:
+        raise rules.OrderClosed("the order is cancelled")
+    if state.accepted_at is not None:
+        raise rules.InvalidTransition("the customer has already accepted the order")
+    assert state.route is not None
+    delivered_from = (
+        Stage.AWAITING_SHIPMENT
+        if Stage.AWAITING_SHIPMENT in state.route.stages
+        else state.route.terminal
+    )
+    stages = state.route.stages
+    if stages.index(state.stage) < stages.index(delivered_from) or not state.fully_shipped:
+        raise rules.InvalidTransition("nothing has been delivered for the customer to accept")
+
+
+def _same_currency(state: OrderState, currency: str, field: str) -> None:
+    if currency != state.currency:
+        raise rules.InvalidAmount(f"the order is in {state.currency}, not {currency}", field=field)
+
+
+def _check_actual_cost(state: OrderState, command: RecordActualCost) -> None:
+    rules.must_exist(state)
+    if state.stage == Stage.PENDING_CONFIRMATION:
+        raise rules.InvalidTransition("costs are incurred after signing")
+    _same_currency(state, command.amount.currency, "amount.currency")
+    if command.amount.amount == 0:
+        raise rules.InvalidAmount("a cost entry of zero records nothing", field="amount.amount")
+    so_far = state.actual_cost.amount if state.actual_cost else Decimal(0)
+    if so_far + command.amount.amount < 0:
+        raise rules.InvalidAmount(
+            f"a correction of {command.amount} would make actual cost negative",
+            field="amount.amount",
+        )
+
+
+def _change(state: OrderState, command: ChangeOrder) -> OrderChanged:
+    rules.must_be_open(state)
+    if not (command.add or command.remove or command.reprice):
+        raise rules.InvalidOrderLine("a change order must change something", field="add")
+    existing = {line.line_id for line in state.lines}
+    for i, line_id in enumerate(command.remove):
+        if line_id not in existing:
+            raise rules.InvalidOrderLine(f"no line {line_id!r} to remove", field=f"remove[{i}]")
+        if state.shipped.get(line_id, Decimal(0)) > 0:
+            raise rules.InvalidOrderLine(
+                f"line {line_id!r} has shipped goods and cannot be removed", field=f"remove[{i}]"
+            )
+    for i, repricing in enumerate(command.reprice):
+        if repricing.line_id not in existing or repricing.line_id in command.remove:
+            raise rules.InvalidOrderLine(
+                f"no line {repricing.line_id!r} to reprice", field=f"reprice[{i}].line_id"
+            )
+    for i, line in enumerate(command.add):
+        if line.line_id in existing:
+            raise rules.InvalidOrderLine(
+                f"line_id {line.line_id!r} is already on the order", field=f"add[{i}].line_id"
+            )
+    rules.check_unique_line_ids(command.add, "add")
+    rules.check_lines(command.add, state.currency, field="add")
+    new_lines = changed_lines(
+        state.lines, added=command.add, removed=command.remove, repriced=command.reprice
+    )
+    rules.check_lines(
+        [line for line in new_lines if line.line_id in {r.line_id for r in command.reprice}],
+        state.currency,
+        field="reprice",
+    )
+    if not new_lines:
+        raise rules.InvalidOrderLine("a change cannot remove every line; cancel instead", field="remove")
+    new_total = total([line.net for line in new_lines], state.currency)
+    unsigned = state.stage == Stage.PENDING_CONFIRMATION
+    return OrderChanged(
+        revision=state.revision + 1,
+        added=command.add,
+        removed=command.remove,
+        repriced=command.reprice,
+        reason=command.reason,
+        changed_at=command.changed_at,
+        approval_rules_version=command.approval_rules.version,
+        required_approvals=command.approval_rules.required_roles(new_total),
+        approvals_reset=unsigned,
+    )

@@ -1,0 +1,220 @@
+"""Order events: immutable past-tense facts. New fields get defaults; none is retyped."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from domain.rulebook import Route, Stage
+from domain.shared import Money
+
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Channel(StrEnum):
+    ECOMMERCE = "ecommerce"
+    AGENT = "agent"
+    OVERSEAS = "overseas"
+    DIRECT = "direct"
+    PARTNER_PORTAL = "partner_portal"
+
+
+class LineKind(StrEnum):
+    HARDWARE = "hardware"
+    SOFTWARE_LICENCE = "software_licence"
+    IMPLEMENTATION = "implementation"
+    TRAINING = "training"
+    MAINTENANCE = "maintenance"
+    SUBSCRIPTION = "subscription"
+    SPARE_PART = "spare_part"
+    OTHER = "other"
+
+
+# Kinds that leave the warehouse and so must be shipped before an order completes.
+SHIPPABLE_KINDS = frozenset({LineKind.HARDWARE, LineKind.SPARE_PART})
+# Kinds sold for a period of time: they carry a service term.
+TIME_BASED_KINDS = frozenset({LineKind.MAINTENANCE, LineKind.SUBSCRIPTION})
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
+    line_id: Name
+    product_code: Name
+    kind: LineKind
+    quantity: Decimal
+    unit_price: Money
+    discount: Money
+    standalone_selling_price: Money
+    description: str = ""
+    product_line: str = ""
+    term_start: date | None = None
+    term_months: int | None = None
+
+    @property
+    def gross(self) -> Money:
+        return self.unit_price.times(self.quantity).rounded()
+
+    @property
+    def net(self) -> Money:
+        """What the customer pays for the line: quantity x price, less its discount."""
+        return self.gross - self.discount
+
+
+class ShippedQuantity(msgspec.Struct, frozen=True, kw_only=True):
+    line_id: Name
+    quantity: Decimal
+
+
+class LineRepricing(msgspec.Struct, frozen=True, kw_only=True):
+    line_id: Name
+    unit_price: Money
+    discount: Money
+
+
+class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    order_type: str
+    channel: Channel
+    external_ref: Name
+    customer_id: Name
+    customer_name: Name
+    region: Name
+    salesperson: Name
+    currency: str
+    promised_delivery: date
+    lines: tuple[OrderLine, ...]
+    placed_at: AwareDatetime
+    route: Route
+    approval_rules_version: int
+    required_approvals: tuple[str, ...]
+
+
+class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    role: str
+    approver: Name
+    approved_at: AwareDatetime
+
+
+class OrderRejected(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    role: str
+    approver: Name
+    reason: Text
+    rejected_at: AwareDatetime
+
+
+class OrderSigned(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    contract_number: Name
+    signed_at: AwareDatetime
+
+
+class StageAdvanced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    from_stage: Stage
+    to_stage: Stage
+    at: AwareDatetime
+
+
+class OrderPutOnHold(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: Text
+    at: AwareDatetime
+
+
+class OrderResumed(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    at: AwareDatetime
+
+
+class OrderCancelled(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: Text
+    at: AwareDatetime
+
+
+class ShipmentRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    shipment_id: Name
+    lines: tuple[ShippedQuantity, ...]
+    shipped_at: AwareDatetime
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+class CustomerAccepted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    accepted_by: Name
+    accepted_at: AwareDatetime
+    note: str = ""
+
+
+class ExpectedCompletionUpdated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    expected_completion: date
+    reason: Text
+
+
+class CostEstimated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    estimated_cost: Money
+    note: str = ""
+
+
+class ActualCostRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    amount: Money
+    category: Name
+    incurred_at: AwareDatetime
+    note: str = ""
+
+
+class CustomerFeedbackRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    rating: int
+    comment: str
+    at: AwareDatetime
+
+
+class ComplaintFiled(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    description: Text
+    at: AwareDatetime
+
+
+class QualityIncidentReported(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    severity: Severity
+    description: Text
+    at: AwareDatetime
+
+
+class OrderChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """A change order: revision n of the contract. Earlier revisions stay in the log."""
+
+    revision: int
+    added: tuple[OrderLine, ...]
+    removed: tuple[str, ...]
+    repriced: tuple[LineRepricing, ...]
+    reason: Text
+    changed_at: AwareDatetime
+    approval_rules_version: int
+    required_approvals: tuple[str, ...]
+    approvals_reset: bool
+
+
+OrderEvent = (
+    OrderPlaced
+    | OrderApproved
+    | OrderRejected
+    | OrderSigned
+    | StageAdvanced
+    | OrderPutOnHold
+    | OrderResumed
+    | OrderCancelled
+    | ShipmentRecorded
+    | CustomerAccepted
+    | ExpectedCompletionUpdated
+    | CostEstimated
+    | ActualCostRecorded
+    | CustomerFeedbackRecorded
+    | ComplaintFiled
+    | QualityIncidentReported
+    | OrderChanged
+)

@@ -1,0 +1,144 @@
+"""Named order rules: each a small check that raises a DomainError naming itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from domain.order.events import TIME_BASED_KINDS, OrderLine
+from domain.order.state import OrderState
+from domain.shared import DomainError
+
+
+class OrderNotFound(DomainError):
+    rule = "order_not_found"
+
+
+class DuplicateOrder(DomainError):
+    rule = "duplicate_order"
+
+
+class InvalidOrderLine(DomainError):
+    rule = "invalid_order_line"
+
+
+class ApprovalRequired(DomainError):
+    rule = "approval_required"
+
+
+class ApprovalNotExpected(DomainError):
+    rule = "approval_not_expected"
+
+
+class StageSkipped(DomainError):
+    rule = "stage_skipped"
+
+
+class OrderClosed(DomainError):
+    rule = "order_closed"
+
+
+class OrderOnHold(DomainError):
+    rule = "order_on_hold"
+
+
+class InvalidTransition(DomainError):
+    rule = "invalid_transition"
+
+
+class ShipmentRejected(DomainError):
+    rule = "shipment_rejected"
+
+
+class TimeTravel(DomainError):
+    rule = "time_before_previous_fact"
+
+
+class InvalidAmount(DomainError):
+    rule = "invalid_amount"
+
+
+def must_exist(state: OrderState) -> None:
+    if not state.exists:
+        raise OrderNotFound("no such order")
+
+
+def must_be_open(state: OrderState) -> None:
+    must_exist(state)
+    if state.cancelled:
+        raise OrderClosed("the order is cancelled")
+    if state.completed:
+        raise OrderClosed("the order is completed")
+
+
+def must_not_be_on_hold(state: OrderState) -> None:
+    if state.on_hold:
+        raise OrderOnHold("the order is on hold; resume it first")
+
+
+def must_be_approved(state: OrderState) -> None:
+    if state.rejection is not None:
+        raise ApprovalRequired(f"the order was rejected: {state.rejection}")
+    if state.pending_approvals:
+        raise ApprovalRequired(
+            f"approval pending from {', '.join(state.pending_approvals)}",
+            pending=list(state.pending_approvals),
+        )
+
+
+def must_not_precede_stage_entry(state: OrderState, at: datetime, field: str) -> None:
+    if state.stage_history and at < state.stage_history[-1].entered_at:
+        raise TimeTravel(
+            f"{field} {at.isoformat()} is before the order entered {state.stage.value} "
+            f"at {state.stage_history[-1].entered_at.isoformat()}",
+            field=field,
+        )
+
+
+def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "lines") -> None:
+    for i, line in enumerate(lines):
+        where = f"{field}[{i}]"
+        for name, money in (
+            ("unit_price", line.unit_price),
+            ("discount", line.discount),
+            ("standalone_selling_price", line.standalone_selling_price),
+        ):
+            if money.currency != currency:
+                raise InvalidOrderLine(
+                    f"{name} is in {money.currency}, the order is in {currency}",
+                    field=f"{where}.{name}.currency",
+                )
+            if money.amount < 0:
+                raise InvalidOrderLine(f"{name} is negative", field=f"{where}.{name}.amount")
+        if line.quantity <= 0:
+            raise InvalidOrderLine("quantity must be positive", field=f"{where}.quantity")
+        if line.discount.amount > line.gross.amount:
+            raise InvalidOrderLine(
+                f"discount {line.discount} exceeds the line's gross {line.gross}",
+                field=f"{where}.discount",
+            )
+        if line.kind in TIME_BASED_KINDS and (
+            line.term_start is None or not line.term_months or line.term_months < 1
+        ):
+            raise InvalidOrderLine(
+                f"a {line.kind.value} line needs a service term (term_start, term_months >= 1)",
+                field=f"{where}.term_months",
+            )
+        if line.term_months is not None and line.term_months < 1:
+            raise InvalidOrderLine("term_months must be at least 1", field=f"{where}.term_months")
+
+
+def check_unique_line_ids(lines: Iterable[OrderLine], field: str = "lines") -> None:
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if line.line_id in seen:
+            raise InvalidOrderLine(
+                f"line_id {line.line_id!r} appears twice", field=f"{field}[{i}].line_id"
+            )
+        seen.add(line.line_id)
+
+
+def check_positive(amount: Decimal, field: str) -> None:
+    if amount <= 0:
+        raise InvalidAmount(f"{field} must be positive", field=field)

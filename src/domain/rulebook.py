@@ -1,0 +1,214 @@
+"""The rulebook: rules the business changes, kept as versioned events.
+
+Approval thresholds and the stage route of each order type are data. Every
+publication is an event with a new version number; an order pins the versions in
+force when it was captured, so a later rule change never rewrites it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, assert_never
+from uuid import UUID
+
+import msgspec
+
+from domain.shared import DomainError, Money
+
+# The rulebook is a single, well-known stream.
+RULEBOOK_ID = UUID("6f1c1f0e-0000-4000-8000-000000000001")
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Stage(StrEnum):
+    PENDING_CONFIRMATION = "pending_confirmation"
+    SIGNED = "signed"
+    DESIGNING = "designing"
+    MATERIAL_PREP = "material_prep"
+    IN_PRODUCTION = "in_production"
+    TESTING = "testing"
+    AWAITING_SHIPMENT = "awaiting_shipment"
+    COMPLETED = "completed"
+    PROVISIONING = "provisioning"
+    LIVE = "live"
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PENDING_CONFIRMATION: "待确认",
+    Stage.SIGNED: "已签约",
+    Stage.DESIGNING: "设计中",
+    Stage.MATERIAL_PREP: "备料中",
+    Stage.IN_PRODUCTION: "生产中",
+    Stage.TESTING: "测试中",
+    Stage.AWAITING_SHIPMENT: "待发货",
+    Stage.COMPLETED: "已完成",
+    Stage.PROVISIONING: "开通中",
+    Stage.LIVE: "已上线",
+}
+
+
+class ApprovalStep(msgspec.Struct, frozen=True, kw_only=True):
+    """Orders whose total is strictly above `above` need `role` to approve."""
+
+    above: Decimal
+    role: NonEmpty
+
+
+class ApprovalRules(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    steps_by_currency: dict[str, tuple[ApprovalStep, ...]]
+
+    def required_roles(self, amount: Money) -> tuple[str, ...]:
+        """Roles that must approve, in the order they approve.
+
+        A currency without thresholds needs every role any currency knows:
+        an unknown amount gets the strictest review, never none.
+        """
+        steps = self.steps_by_currency.get(amount.currency)
+        if steps is None:
+            roles: list[str] = []
+            for currency_steps in self.steps_by_currency.values():
+                for step in sorted(currency_steps, key=lambda s: s.above):
+                    if step.role not in roles:
+                        roles.append(step.role)
+            return tuple(roles)
+        ordered = sorted(steps, key=lambda s: s.above)
+        return tuple(s.role for s in ordered if amount.amount > s.above)
+
+
+class Route(msgspec.Struct, frozen=True, kw_only=True):
+    order_type: NonEmpty
+    version: int
+    stages: tuple[Stage, ...]
+
+    @property
+    def terminal(self) -> Stage:
+        return self.stages[-1]
+
+    def next_after(self, stage: Stage) -> Stage | None:
+        i = self.stages.index(stage)
+        return self.stages[i + 1] if i + 1 < len(self.stages) else None
+
+
+DEFAULT_APPROVAL_STEPS: dict[str, tuple[ApprovalStep, ...]] = {
+    "CNY": (
+        ApprovalStep(above=Decimal(100_000), role="sales_director"),
+        ApprovalStep(above=Decimal(500_000), role="vp"),
+    ),
+}
+
+_S = Stage
+DEFAULT_ROUTES: dict[str, tuple[Stage, ...]] = {
+    # Non-standard equipment: the full route of seed 000, 二.
+    "equipment": (
+        _S.PENDING_CONFIRMATION, _S.SIGNED, _S.DESIGNING, _S.MATERIAL_PREP,
+        _S.IN_PRODUCTION, _S.TESTING, _S.AWAITING_SHIPMENT, _S.COMPLETED,
+    ),
+    # Standard parts need no design.
+    "standard_parts": (
+        _S.PENDING_CONFIRMATION, _S.SIGNED, _S.MATERIAL_PREP, _S.IN_PRODUCTION,
+        _S.TESTING, _S.AWAITING_SHIPMENT, _S.COMPLETED,
+    ),
+    # Software and SaaS: signed -> provisioning -> live.
+    "software": (_S.PENDING_CONFIRMATION, _S.SIGNED, _S.PROVISIONING, _S.LIVE),
+}  # fmt: skip
+
+
+# --- commands -------------------------------------------------------------------
+
+
+class PublishApprovalRules(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    steps_by_currency: dict[str, tuple[ApprovalStep, ...]]
+
+
+class PublishRoute(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    order_type: NonEmpty
+    stages: tuple[Stage, ...]
+
+
+RulebookCommand = PublishApprovalRules | PublishRoute
+
+
+# --- events ---------------------------------------------------------------------
+
+
+class ApprovalRulesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    steps_by_currency: dict[str, tuple[ApprovalStep, ...]]
+
+
+class RoutePublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    order_type: str
+    version: int
+    stages: tuple[Stage, ...]
+
+
+RulebookEvent = ApprovalRulesPublished | RoutePublished
+
+
+class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
+    version: int = 0
+    approval: ApprovalRules | None = None
+    routes: dict[str, Route] = msgspec.field(default_factory=dict)
+
+
+class InvalidRule(DomainError):
+    rule = "invalid_rule"
+
+
+def _check_route(stages: Sequence[Stage]) -> None:
+    if len(stages) < 3:
+        raise InvalidRule("a route needs at least three stages", field="stages")
+    if tuple(stages[:2]) != (Stage.PENDING_CONFIRMATION, Stage.SIGNED):
+        raise InvalidRule(
+            "a route starts with pending_confirmation then signed", field="stages"
+        )
+    if len(set(stages)) != len(stages):
+        raise InvalidRule("a route visits each stage once", field="stages")
+
+
+def _check_steps(steps_by_currency: dict[str, tuple[ApprovalStep, ...]]) -> None:
+    for currency, steps in steps_by_currency.items():
+        if len(currency) != 3 or not currency.isupper():
+            raise InvalidRule(f"{currency!r} is not an ISO currency code", field="currency")
+        if any(s.above < 0 for s in steps):
+            raise InvalidRule("approval thresholds are not negative", field="above")
+        if len({s.role for s in steps}) != len(steps):
+            raise InvalidRule(f"{currency}: a role appears twice", field="role")
+
+
+def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent]:
+    match command:
+        case PublishApprovalRules(steps_by_currency=steps):
+            _check_steps(steps)
+            version = state.approval.version + 1 if state.approval else 1
+            return [ApprovalRulesPublished(version=version, steps_by_currency=steps)]
+        case PublishRoute(order_type=order_type, stages=stages):
+            _check_route(stages)
+            current = state.routes.get(order_type)
+            version = current.version + 1 if current else 1
+            return [RoutePublished(order_type=order_type, version=version, stages=stages)]
+        case _:
+            assert_never(command)
+
+
+def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
+    match event:
+        case ApprovalRulesPublished(version=v, steps_by_currency=steps):
+            approval = ApprovalRules(version=v, steps_by_currency=steps)
+            return msgspec.structs.replace(state, version=state.version + 1, approval=approval)
+        case RoutePublished(order_type=t, version=v, stages=stages):
+            routes = {**state.routes, t: Route(order_type=t, version=v, stages=stages)}
+            return msgspec.structs.replace(state, version=state.version + 1, routes=routes)
+        case _:
+            assert_never(event)
+
+
+def default_publications() -> list[RulebookCommand]:
+    """What a new installation publishes first, so every order pins real versions."""
+    commands: list[RulebookCommand] = [PublishApprovalRules(steps_by_currency=DEFAULT_APPROVAL_STEPS)]
+    commands += [PublishRoute(order_type=t, stages=s) for t, s in DEFAULT_ROUTES.items()]
+    return commands

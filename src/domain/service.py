@@ -1,0 +1,269 @@
+"""The application service: the command API over the event log.
+
+It loads an aggregate (latest snapshot + later events), lets the pure `decide`
+judge the command, and appends the new events together with a `CommandHandled`
+record in one atomic write. That record makes commands idempotent: the same
+command id, sent twice or twice at once, is applied once and answered with the
+first result. Optimistic concurrency comes from the log's unique
+(stream, version) key: a stale `expected_version` is refused with the current
+version, and nothing is written.
+
+The service does no I/O of its own; it drives the event store, snapshot recorder
+and position lookup that the composition root hands it, and reads time from the
+injected clock (the recorded-at time of the envelope, never business time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
+
+from domain import order, rulebook
+from domain.envelope import CommandHandled, Recorded, command_stream
+from domain.shared import DomainError
+
+C = TypeVar("C")
+S = TypeVar("S", bound=msgspec.Struct)
+E = TypeVar("E")
+
+
+@dataclass(frozen=True)
+class Decider(Generic[C, S, E]):
+    """An aggregate type: its name, empty state, and pure decide/evolve."""
+
+    name: str
+    initial: S
+    decide: Callable[[C, S], list[E]]
+    evolve: Callable[[S, E], S]
+    snapshot_schema: int = 1  # bump when evolve changes meaning: old snapshots are skipped
+
+
+ORDER: Decider[order.OrderCommand, order.OrderState, order.OrderEvent] = Decider(
+    name="Order", initial=order.INITIAL, decide=order.decide, evolve=order.evolve
+)
+RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
+    Decider(
+        name="Rulebook",
+        initial=rulebook.RulebookState(),
+        decide=rulebook.decide,
+        evolve=rulebook.evolve,
+    )
+)
+
+
+class CommandMeta(msgspec.Struct, frozen=True, kw_only=True):
+    command_id: str
+    actor: str
+    correlation_id: str = ""
+    causation_id: str = ""
+    expected_version: int | None = None
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    aggregate_id: UUID
+    version: int
+    position: int
+    events: tuple[str, ...]
+    replayed: bool = False
+
+
+class VersionConflict(DomainError):
+    rule = "version_conflict"
+
+
+class CommandIdReused(DomainError):
+    rule = "command_id_reused"
+
+
+class PositionLookup(Protocol):
+    def __call__(self, originator_id: UUID, version: int) -> int: ...
+
+
+SNAPSHOT_EVERY = 50
+MAX_ATTEMPTS = 5
+
+
+class ApplicationService:
+    def __init__(
+        self,
+        events: EventStore[UUID],
+        snapshots: AggregateRecorder | None,
+        position_of: PositionLookup,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.events = events
+        self.snapshots = snapshots
+        self.position_of = position_of
+        self.clock = clock
+
+    # -- reading -----------------------------------------------------------------
+
+    def load(
+        self, decider: Decider[Any, S, Any], aggregate_id: UUID, *, at_version: int | None = None
+    ) -> S:
+        state = decider.initial
+        after: int | None = None
+        snapshot = self._latest_snapshot(decider, aggregate_id, at_version)
+        if snapshot is not None:
+            state = snapshot
+            after = snapshot.version  # type: ignore[attr-defined]
+        for recorded in self.events.get(aggregate_id, gt=after, lte=at_version):
+            state = decider.evolve(state, recorded.event)  # type: ignore[attr-defined]
+        return state
+
+    def history(self, aggregate_id: UUID) -> list[Recorded[Any]]:
+        return list(self.events.get(aggregate_id))  # type: ignore[arg-type]
+
+    def previous_outcome(self, command_id: str) -> CommandHandled | None:
+        for recorded in self.events.get(command_stream(command_id), lte=1):
+            event = recorded.event  # type: ignore[attr-defined]
+            assert isinstance(event, CommandHandled)
+            return event
+        return None
+
+    # -- writing -----------------------------------------------------------------
+
+    def execute(
+        self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta
+    ) -> Outcome:
+        digest = _digest(decider.name, aggregate_id, command)
+        for _attempt in range(MAX_ATTEMPTS):
+            done = self.previous_outcome(meta.command_id)
+            if done is not None:
+                return self._replay(done, digest)
+            state = self.load(decider, aggregate_id)
+            version: int = state.version  # type: ignore[attr-defined]
+            if meta.expected_version is not None and meta.expected_version != version:
+                raise _conflict(meta.expected_version, version)
+            try:
+                new_events = decider.decide(command, state)
+            except DomainError as error:
+                error.details.setdefault("aggregate_id", str(aggregate_id))
+                raise
+            handled = CommandHandled(
+                command_id=meta.command_id,
+                command_digest=digest,
+                aggregate_type=decider.name,
+                aggregate_id=aggregate_id,
+                version=version + len(new_events),
+                events=tuple(type(e).__name__ for e in new_events),
+            )
+            try:
+                recordings = self._append(aggregate_id, version, new_events, handled, meta)
+            except IntegrityError:
+                # Someone wrote first: the same command (answer with its result), or
+                # another command on this aggregate (retry, unless a version was pinned).
+                if meta.expected_version is not None and self.previous_outcome(meta.command_id) is None:
+                    current = self.load(decider, aggregate_id).version  # type: ignore[attr-defined]
+                    raise _conflict(meta.expected_version, current) from None
+                continue
+            self._maybe_snapshot(decider, aggregate_id, version, new_events, state)
+            return Outcome(
+                aggregate_id=aggregate_id,
+                version=handled.version,
+                position=recordings[-2].notification.id,
+                events=handled.events,
+            )
+        raise VersionConflict(
+            f"the aggregate kept changing; gave up after {MAX_ATTEMPTS} attempts",
+            aggregate_id=str(aggregate_id),
+        )
+
+    def _append(
+        self,
+        aggregate_id: UUID,
+        version: int,
+        new_events: list[Any],
+        handled: CommandHandled,
+        meta: CommandMeta,
+    ) -> list[Any]:
+        now = self.clock()
+
+        def envelope(stream: UUID, stream_version: int, event: Any) -> Recorded[Any]:
+            return Recorded(
+                originator_id=stream,
+                originator_version=stream_version,
+                timestamp=now,
+                actor=meta.actor,
+                command_id=meta.command_id,
+                correlation_id=meta.correlation_id or meta.command_id,
+                causation_id=meta.causation_id or meta.command_id,
+                event=event,
+            )
+
+        batch = [envelope(aggregate_id, version + i, e) for i, e in enumerate(new_events, 1)]
+        batch.append(envelope(command_stream(meta.command_id), 1, handled))
+        return self.events.put(batch)
+
+    def _replay(self, done: CommandHandled, digest: str) -> Outcome:
+        if done.command_digest != digest:
+            raise CommandIdReused(
+                f"command id {done.command_id!r} was already used for a different command",
+                field="command_id",
+            )
+        return Outcome(
+            aggregate_id=done.aggregate_id,
+            version=done.version,
+            position=self.position_of(done.aggregate_id, done.version),
+            events=done.events,
+            replayed=True,
+        )
+
+    # -- snapshots ---------------------------------------------------------------
+
+    def _snapshot_topic(self, decider: Decider[Any, Any, Any]) -> str:
+        return f"snapshot:{decider.name}:{decider.snapshot_schema}"
+
+    def _latest_snapshot(
+        self, decider: Decider[Any, S, Any], aggregate_id: UUID, at_version: int | None
+    ) -> S | None:
+        if self.snapshots is None:
+            return None
+        found = self.snapshots.select_events(aggregate_id, lte=at_version, desc=True, limit=1)
+        if not found or found[0].topic != self._snapshot_topic(decider):
+            return None
+        return msgspec.json.decode(found[0].state, type=type(decider.initial))
+
+    def _maybe_snapshot(
+        self,
+        decider: Decider[C, S, E],
+        aggregate_id: UUID,
+        version: int,
+        new_events: list[E],
+        state: S,
+    ) -> None:
+        new_version = version + len(new_events)
+        if self.snapshots is None or new_version // SNAPSHOT_EVERY == version // SNAPSHOT_EVERY:
+            return
+        for event in new_events:
+            state = decider.evolve(state, event)
+        stored = StoredEvent(
+            originator_id=aggregate_id,
+            originator_version=new_version,
+            topic=self._snapshot_topic(decider),
+            state=msgspec.json.encode(state),
+        )
+        try:
+            self.snapshots.insert_events([stored])
+        except IntegrityError:
+            pass  # another process took the same snapshot: it is identical
+
+
+def _conflict(expected: int, current: int) -> VersionConflict:
+    return VersionConflict(
+        f"expected version {expected}, but the current version is {current}",
+        field="expected_version",
+        current_version=current,
+    )
+
+
+def _digest(aggregate_type: str, aggregate_id: UUID, command: Any) -> str:
+    payload = msgspec.json.encode([aggregate_type, str(aggregate_id), command])
+    return hashlib.sha256(payload).hexdigest()

@@ -1,0 +1,133 @@
+"""Where read models live: the same database as the log, one dialect-neutral door.
+
+Each store is the `eventsourcing` library's tracking recorder for its backend,
+so a projection's rows and its tracking position commit in one transaction
+(exactly once, restartable anywhere). Projections write plain SQL with `?`
+placeholders and portable upserts; the store adapts it to the backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+Row = dict[str, Any]
+
+
+class Tx:
+    """A transaction's cursor, speaking `?` placeholders on every backend."""
+
+    def __init__(self, cursor: Any, *, pyformat: bool) -> None:
+        self.raw = cursor
+        self._pyformat = pyformat
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s") if self._pyformat else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.raw.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def fetchall(self) -> list[Row]:
+        return [dict(r) for r in self.raw.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self.raw.fetchone()
+        return None if row is None else dict(row)
+
+
+class ReadStore:
+    """Backend-neutral part; subclasses mix in the library's tracking recorder."""
+
+    backend: str
+    events_table: str
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def create_table(self) -> None:
+        raise NotImplementedError
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        raise NotImplementedError
+
+    def track(self, tx: Tx, name: str, position: int) -> None:
+        raise NotImplementedError
+
+    def tracked_position(self, name: str) -> int:
+        return self.max_tracking_id(name) or 0
+
+    def position_of(self, originator_id: UUID, version: int) -> int:
+        """The log position (notification id) of one stored event."""
+        with self.transaction(commit=False) as tx:
+            tx.execute(
+                f"SELECT {self.position_column} AS position FROM {self.events_table} "  # noqa: S608
+                "WHERE originator_id = ? AND originator_version = ?",
+                (self._key(originator_id), version),
+            )
+            row = tx.fetchone()
+        if row is None:
+            raise LookupError(f"no event {originator_id} v{version} in the log")
+        return int(row["position"])
+
+    def head(self) -> int:
+        with self.transaction(commit=False) as tx:
+            tx.execute(f"SELECT MAX({self.position_column}) AS head FROM {self.events_table}")  # noqa: S608
+            row = tx.fetchone()
+        return int(row["head"] or 0) if row else 0
+
+    position_column = "rowid"
+
+    def _key(self, originator_id: UUID) -> Any:
+        return originator_id
+
+
+class SQLiteReadStore(SQLiteTrackingRecorder, ReadStore):
+    backend = "sqlite"
+    events_table = "stored_events"
+    position_column = "rowid"
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        super().__init__(datastore)
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor, pyformat=False)
+
+    def track(self, tx: Tx, name: str, position: int) -> None:
+        raw: SQLiteCursor = tx.raw
+        self._insert_tracking(raw, Tracking(application_name=name, notification_id=position))
+
+    def _key(self, originator_id: UUID) -> Any:
+        return originator_id.hex
+
+
+class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
+    backend = "postgresql"
+    position_column = "notification_id"
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        super().__init__(datastore)
+        self.events_table = f'"{datastore.schema}".stored_events'
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor, pyformat=True)
+
+    def track(self, tx: Tx, name: str, position: int) -> None:
+        raw: Cursor[DictRow] = tx.raw
+        self._insert_tracking(raw, Tracking(application_name=name, notification_id=position))
