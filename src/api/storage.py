@@ -53,7 +53,7 @@ class Storage:
         self.factory.close()
 
 
-def postgres_env(url: str, schema: str = "") -> dict[str, str]:
+def postgres_env(url: str) -> dict[str, str]:
     info = conninfo_to_dict(url)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -65,14 +65,12 @@ def postgres_env(url: str, schema: str = "") -> dict[str, str]:
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "10",
     }
-    if schema:
-        env["POSTGRES_SCHEMA"] = schema
     return env
 
 
-def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db", schema: str = "") -> Storage:
+def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -> Storage:
     if database_url.startswith(("postgresql://", "postgres://")):
-        factory: InfrastructureFactory[Any] = PostgresFactory(postgres_env(database_url, schema))
+        factory: InfrastructureFactory[Any] = PostgresFactory(postgres_env(database_url))
         datastore = factory.datastore
         assert isinstance(datastore, PostgresDatastore)
         read_store: ReadStore = PostgresReadStore(datastore)

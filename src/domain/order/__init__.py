@@ -4,9 +4,9 @@
 `rules` the named checks.
 """
 
-from domain.order.commands import OrderCommand
+from domain.order.commands import OrderCommand, order_id_for
 from domain.order.decide import decide
 from domain.order.events import OrderEvent
 from domain.order.state import INITIAL, OrderState, evolve
 
-__all__ = ["INITIAL", "OrderCommand", "OrderEvent", "OrderState", "decide", "evolve"]
+__all__ = ["INITIAL", "OrderCommand", "OrderEvent", "OrderState", "decide", "evolve", "order_id_for"]

@@ -8,6 +8,7 @@ the rulebook, so `decide` stays pure.
 from __future__ import annotations
 
 from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 
@@ -23,6 +24,18 @@ from domain.order.events import (
 )
 from domain.rulebook import ApprovalRules, Route, Stage
 from domain.shared import Money
+
+
+_ORDERS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:orders")
+
+
+def order_id_for(channel: Channel, external_ref: str) -> UUID:
+    """An order's identity is its channel and the channel's reference.
+
+    Capturing the same reference from the same channel again addresses the same
+    stream, so it is reported as a duplicate instead of creating a second order.
+    """
+    return uuid5(_ORDERS_NAMESPACE, f"{channel.value}:{external_ref}")
 
 
 class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):

@@ -1,0 +1,39 @@
+"""The Litestar application: routes, error shape, OpenAPI, lifecycle."""
+
+from __future__ import annotations
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from api.orders import OrderController
+from api.problems import EXCEPTION_HANDLERS
+from api.rulebook import RulebookController
+from api.runtime import Runtime
+from api.settings import Settings
+
+
+def create_app(runtime: Runtime | None = None) -> Litestar:
+    rt = runtime or Runtime(Settings.from_env())
+
+    def provide_runtime() -> Runtime:
+        return rt
+
+    @get("/health", sync_to_thread=True)
+    def health() -> dict[str, str | int]:
+        """Liveness: the store answers and reports the head of the log."""
+        return {"status": "ok", "backend": rt.storage.backend, "head": rt.storage.read_store.head()}
+
+    return Litestar(
+        route_handlers=[OrderController, RulebookController, health],
+        dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[rt.start],
+        on_shutdown=[rt.stop],
+        openapi_config=OpenAPIConfig(
+            title="OrderHub",
+            version="0.1.0",
+            description="Event-sourced order-to-cash: commands in, read models out.",
+            path="/schema",
+        ),
+    )

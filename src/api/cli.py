@@ -1,0 +1,104 @@
+"""`orderhub`: run the service, load demo data, look after projections."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from api.runtime import Runtime
+from api.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    runtime = Runtime(settings)
+    if args.demo:
+        _load_demo(runtime, args.demo_orders)
+    uvicorn.run(create_app(runtime), host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def _load_demo(runtime: Runtime, orders: int) -> None:
+    from api.demo import load_demo
+
+    runtime.bootstrap()
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            print(f"\rdemo data: {done}/{total} orders", end="", file=sys.stderr, flush=True)
+
+    summary = load_demo(runtime.service, orders=orders, progress=progress)
+    print(
+        f"\ndemo data: {summary.orders} orders, {summary.events} events "
+        f"in {time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime(settings)
+    try:
+        _load_demo(runtime, args.orders)
+        for runner in runtime.projections.values():
+            runner.catch_up()
+    finally:
+        runtime.stop()
+    return 0
+
+
+def _projections(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = Runtime(settings)
+    try:
+        head = runtime.storage.read_store.head()
+        for name, runner in sorted(runtime.projections.items()):
+            if args.action == "catch-up":
+                runner.catch_up()
+            position = runner.position()
+            print(f"{name}\tposition={position}\thead={head}\tlag={head - position}")
+    finally:
+        runtime.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orderhub",
+        description="OrderHub: event-sourced order-to-cash backend. "
+        "Storage: SQLite at ORDERHUB_SQLITE_PATH (default var/orderhub.db), or PostgreSQL "
+        "when ORDERHUB_DATABASE_URL=postgresql://... is set.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the HTTP API (default 127.0.0.1:8000) and its projections")
+    serve.add_argument("--host", default="", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=0, help="port (default 8000)")
+    serve.add_argument("--demo", action="store_true", help="load the demo data set first (idempotent)")
+    serve.add_argument("--demo-orders", type=int, default=300, help="orders in the demo data set")
+    serve.set_defaults(handler=_serve)
+
+    demo = sub.add_parser("demo", help="load a realistic demo data set (idempotent)")
+    demo.add_argument("--orders", type=int, default=300, help="number of orders (default 300)")
+    demo.set_defaults(handler=_demo)
+
+    projections = sub.add_parser("projections", help="show or advance read models")
+    projections.add_argument("action", choices=["status", "catch-up"], help="status, or catch up now")
+    projections.set_defaults(handler=_projections)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    handler = args.handler
+    result: int = handler(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,322 @@
+"""Request and response bodies of the order routes: the API's contract, not the events.
+
+Unknown fields are refused, so a typo is an error rather than a silently
+dropped value. Prices on lines are decimals in the order's currency.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+from domain.order import commands as cmd
+from domain.order.events import (
+    Channel,
+    LineKind,
+    LineRepricing,
+    OrderLine,
+    Severity,
+    ShippedQuantity,
+)
+from domain.rulebook import ApprovalRules, Route, Stage
+from domain.shared import Money
+
+Aware = Annotated[datetime, msgspec.Meta(tz=True, description="ISO 8601 with a UTC offset")]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Amount = Annotated[Decimal, msgspec.Meta(description="decimal string, 0 to 10^15, at most 6 places")]
+Quantity = Annotated[Decimal, msgspec.Meta(description="decimal string, above 0, at most 10^9")]
+
+_LIMIT = Decimal("1e15")
+
+
+def check_decimal(value: Decimal, name: str, *, positive: bool = False, signed: bool = False) -> None:
+    """Refuse NaN, infinities, absurd magnitudes and sub-micro precision at the door."""
+    if not value.is_finite():
+        raise ValueError(f"{name} must be a finite number")
+    if abs(value) >= _LIMIT or value.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise ValueError(f"{name} must be below 10^15 with at most 6 decimal places")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be above 0")
+    if not signed and value < 0:
+        raise ValueError(f"{name} must not be negative")
+Version = Annotated[int | None, msgspec.Meta(description="Refuse with 409 unless this is the current version")]
+
+
+class In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    expected_version: Version = None
+
+
+class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    line_id: Name
+    product_code: Name
+    kind: LineKind
+    quantity: Quantity
+    unit_price: Amount
+    discount: Amount = Decimal(0)
+    standalone_selling_price: Amount | None = None
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    product_line: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    term_start: date | None = None
+    term_months: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
+
+    def __post_init__(self) -> None:
+        check_decimal(self.quantity, "quantity", positive=True)
+        check_decimal(self.unit_price, "unit_price")
+        check_decimal(self.discount, "discount")
+        if self.standalone_selling_price is not None:
+            check_decimal(self.standalone_selling_price, "standalone_selling_price")
+
+    def to_line(self, currency: str) -> OrderLine:
+        ssp = self.unit_price if self.standalone_selling_price is None else self.standalone_selling_price
+        return OrderLine(
+            line_id=self.line_id,
+            product_code=self.product_code,
+            kind=self.kind,
+            quantity=self.quantity,
+            unit_price=Money(amount=self.unit_price, currency=currency),
+            discount=Money(amount=self.discount, currency=currency),
+            standalone_selling_price=Money(amount=ssp, currency=currency),
+            description=self.description,
+            product_line=self.product_line,
+            term_start=self.term_start,
+            term_months=self.term_months,
+        )
+
+
+class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    order_type: Name
+    channel: Channel
+    external_ref: Name
+    customer_id: Name
+    customer_name: Name
+    region: Name
+    salesperson: Name
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+    promised_delivery: date
+    placed_at: Aware
+    lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
+
+    def to_command(self, route: Route, rules: ApprovalRules) -> cmd.PlaceOrder:
+        return cmd.PlaceOrder(
+            order_type=self.order_type,
+            channel=self.channel,
+            external_ref=self.external_ref,
+            customer_id=self.customer_id,
+            customer_name=self.customer_name,
+            region=self.region,
+            salesperson=self.salesperson,
+            currency=self.currency,
+            promised_delivery=self.promised_delivery,
+            lines=tuple(line.to_line(self.currency) for line in self.lines),
+            placed_at=self.placed_at,
+            route=route,
+            approval_rules=rules,
+        )
+
+
+class ApproveIn(In, kw_only=True, forbid_unknown_fields=True):
+    role: Name
+    approver: Name
+    at: Aware
+
+
+class RejectIn(In, kw_only=True, forbid_unknown_fields=True):
+    role: Name
+    approver: Name
+    reason: Text
+    at: Aware
+
+
+class SignIn(In, kw_only=True, forbid_unknown_fields=True):
+    contract_number: Name
+    signed_at: Aware
+
+
+class AdvanceIn(In, kw_only=True, forbid_unknown_fields=True):
+    to_stage: Stage
+    at: Aware
+
+
+class HoldIn(In, kw_only=True, forbid_unknown_fields=True):
+    reason: Text
+    at: Aware
+
+
+class ResumeIn(In, kw_only=True, forbid_unknown_fields=True):
+    at: Aware
+
+
+class CancelIn(In, kw_only=True, forbid_unknown_fields=True):
+    reason: Text
+    at: Aware
+
+
+class ShippedIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    line_id: Name
+    quantity: Quantity
+
+    def __post_init__(self) -> None:
+        check_decimal(self.quantity, "quantity", positive=True)
+
+
+class ShipmentIn(In, kw_only=True, forbid_unknown_fields=True):
+    shipment_id: Name
+    lines: Annotated[list[ShippedIn], msgspec.Meta(min_length=1, max_length=500)]
+    shipped_at: Aware
+    carrier: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    tracking_number: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+    def to_command(self) -> cmd.RecordShipment:
+        return cmd.RecordShipment(
+            shipment_id=self.shipment_id,
+            lines=tuple(ShippedQuantity(line_id=x.line_id, quantity=x.quantity) for x in self.lines),
+            shipped_at=self.shipped_at,
+            carrier=self.carrier,
+            tracking_number=self.tracking_number,
+        )
+
+
+class AcceptanceIn(In, kw_only=True, forbid_unknown_fields=True):
+    accepted_by: Name
+    accepted_at: Aware
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ExpectedCompletionIn(In, kw_only=True, forbid_unknown_fields=True):
+    expected_completion: date
+    reason: Text
+
+
+class MoneyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: Annotated[Decimal, msgspec.Meta(description="decimal string; negative corrects")]
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+
+    def __post_init__(self) -> None:
+        check_decimal(self.amount, "amount", signed=True)
+
+    def to_money(self) -> Money:
+        return Money(amount=self.amount, currency=self.currency)
+
+
+class CostEstimateIn(In, kw_only=True, forbid_unknown_fields=True):
+    estimated_cost: MoneyIn
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ActualCostIn(In, kw_only=True, forbid_unknown_fields=True):
+    amount: MoneyIn
+    category: Name
+    incurred_at: Aware
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class FeedbackIn(In, kw_only=True, forbid_unknown_fields=True):
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    at: Aware
+
+
+class ComplaintIn(In, kw_only=True, forbid_unknown_fields=True):
+    description: Text
+    at: Aware
+
+
+class IncidentIn(In, kw_only=True, forbid_unknown_fields=True):
+    severity: Severity
+    description: Text
+    at: Aware
+
+
+class RepriceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    line_id: Name
+    unit_price: Amount
+    discount: Amount = Decimal(0)
+
+    def __post_init__(self) -> None:
+        check_decimal(self.unit_price, "unit_price")
+        check_decimal(self.discount, "discount")
+
+
+class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
+    reason: Text
+    changed_at: Aware
+    add: Annotated[list[LineIn], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
+    remove: Annotated[list[Name], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
+    reprice: Annotated[list[RepriceIn], msgspec.Meta(max_length=500)] = msgspec.field(
+        default_factory=list
+    )
+
+    def to_command(self, currency: str, rules: ApprovalRules) -> cmd.ChangeOrder:
+        return cmd.ChangeOrder(
+            reason=self.reason,
+            changed_at=self.changed_at,
+            approval_rules=rules,
+            add=tuple(line.to_line(currency) for line in self.add),
+            remove=tuple(self.remove),
+            reprice=tuple(
+                LineRepricing(
+                    line_id=r.line_id,
+                    unit_price=Money(amount=r.unit_price, currency=currency),
+                    discount=Money(amount=r.discount, currency=currency),
+                )
+                for r in self.reprice
+            ),
+        )
+
+
+# --- responses ------------------------------------------------------------------
+
+
+class Accepted(msgspec.Struct, kw_only=True):
+    """A command's result: the aggregate, its new version and the log position."""
+
+    aggregate_id: UUID
+    version: int
+    position: int
+    events: list[str]
+    replayed: bool
+
+
+class OrderDetail(msgspec.Struct, kw_only=True):
+    order_id: UUID
+    version: int
+    total: Money
+    pending_approvals: list[str]
+    closed: bool
+    state: dict[str, Any]
+
+
+class OrderSummary(msgspec.Struct, kw_only=True):
+    order_id: str
+    channel: str
+    external_ref: str
+    order_type: str
+    customer_id: str
+    customer_name: str
+    region: str
+    salesperson: str
+    currency: str
+    total: str
+    stage: str
+    status: str
+    pending_approvals: str
+    placed_at: str
+    signed_at: str
+    closed_at: str
+    promised_delivery: str
+    contract_number: str
+    revision: int
+    version: int
+
+
+class OrderPage(msgspec.Struct, kw_only=True):
+    items: list[OrderSummary]
+    total: int
+    limit: int
+    offset: int
+    position: int

@@ -1,0 +1,163 @@
+"""One error shape for every failure: RFC 9457 problem details naming what failed.
+
+`rule` names the business rule or check; `field` points at the input that broke
+it (a JSON path into the request body, or a parameter name). Nothing is written
+when a problem is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.order.rules import OrderNotFound
+from domain.service import CommandIdReused, VersionConflict
+from domain.shared import DomainError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    rule: str
+    field: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    details: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class ProjectionBehind(Exception):
+    """A read asked to wait for a log position that was not projected in time."""
+
+    def __init__(self, position: int, wanted: int) -> None:
+        super().__init__(f"the read model is at position {position}, not yet {wanted}; retry shortly")
+        self.position = position
+        self.wanted = wanted
+
+
+_CONFLICTS = (VersionConflict, CommandIdReused)
+
+
+def _status_for(error: DomainError) -> int:
+    if isinstance(error, OrderNotFound):
+        return 404
+    if isinstance(error, _CONFLICTS) or error.rule == "duplicate_order":
+        return 409
+    return 422
+
+
+def _respond(request: Request[Any, Any, Any], problem: Problem) -> Response[Problem]:
+    problem.instance = request.url.path
+    return Response(problem, status_code=problem.status, media_type=PROBLEM_JSON)
+
+
+def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Problem]:
+    status = _status_for(error)
+    return _respond(
+        request,
+        Problem(
+            type=f"https://orderhub.dev/problems/{error.rule}",
+            title=error.rule.replace("_", " "),
+            status=status,
+            detail=error.message,
+            rule=error.rule,
+            field=error.field,
+            details={k: _plain(v) for k, v in error.details.items()},
+        ),
+    )
+
+
+def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[Problem]:
+    errors = [e for e in (error.extra or []) if isinstance(e, dict)]
+    first = errors[0] if errors else {}
+    message = str(first.get("message") or error.detail)
+    return _respond(
+        request,
+        Problem(
+            type="https://orderhub.dev/problems/invalid_input",
+            title="invalid input",
+            status=400,
+            detail=message,
+            rule="invalid_input",
+            field=_field_from(first, message),
+            errors=errors,
+        ),
+    )
+
+
+def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    rule = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        error.status_code, "http_error"
+    )
+    return _respond(
+        request,
+        Problem(
+            type=f"https://orderhub.dev/problems/{rule}",
+            title=rule.replace("_", " "),
+            status=error.status_code,
+            detail=str(error.detail),
+            rule=rule,
+        ),
+    )
+
+
+def projection_behind(request: Request[Any, Any, Any], error: ProjectionBehind) -> Response[Problem]:
+    response = _respond(
+        request,
+        Problem(
+            type="https://orderhub.dev/problems/projection_behind",
+            title="projection behind",
+            status=503,
+            detail=str(error),
+            rule="projection_behind",
+            field="wait_for_position",
+            details={"position": error.position, "wanted": error.wanted},
+        ),
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.exception("unhandled error on %s", request.url.path, exc_info=error)
+    return _respond(
+        request,
+        Problem(
+            type="https://orderhub.dev/problems/internal_error",
+            title="internal error",
+            status=HTTP_500_INTERNAL_SERVER_ERROR,
+            detail="the server failed; nothing was written unless a response said so",
+            rule="internal_error",
+        ),
+    )
+
+
+def _field_from(first: dict[str, Any], message: str) -> str | None:
+    # msgspec reports the location as "... - at `$.lines[0].quantity`".
+    if "- at `$." in message:
+        return message.rsplit("- at `$.", 1)[1].rstrip("`")
+    key = first.get("key")
+    return str(key) if key else None
+
+
+def _plain(value: Any) -> Any:
+    return msgspec.to_builtins(value)
+
+
+EXCEPTION_HANDLERS: Any = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    ProjectionBehind: projection_behind,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
+}

@@ -1,0 +1,74 @@
+"""Rulebook routes: read and publish approval thresholds and stage routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+
+from api.orders import command_meta
+from api.order_dto import Accepted
+from api.runtime import Runtime
+from domain.rulebook import (
+    RULEBOOK_ID,
+    ApprovalStep,
+    PublishApprovalRules,
+    PublishRoute,
+    Stage,
+)
+from domain.service import RULEBOOK
+
+Req = Request[Any, Any, Any]
+
+
+class ApprovalRulesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    steps_by_currency: dict[str, list[ApprovalStep]]
+    expected_version: int | None = None
+
+
+class RouteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    stages: Annotated[list[Stage], msgspec.Meta(min_length=3, max_length=20)]
+    expected_version: int | None = None
+
+
+class RulebookOut(msgspec.Struct, kw_only=True):
+    version: int
+    rules: dict[str, Any]
+
+
+class RulebookController(Controller):
+    path = "/rulebook"
+    tags = ["rulebook"]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def read(self, runtime: Runtime) -> RulebookOut:
+        """Approval thresholds and stage routes in force, with their versions."""
+        state = runtime.service.load(RULEBOOK, RULEBOOK_ID)
+        return RulebookOut(version=state.version, rules=msgspec.to_builtins(state))
+
+    @post("/approval-rules", sync_to_thread=True, status_code=200)
+    def publish_approval_rules(self, request: Req, data: ApprovalRulesIn, runtime: Runtime) -> Accepted:
+        """Publish a new version of the approval thresholds; orders keep the version they pinned."""
+        command = PublishApprovalRules(
+            steps_by_currency={c: tuple(steps) for c, steps in data.steps_by_currency.items()}
+        )
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/routes/{order_type:str}", sync_to_thread=True, status_code=200)
+    def publish_route(self, request: Req, order_type: str, data: RouteIn, runtime: Runtime) -> Accepted:
+        """Publish a new version of an order type's stage route; existing orders keep theirs."""
+        command = PublishRoute(order_type=order_type, stages=tuple(data.stages))
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+
+def _publish(runtime: Runtime, command: Any, meta: Any) -> Accepted:
+    outcome = runtime.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
+    runtime.notify_written()
+    return Accepted(
+        aggregate_id=outcome.aggregate_id,
+        version=outcome.version,
+        position=outcome.position,
+        events=list(outcome.events),
+        replayed=outcome.replayed,
+    )

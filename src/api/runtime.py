@@ -1,0 +1,56 @@
+"""The running system: storage, the application service and the projection threads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from api.settings import Settings
+from api.storage import Storage, open_storage
+from domain.rulebook import RULEBOOK_ID, default_publications
+from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from projections.order_list import OrderListProjection
+from projections.runner import ProjectionRunner
+
+
+class Runtime:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
+        self.settings = settings
+        self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
+        self.service: ApplicationService = self.storage.service(clock)
+        self.projections: dict[str, ProjectionRunner] = {
+            p.name: ProjectionRunner(p, self.storage.log, self.storage.mapper, self.storage.read_store)
+            for p in (OrderListProjection(),)
+        }
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def bootstrap(self) -> None:
+        """Publish the default rulebook on a new installation (idempotent)."""
+        for i, command in enumerate(default_publications()):
+            meta = CommandMeta(command_id=f"bootstrap-rulebook-{i}", actor="system")
+            self.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
+
+    def start(self) -> None:
+        self.bootstrap()
+        if not self.settings.run_projections:
+            return
+        for runner in self.projections.values():
+            thread = threading.Thread(
+                target=runner.run_forever, args=(self._stop,), name=f"projection-{runner.name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def notify_written(self) -> None:
+        for runner in self.projections.values():
+            runner.wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.notify_written()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+        self.storage.close()

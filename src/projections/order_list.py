@@ -1,0 +1,208 @@
+"""The order list: one row per order, for `GET /orders` (filter, sort, paginate)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from msgspec.structs import replace
+
+from domain.envelope import Recorded
+from domain.order.events import (
+    OrderApproved,
+    OrderCancelled,
+    OrderChanged,
+    OrderLine,
+    OrderPlaced,
+    OrderPutOnHold,
+    OrderRejected,
+    OrderResumed,
+    OrderSigned,
+    StageAdvanced,
+)
+from domain.order.state import changed_lines
+from domain.shared import total
+from projections.store import Row, Tx
+
+TABLE = "order_list"
+_lines = msgspec.json.Decoder(tuple[OrderLine, ...])
+
+
+class OrderRow(msgspec.Struct, kw_only=True):
+    order_id: str
+    channel: str
+    external_ref: str
+    order_type: str
+    customer_id: str
+    customer_name: str
+    region: str
+    salesperson: str
+    currency: str
+    total: str
+    stage: str
+    terminal_stage: str
+    status: str
+    required_approvals: str
+    approvals: str
+    pending_approvals: str
+    rejection: str
+    placed_at: str
+    signed_at: str
+    closed_at: str
+    promised_delivery: str
+    contract_number: str
+    revision: int
+    version: int
+    updated_at: str
+    lines: str
+
+
+COLUMNS = tuple(OrderRow.__struct_fields__)
+_UPSERT = (
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "  # noqa: S608
+    f"ON CONFLICT (order_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "order_id")
+)
+
+
+class OrderListProjection:
+    name = "order_list"
+
+    def schema(self) -> list[str]:
+        cols = ", ".join(
+            f"{c} BIGINT NOT NULL" if c in ("revision", "version") else f"{c} TEXT NOT NULL"
+            for c in COLUMNS
+            if c != "order_id"
+        )
+        return [
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (order_id TEXT PRIMARY KEY, {cols})",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_placed ON {TABLE} (placed_at DESC, order_id)",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_stage ON {TABLE} (stage)",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_customer ON {TABLE} (customer_id)",
+        ]
+
+    def apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
+        event = recorded.event
+        order_id = str(recorded.originator_id)
+        if isinstance(event, OrderPlaced):
+            row = _placed(order_id, event)
+        else:
+            existing = _load(tx, order_id)
+            if existing is None:
+                return  # not an order event
+            row = _changed(existing, event)
+            if row is None:
+                row = existing
+        row = replace(row, version=recorded.originator_version, updated_at=_utc(recorded.timestamp))
+        tx.execute(_UPSERT, msgspec.structs.astuple(row))
+
+
+def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
+    return OrderRow(
+        order_id=order_id,
+        channel=e.channel.value,
+        external_ref=e.external_ref,
+        order_type=e.order_type,
+        customer_id=e.customer_id,
+        customer_name=e.customer_name,
+        region=e.region,
+        salesperson=e.salesperson,
+        currency=e.currency,
+        total=str(total([line.net for line in e.lines], e.currency).amount),
+        stage=e.route.stages[0].value,
+        terminal_stage=e.route.terminal.value,
+        status="open",
+        required_approvals=",".join(e.required_approvals),
+        approvals="",
+        pending_approvals=",".join(e.required_approvals),
+        rejection="",
+        placed_at=_utc(e.placed_at),
+        signed_at="",
+        closed_at="",
+        promised_delivery=e.promised_delivery.isoformat(),
+        contract_number="",
+        revision=0,
+        version=0,
+        updated_at="",
+        lines=msgspec.json.encode(e.lines).decode(),
+    )
+
+
+def _changed(row: OrderRow, event: Any) -> OrderRow | None:
+    match event:
+        case OrderApproved(role=role):
+            return _approvals(row, _split(row.required_approvals), [*_split(row.approvals), role])
+        case OrderRejected(reason=reason):
+            return replace(row, rejection=reason)
+        case OrderSigned(contract_number=number, signed_at=at):
+            return replace(row, stage="signed", signed_at=_utc(at), contract_number=number)
+        case StageAdvanced(to_stage=stage, at=at):
+            if stage.value == row.terminal_stage:
+                return replace(row, stage=stage.value, status="completed", closed_at=_utc(at))
+            return replace(row, stage=stage.value)
+        case OrderPutOnHold():
+            return replace(row, status="on_hold")
+        case OrderResumed():
+            return replace(row, status="open")
+        case OrderCancelled(at=at):
+            return replace(row, status="cancelled", closed_at=_utc(at))
+        case OrderChanged():
+            lines = changed_lines(
+                _lines.decode(row.lines),
+                added=event.added,
+                removed=event.removed,
+                repriced=event.repriced,
+            )
+            approvals = [] if event.approvals_reset else _split(row.approvals)
+            changed = replace(
+                row,
+                lines=msgspec.json.encode(lines).decode(),
+                total=str(total([line.net for line in lines], row.currency).amount),
+                revision=event.revision,
+                rejection="",
+            )
+            return _approvals(changed, list(event.required_approvals), approvals)
+    return None
+
+
+def _utc(at: datetime) -> str:
+    """UTC ISO text, so that text order is time order whatever offset the input had."""
+    return at.astimezone(UTC).isoformat()
+
+
+def _split(joined: str) -> list[str]:
+    return [x for x in joined.split(",") if x]
+
+
+def _approvals(row: OrderRow, required: list[str], approvals: list[str]) -> OrderRow:
+    return replace(
+        row,
+        required_approvals=",".join(required),
+        approvals=",".join(approvals),
+        pending_approvals=",".join(r for r in required if r and r not in approvals),
+    )
+
+
+def _load(tx: Tx, order_id: str) -> OrderRow | None:
+    tx.execute(f"SELECT * FROM {TABLE} WHERE order_id = ?", (order_id,))  # noqa: S608
+    found = tx.fetchone()
+    return None if found is None else msgspec.convert(found, OrderRow)
+
+
+FILTERS = ("stage", "status", "customer_id", "salesperson", "channel", "region", "order_type")
+
+
+def query(
+    tx: Tx, filters: dict[str, str], *, limit: int, offset: int
+) -> tuple[list[Row], int]:
+    where = " AND ".join(f"{k} = ?" for k in filters) or "1 = 1"
+    params = list(filters.values())
+    tx.execute(f"SELECT COUNT(*) AS n FROM {TABLE} WHERE {where}", params)  # noqa: S608
+    count_row = tx.fetchone()
+    count = int(count_row["n"]) if count_row else 0
+    tx.execute(
+        f"SELECT * FROM {TABLE} WHERE {where} ORDER BY placed_at DESC, order_id LIMIT ? OFFSET ?",  # noqa: S608
+        [*params, limit, offset],
+    )
+    return tx.fetchall(), count
