@@ -19,7 +19,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime(settings)
     if args.demo:
         _load_demo(runtime, args.demo_orders)
-    uvicorn.run(create_app(runtime), host=args.host or settings.host, port=args.port or settings.port)
+    uvicorn.run(
+        create_app(runtime), host=args.host or settings.host, port=args.port or settings.port
+    )
     return 0
 
 
@@ -75,10 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the HTTP API (default 127.0.0.1:8000) and its projections")
+    serve = sub.add_parser(
+        "serve", help="run the HTTP API (default 127.0.0.1:8000) and its projections"
+    )
     serve.add_argument("--host", default="", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port (default 8000)")
-    serve.add_argument("--demo", action="store_true", help="load the demo data set first (idempotent)")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo data set first (idempotent)"
+    )
     serve.add_argument("--demo-orders", type=int, default=300, help="orders in the demo data set")
     serve.set_defaults(handler=_serve)
 
@@ -87,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
 
     projections = sub.add_parser("projections", help="show or advance read models")
-    projections.add_argument("action", choices=["status", "catch-up"], help="status, or catch up now")
+    projections.add_argument(
+        "action", choices=["status", "catch-up"], help="status, or catch up now"
+    )
     projections.set_defaults(handler=_projections)
     return parser
 

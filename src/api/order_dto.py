@@ -28,13 +28,17 @@ from domain.shared import Money
 Aware = Annotated[datetime, msgspec.Meta(tz=True, description="ISO 8601 with a UTC offset")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Amount = Annotated[Decimal, msgspec.Meta(description="decimal string, 0 to 10^15, at most 6 places")]
+Amount = Annotated[
+    Decimal, msgspec.Meta(description="decimal string, 0 to 10^15, at most 6 places")
+]
 Quantity = Annotated[Decimal, msgspec.Meta(description="decimal string, above 0, at most 10^9")]
 
 _LIMIT = Decimal("1e15")
 
 
-def check_decimal(value: Decimal, name: str, *, positive: bool = False, signed: bool = False) -> None:
+def check_decimal(
+    value: Decimal, name: str, *, positive: bool = False, signed: bool = False
+) -> None:
     """Refuse NaN, infinities, absurd magnitudes and sub-micro precision at the door."""
     if not value.is_finite():
         raise ValueError(f"{name} must be a finite number")
@@ -44,7 +48,11 @@ def check_decimal(value: Decimal, name: str, *, positive: bool = False, signed: 
         raise ValueError(f"{name} must be above 0")
     if not signed and value < 0:
         raise ValueError(f"{name} must not be negative")
-Version = Annotated[int | None, msgspec.Meta(description="Refuse with 409 unless this is the current version")]
+
+
+Version = Annotated[
+    int | None, msgspec.Meta(description="Refuse with 409 unless this is the current version")
+]
 
 
 class In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -72,7 +80,11 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             check_decimal(self.standalone_selling_price, "standalone_selling_price")
 
     def to_line(self, currency: str) -> OrderLine:
-        ssp = self.unit_price if self.standalone_selling_price is None else self.standalone_selling_price
+        ssp = (
+            self.unit_price
+            if self.standalone_selling_price is None
+            else self.standalone_selling_price
+        )
         return OrderLine(
             line_id=self.line_id,
             product_code=self.product_code,
@@ -174,7 +186,9 @@ class ShipmentIn(In, kw_only=True, forbid_unknown_fields=True):
     def to_command(self) -> cmd.RecordShipment:
         return cmd.RecordShipment(
             shipment_id=self.shipment_id,
-            lines=tuple(ShippedQuantity(line_id=x.line_id, quantity=x.quantity) for x in self.lines),
+            lines=tuple(
+                ShippedQuantity(line_id=x.line_id, quantity=x.quantity) for x in self.lines
+            ),
             shipped_at=self.shipped_at,
             carrier=self.carrier,
             tracking_number=self.tracking_number,
@@ -246,7 +260,9 @@ class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
     reason: Text
     changed_at: Aware
     add: Annotated[list[LineIn], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
-    remove: Annotated[list[Name], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
+    remove: Annotated[list[Name], msgspec.Meta(max_length=500)] = msgspec.field(
+        default_factory=list
+    )
     reprice: Annotated[list[RepriceIn], msgspec.Meta(max_length=500)] = msgspec.field(
         default_factory=list
     )

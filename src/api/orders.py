@@ -65,67 +65,93 @@ class OrderController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201)
     def place_order(self, request: Req, data: dto.PlaceOrderIn, runtime: Runtime) -> dto.Accepted:
-        """Capture an order from any channel; the same channel reference twice is a 409 duplicate."""
+        """Capture an order from any channel; a channel reference seen before is a 409."""
         rulebook = _rulebook(runtime)
         route = rulebook.routes.get(data.order_type)
         if route is None or rulebook.approval is None:
             known = ", ".join(sorted(rulebook.routes))
-            raise InvalidRule(f"no route for order type {data.order_type!r}; known: {known}", field="order_type")
+            raise InvalidRule(
+                f"no route for order type {data.order_type!r}; known: {known}", field="order_type"
+            )
         order_id = order_id_for(data.channel, data.external_ref)
         command = data.to_command(route, rulebook.approval)
         return _accepted(runtime, order_id, command, command_meta(request, None))
 
     @post("/{order_id:uuid}/approve", sync_to_thread=True, status_code=200)
-    def approve(self, request: Req, order_id: OrderId, data: dto.ApproveIn, runtime: Runtime) -> dto.Accepted:
+    def approve(
+        self, request: Req, order_id: OrderId, data: dto.ApproveIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Approve as the next role the order's approval rule asks for."""
         command = cmd.ApproveOrder(role=data.role, approver=data.approver, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/reject", sync_to_thread=True, status_code=200)
-    def reject(self, request: Req, order_id: OrderId, data: dto.RejectIn, runtime: Runtime) -> dto.Accepted:
+    def reject(
+        self, request: Req, order_id: OrderId, data: dto.RejectIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Reject with a reason; the order returns to its owner for a change or cancellation."""
-        command = cmd.RejectOrder(role=data.role, approver=data.approver, reason=data.reason, at=data.at)
+        command = cmd.RejectOrder(
+            role=data.role, approver=data.approver, reason=data.reason, at=data.at
+        )
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/sign", sync_to_thread=True, status_code=200)
-    def sign(self, request: Req, order_id: OrderId, data: dto.SignIn, runtime: Runtime) -> dto.Accepted:
+    def sign(
+        self, request: Req, order_id: OrderId, data: dto.SignIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Sign the contract (only once every required approval is in)."""
         command = cmd.SignOrder(contract_number=data.contract_number, signed_at=data.signed_at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/advance", sync_to_thread=True, status_code=200)
-    def advance(self, request: Req, order_id: OrderId, data: dto.AdvanceIn, runtime: Runtime) -> dto.Accepted:
+    def advance(
+        self, request: Req, order_id: OrderId, data: dto.AdvanceIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Move to the next stage of the order's route; stages are never skipped."""
         command = cmd.AdvanceStage(to_stage=data.to_stage, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/hold", sync_to_thread=True, status_code=200)
-    def hold(self, request: Req, order_id: OrderId, data: dto.HoldIn, runtime: Runtime) -> dto.Accepted:
+    def hold(
+        self, request: Req, order_id: OrderId, data: dto.HoldIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Put the order on hold; nothing advances or ships until it resumes."""
         command = cmd.HoldOrder(reason=data.reason, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/resume", sync_to_thread=True, status_code=200)
-    def resume(self, request: Req, order_id: OrderId, data: dto.ResumeIn, runtime: Runtime) -> dto.Accepted:
+    def resume(
+        self, request: Req, order_id: OrderId, data: dto.ResumeIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Resume an order on hold."""
         command = cmd.ResumeOrder(at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/cancel", sync_to_thread=True, status_code=200)
-    def cancel(self, request: Req, order_id: OrderId, data: dto.CancelIn, runtime: Runtime) -> dto.Accepted:
+    def cancel(
+        self, request: Req, order_id: OrderId, data: dto.CancelIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Cancel with a reason; a cancelled order accepts no further stage change."""
         command = cmd.CancelOrder(reason=data.reason, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/shipments", sync_to_thread=True, status_code=200)
-    def ship(self, request: Req, order_id: OrderId, data: dto.ShipmentIn, runtime: Runtime) -> dto.Accepted:
+    def ship(
+        self, request: Req, order_id: OrderId, data: dto.ShipmentIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Record a (partial) shipment of goods lines."""
-        return _accepted(runtime, order_id, data.to_command(), command_meta(request, data.expected_version))
+        return _accepted(
+            runtime, order_id, data.to_command(), command_meta(request, data.expected_version)
+        )
 
     @post("/{order_id:uuid}/acceptance", sync_to_thread=True, status_code=200)
-    def accept(self, request: Req, order_id: OrderId, data: dto.AcceptanceIn, runtime: Runtime) -> dto.Accepted:
+    def accept(
+        self, request: Req, order_id: OrderId, data: dto.AcceptanceIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Record the customer's acceptance of what was delivered."""
-        command = cmd.RecordAcceptance(accepted_by=data.accepted_by, accepted_at=data.accepted_at, note=data.note)
+        command = cmd.RecordAcceptance(
+            accepted_by=data.accepted_by, accepted_at=data.accepted_at, note=data.note
+        )
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/expected-completion", sync_to_thread=True, status_code=200)
@@ -133,43 +159,62 @@ class OrderController(Controller):
         self, request: Req, order_id: OrderId, data: dto.ExpectedCompletionIn, runtime: Runtime
     ) -> dto.Accepted:
         """Update the expected completion date, with the reason."""
-        command = cmd.UpdateExpectedCompletion(expected_completion=data.expected_completion, reason=data.reason)
+        command = cmd.UpdateExpectedCompletion(
+            expected_completion=data.expected_completion, reason=data.reason
+        )
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/cost-estimate", sync_to_thread=True, status_code=200)
-    def estimate(self, request: Req, order_id: OrderId, data: dto.CostEstimateIn, runtime: Runtime) -> dto.Accepted:
+    def estimate(
+        self, request: Req, order_id: OrderId, data: dto.CostEstimateIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Set the estimated cost (for margin and cost-overrun figures)."""
         command = cmd.EstimateCost(estimated_cost=data.estimated_cost.to_money(), note=data.note)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/actual-costs", sync_to_thread=True, status_code=200)
-    def cost(self, request: Req, order_id: OrderId, data: dto.ActualCostIn, runtime: Runtime) -> dto.Accepted:
+    def cost(
+        self, request: Req, order_id: OrderId, data: dto.ActualCostIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Record an actual cost entry (a negative amount corrects an earlier entry)."""
         command = cmd.RecordActualCost(
-            amount=data.amount.to_money(), category=data.category, incurred_at=data.incurred_at, note=data.note
+            amount=data.amount.to_money(),
+            category=data.category,
+            incurred_at=data.incurred_at,
+            note=data.note,
         )
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/feedback", sync_to_thread=True, status_code=200)
-    def feedback(self, request: Req, order_id: OrderId, data: dto.FeedbackIn, runtime: Runtime) -> dto.Accepted:
+    def feedback(
+        self, request: Req, order_id: OrderId, data: dto.FeedbackIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Record customer feedback (rating 1-5)."""
         command = cmd.RecordFeedback(rating=data.rating, comment=data.comment, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/complaints", sync_to_thread=True, status_code=200)
-    def complain(self, request: Req, order_id: OrderId, data: dto.ComplaintIn, runtime: Runtime) -> dto.Accepted:
+    def complain(
+        self, request: Req, order_id: OrderId, data: dto.ComplaintIn, runtime: Runtime
+    ) -> dto.Accepted:
         """File a formal customer complaint."""
         command = cmd.FileComplaint(description=data.description, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/quality-incidents", sync_to_thread=True, status_code=200)
-    def incident(self, request: Req, order_id: OrderId, data: dto.IncidentIn, runtime: Runtime) -> dto.Accepted:
+    def incident(
+        self, request: Req, order_id: OrderId, data: dto.IncidentIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Report a quality incident."""
-        command = cmd.ReportQualityIncident(severity=data.severity, description=data.description, at=data.at)
+        command = cmd.ReportQualityIncident(
+            severity=data.severity, description=data.description, at=data.at
+        )
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/changes", sync_to_thread=True, status_code=200)
-    def change(self, request: Req, order_id: OrderId, data: dto.ChangeIn, runtime: Runtime) -> dto.Accepted:
+    def change(
+        self, request: Req, order_id: OrderId, data: dto.ChangeIn, runtime: Runtime
+    ) -> dto.Accepted:
         """Apply a change order (lines added, removed, repriced) as the next numbered revision."""
         state = runtime.service.load(ORDER, order_id)
         if not state.exists:
@@ -197,6 +242,7 @@ class OrderController(Controller):
     @get("/", sync_to_thread=True)
     def list_orders(  # noqa: PLR0913
         self,
+        *,
         runtime: Runtime,
         stage: str | None = None,
         status: str | None = None,
@@ -208,7 +254,8 @@ class OrderController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
         wait_for_position: Annotated[
-            int | None, Parameter(ge=0, description="Wait (bounded) until this log position is projected")
+            int | None,
+            Parameter(ge=0, description="Wait (bounded) until this log position is projected"),
         ] = None,
         wait_timeout: Annotated[float, Parameter(gt=0, le=30)] = 5.0,
     ) -> dto.OrderPage:
@@ -238,4 +285,3 @@ class OrderController(Controller):
             offset=offset,
             position=runner.position(),
         )
-

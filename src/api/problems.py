@@ -40,7 +40,9 @@ class ProjectionBehind(Exception):
     """A read asked to wait for a log position that was not projected in time."""
 
     def __init__(self, position: int, wanted: int) -> None:
-        super().__init__(f"the read model is at position {position}, not yet {wanted}; retry shortly")
+        super().__init__(
+            f"the read model is at position {position}, not yet {wanted}; retry shortly"
+        )
         self.position = position
         self.wanted = wanted
 
@@ -77,7 +79,9 @@ def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respons
     )
 
 
-def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[Problem]:
+def validation_error(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[Problem]:
     errors = [e for e in (error.extra or []) if isinstance(e, dict)]
     first = errors[0] if errors else {}
     message = str(first.get("message") or error.detail)
@@ -111,7 +115,9 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     )
 
 
-def projection_behind(request: Request[Any, Any, Any], error: ProjectionBehind) -> Response[Problem]:
+def projection_behind(
+    request: Request[Any, Any, Any], error: ProjectionBehind
+) -> Response[Problem]:
     response = _respond(
         request,
         Problem(

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 
-from api.orders import command_meta
 from api.order_dto import Accepted
+from api.orders import command_meta
 from api.runtime import Runtime
 from domain.rulebook import (
     RULEBOOK_ID,
@@ -48,7 +48,9 @@ class RulebookController(Controller):
         return RulebookOut(version=state.version, rules=msgspec.to_builtins(state))
 
     @post("/approval-rules", sync_to_thread=True, status_code=200)
-    def publish_approval_rules(self, request: Req, data: ApprovalRulesIn, runtime: Runtime) -> Accepted:
+    def publish_approval_rules(
+        self, request: Req, data: ApprovalRulesIn, runtime: Runtime
+    ) -> Accepted:
         """Publish a new version of the approval thresholds; orders keep the version they pinned."""
         command = PublishApprovalRules(
             steps_by_currency={c: tuple(steps) for c, steps in data.steps_by_currency.items()}
@@ -56,7 +58,9 @@ class RulebookController(Controller):
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
     @post("/routes/{order_type:str}", sync_to_thread=True, status_code=200)
-    def publish_route(self, request: Req, order_type: str, data: RouteIn, runtime: Runtime) -> Accepted:
+    def publish_route(
+        self, request: Req, order_type: str, data: RouteIn, runtime: Runtime
+    ) -> Accepted:
         """Publish a new version of an order type's stage route; existing orders keep theirs."""
         command = PublishRoute(order_type=order_type, stages=tuple(data.stages))
         return _publish(runtime, command, command_meta(request, data.expected_version))

@@ -20,7 +20,9 @@ class Runtime:
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
         self.service: ApplicationService = self.storage.service(clock)
         self.projections: dict[str, ProjectionRunner] = {
-            p.name: ProjectionRunner(p, self.storage.log, self.storage.mapper, self.storage.read_store)
+            p.name: ProjectionRunner(
+                p, self.storage.log, self.storage.mapper, self.storage.read_store
+            )
             for p in (OrderListProjection(),)
         }
         self._stop = threading.Event()
@@ -38,7 +40,10 @@ class Runtime:
             return
         for runner in self.projections.values():
             thread = threading.Thread(
-                target=runner.run_forever, args=(self._stop,), name=f"projection-{runner.name}", daemon=True
+                target=runner.run_forever,
+                args=(self._stop,),
+                name=f"projection-{runner.name}",
+                daemon=True,
             )
             thread.start()
             self._threads.append(thread)

@@ -20,8 +20,8 @@ from eventsourcing.persistence import (
     EventStore,
     InfrastructureFactory,
 )
-from eventsourcing.postgres import PostgresDatastore, PostgresFactory
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
 from psycopg.conninfo import conninfo_to_dict
 
 from domain.codec import MsgspecMapper
@@ -55,7 +55,7 @@ class Storage:
 
 def postgres_env(url: str) -> dict[str, str]:
     info = conninfo_to_dict(url)
-    env = {
+    return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": str(info.get("dbname") or "orderhub"),
         "POSTGRES_HOST": str(info.get("host") or "127.0.0.1"),
@@ -65,25 +65,22 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "10",
     }
-    return env
 
 
 def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -> Storage:
     if database_url.startswith(("postgresql://", "postgres://")):
-        factory: InfrastructureFactory[Any] = PostgresFactory(postgres_env(database_url))
-        datastore = factory.datastore
-        assert isinstance(datastore, PostgresDatastore)
-        read_store: ReadStore = PostgresReadStore(datastore)
+        pg_factory = PostgresFactory(postgres_env(database_url))
+        read_store: ReadStore = PostgresReadStore(pg_factory.datastore)
+        factory: InfrastructureFactory[Any] = pg_factory
         backend = "postgresql"
     elif database_url:
         raise ValueError(f"ORDERHUB_DATABASE_URL must be postgresql://..., got {database_url!r}")
     else:
         if sqlite_path != ":memory:":
             Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-        factory = SQLiteFactory({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": sqlite_path})
-        datastore_sqlite = factory.datastore
-        assert isinstance(datastore_sqlite, SQLiteDatastore)
-        read_store = SQLiteReadStore(datastore_sqlite)
+        sqlite_factory = SQLiteFactory({"SQLITE_DBNAME": sqlite_path})
+        read_store = SQLiteReadStore(sqlite_factory.datastore)
+        factory = sqlite_factory
         backend = "sqlite"
     log = factory.application_recorder()
     snapshots = factory.aggregate_recorder("snapshots")

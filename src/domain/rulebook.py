@@ -163,9 +163,7 @@ def _check_route(stages: Sequence[Stage]) -> None:
     if len(stages) < 3:
         raise InvalidRule("a route needs at least three stages", field="stages")
     if tuple(stages[:2]) != (Stage.PENDING_CONFIRMATION, Stage.SIGNED):
-        raise InvalidRule(
-            "a route starts with pending_confirmation then signed", field="stages"
-        )
+        raise InvalidRule("a route starts with pending_confirmation then signed", field="stages")
     if len(set(stages)) != len(stages):
         raise InvalidRule("a route visits each stage once", field="stages")
 
@@ -209,6 +207,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
 
 def default_publications() -> list[RulebookCommand]:
     """What a new installation publishes first, so every order pins real versions."""
-    commands: list[RulebookCommand] = [PublishApprovalRules(steps_by_currency=DEFAULT_APPROVAL_STEPS)]
+    commands: list[RulebookCommand] = [
+        PublishApprovalRules(steps_by_currency=DEFAULT_APPROVAL_STEPS)
+    ]
     commands += [PublishRoute(order_type=t, stages=s) for t, s in DEFAULT_ROUTES.items()]
     return commands

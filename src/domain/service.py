@@ -15,6 +15,7 @@ injected clock (the recorded-at time of the envelope, never business time).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,6 +146,11 @@ class ApplicationService:
             try:
                 new_events = decider.decide(command, state)
             except DomainError as error:
+                # The same command may have landed since we looked (a concurrent
+                # retry): its events and its record commit together, so check again.
+                done = self.previous_outcome(meta.command_id)
+                if done is not None:
+                    return self._replay(done, digest)
                 error.details.setdefault("aggregate_id", str(aggregate_id))
                 raise
             handled = CommandHandled(
@@ -160,7 +166,10 @@ class ApplicationService:
             except IntegrityError:
                 # Someone wrote first: the same command (answer with its result), or
                 # another command on this aggregate (retry, unless a version was pinned).
-                if meta.expected_version is not None and self.previous_outcome(meta.command_id) is None:
+                if (
+                    meta.expected_version is not None
+                    and self.previous_outcome(meta.command_id) is None
+                ):
                     current = self.load(decider, aggregate_id).version  # type: ignore[attr-defined]
                     raise _conflict(meta.expected_version, current) from None
                 continue
@@ -250,10 +259,9 @@ class ApplicationService:
             topic=self._snapshot_topic(decider),
             state=msgspec.json.encode(state),
         )
-        try:
+        # Another process may have taken the same snapshot: it is identical.
+        with contextlib.suppress(IntegrityError):
             self.snapshots.insert_events([stored])
-        except IntegrityError:
-            pass  # another process took the same snapshot: it is identical
 
 
 def _conflict(expected: int, current: int) -> VersionConflict:

@@ -91,9 +91,7 @@ class OrderListProjection:
             existing = _load(tx, order_id)
             if existing is None:
                 return  # not an order event
-            row = _changed(existing, event)
-            if row is None:
-                row = existing
+            row = _changed(existing, event) or existing
         row = replace(row, version=recorded.originator_version, updated_at=_utc(recorded.timestamp))
         tx.execute(_UPSERT, msgspec.structs.astuple(row))
 
@@ -193,9 +191,7 @@ def _load(tx: Tx, order_id: str) -> OrderRow | None:
 FILTERS = ("stage", "status", "customer_id", "salesperson", "channel", "region", "order_type")
 
 
-def query(
-    tx: Tx, filters: dict[str, str], *, limit: int, offset: int
-) -> tuple[list[Row], int]:
+def query(tx: Tx, filters: dict[str, str], *, limit: int, offset: int) -> tuple[list[Row], int]:
     where = " AND ".join(f"{k} = ?" for k in filters) or "1 = 1"
     params = list(filters.values())
     tx.execute(f"SELECT COUNT(*) AS n FROM {TABLE} WHERE {where}", params)  # noqa: S608

@@ -8,8 +8,9 @@ placeholders and portable upserts; the store adapts it to the backend.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -46,25 +47,27 @@ class Tx:
         return None if row is None else dict(row)
 
 
-class ReadStore:
+class ReadStore(ABC):
     """Backend-neutral part; subclasses mix in the library's tracking recorder."""
 
     backend: str
     events_table: str
 
-    @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[Tx]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+    @abstractmethod
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
+        """A transaction on the read-model database (committed if `commit`)."""
 
+    @abstractmethod
     def create_table(self) -> None:
-        raise NotImplementedError
+        """Create the tracking table."""
 
+    @abstractmethod
     def max_tracking_id(self, application_name: str) -> int | None:
-        raise NotImplementedError
+        """The last position recorded for a projection."""
 
+    @abstractmethod
     def track(self, tx: Tx, name: str, position: int) -> None:
-        raise NotImplementedError
+        """Record a projection's position inside `tx`."""
 
     def tracked_position(self, name: str) -> int:
         return self.max_tracking_id(name) or 0

@@ -9,4 +9,12 @@ from domain.order.decide import decide
 from domain.order.events import OrderEvent
 from domain.order.state import INITIAL, OrderState, evolve
 
-__all__ = ["INITIAL", "OrderCommand", "OrderEvent", "OrderState", "decide", "evolve", "order_id_for"]
+__all__ = [
+    "INITIAL",
+    "OrderCommand",
+    "OrderEvent",
+    "OrderState",
+    "decide",
+    "evolve",
+    "order_id_for",
+]

@@ -25,7 +25,6 @@ from domain.order.events import (
 from domain.rulebook import ApprovalRules, Route, Stage
 from domain.shared import Money
 
-
 _ORDERS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:orders")
 
 

@@ -127,13 +127,17 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
             field="external_ref",
         )
     if command.route.order_type != command.order_type:
-        raise rules.InvalidTransition("the route given is not for this order type", field="order_type")
+        raise rules.InvalidTransition(
+            "the route given is not for this order type", field="order_type"
+        )
     if not command.lines:
         raise rules.InvalidOrderLine("an order needs at least one line", field="lines")
     rules.check_unique_line_ids(command.lines)
     rules.check_lines(command.lines, command.currency)
     if command.promised_delivery < command.placed_at.date():
-        raise rules.TimeTravel("promised delivery is before the order was placed", field="promised_delivery")
+        raise rules.TimeTravel(
+            "promised delivery is before the order was placed", field="promised_delivery"
+        )
     amount = total([line.net for line in command.lines], command.currency)
     return OrderPlaced(
         order_type=command.order_type,
@@ -194,9 +198,7 @@ def _ship(state: OrderState, command: RecordShipment) -> ShipmentRecorded:
     rules.must_be_open(state)
     rules.must_not_be_on_hold(state)
     assert state.route is not None
-    ship_stage = (
-        Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in state.route.stages else None
-    )
+    ship_stage = Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in state.route.stages else None
     if ship_stage is not None and state.stage != ship_stage:
         raise rules.ShipmentRejected(
             f"goods ship in {ship_stage.value}; the order is in {state.stage.value}"
@@ -218,7 +220,8 @@ def _ship(state: OrderState, command: RecordShipment) -> ShipmentRecorded:
             raise rules.ShipmentRejected(f"no line {item.line_id!r}", field=f"{where}.line_id")
         if line.kind not in SHIPPABLE_KINDS:
             raise rules.ShipmentRejected(
-                f"line {item.line_id!r} is {line.kind.value}, nothing to ship", field=f"{where}.line_id"
+                f"line {item.line_id!r} is {line.kind.value}, nothing to ship",
+                field=f"{where}.line_id",
             )
         rules.check_positive(item.quantity, f"{where}.quantity")
         this_shipment[item.line_id] = this_shipment.get(item.line_id, Decimal(0)) + item.quantity
@@ -308,7 +311,9 @@ def _change(state: OrderState, command: ChangeOrder) -> OrderChanged:
         field="reprice",
     )
     if not new_lines:
-        raise rules.InvalidOrderLine("a change cannot remove every line; cancel instead", field="remove")
+        raise rules.InvalidOrderLine(
+            "a change cannot remove every line; cancel instead", field="remove"
+        )
     new_total = total([line.net for line in new_lines], state.currency)
     unsigned = state.stage == Stage.PENDING_CONFIRMATION
     return OrderChanged(

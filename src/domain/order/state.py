@@ -197,7 +197,9 @@ def changed_lines(
     """The lines after a change order: removals, then new prices, then additions."""
     prices = {r.line_id: r for r in repriced}
     kept = [
-        replace(line, unit_price=prices[line.line_id].unit_price, discount=prices[line.line_id].discount)
+        replace(
+            line, unit_price=prices[line.line_id].unit_price, discount=prices[line.line_id].discount
+        )
         if line.line_id in prices
         else line
         for line in lines

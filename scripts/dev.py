@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Set up and run OrderHub on a fresh machine with only Python 3.11+.
+
+    python3 scripts/dev.py serve   # venv + install + demo data + API on 127.0.0.1:8000
+    python3 scripts/dev.py test    # venv + install + ruff + mypy --strict + the whole test suite
+
+The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes.
+Extra arguments go to `orderhub serve` or to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _run(*args: str | Path) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)  # noqa: S603
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run under any python3
+        sys.exit(f"OrderHub needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print("creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / ".orderhub-installed"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print("installing OrderHub and its dependencies ...", flush=True)
+        _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+        stamp.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("serve", "test"):
+        print(__doc__)
+        return 2
+    ensure_env()
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        _run(BIN / "orderhub", "serve", "--demo", *rest)
+        return 0
+    _run(BIN / "ruff", "check", "src")
+    _run(BIN / "mypy", "--strict", "src")
+    _run(BIN / "python", "-m", "pytest", *rest)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as failed:
+        sys.exit(failed.returncode)
+    except KeyboardInterrupt:
+        sys.exit(130)

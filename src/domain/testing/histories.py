@@ -1,0 +1,200 @@
+"""Valid next commands for an order, and whole histories the decider emitted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from domain import order
+from domain.order.commands import (
+    AdvanceStage,
+    ApproveOrder,
+    CancelOrder,
+    ChangeOrder,
+    EstimateCost,
+    FileComplaint,
+    HoldOrder,
+    OrderCommand,
+    RecordAcceptance,
+    RecordActualCost,
+    RecordFeedback,
+    RecordShipment,
+    RejectOrder,
+    ReportQualityIncident,
+    ResumeOrder,
+    SignOrder,
+    UpdateExpectedCompletion,
+)
+from domain.order.events import (
+    SHIPPABLE_KINDS,
+    LineRepricing,
+    OrderEvent,
+    Severity,
+    ShippedQuantity,
+)
+from domain.order.state import OrderState
+from domain.rulebook import Stage
+from domain.testing.spec import default_rulebook
+from domain.testing.strategies import (
+    OFFSETS,
+    money,
+    names,
+    order_lines,
+    percent_off,
+    place_order_commands,
+)
+
+Strategy = st.SearchStrategy[OrderCommand]
+
+_TIME_FIELDS = ("at", "signed_at", "shipped_at", "accepted_at", "incurred_at", "changed_at")
+
+
+def business_time(command: OrderCommand) -> datetime | None:
+    """The business time a command speaks of, if it carries one."""
+    for name in (*_TIME_FIELDS, "placed_at"):
+        value = getattr(command, name, None)
+        if isinstance(value, datetime):
+            return value
+    return None
+
+
+def _remaining(state: OrderState) -> dict[str, Decimal]:
+    due = {
+        line.line_id: line.quantity - state.shipped.get(line.line_id, Decimal(0))
+        for line in state.lines
+        if line.kind in SHIPPABLE_KINDS
+    }
+    return {line_id: q for line_id, q in due.items() if q > 0}
+
+
+@st.composite
+def _shipment(draw: st.DrawFn, state: OrderState, at: datetime) -> RecordShipment:
+    due = _remaining(state)
+    ids = draw(st.lists(st.sampled_from(sorted(due)), min_size=1, unique=True))
+    lines = tuple(
+        ShippedQuantity(line_id=i, quantity=draw(st.sampled_from((due[i], due[i] / 2))))
+        for i in ids
+    )
+    return RecordShipment(shipment_id=f"S{len(state.shipments) + 1}", lines=lines, shipped_at=at)
+
+
+@st.composite
+def _change(draw: st.DrawFn, state: OrderState, at: datetime) -> ChangeOrder:
+    unshipped = [x.line_id for x in state.lines if x.line_id not in state.shipped]
+    removals = st.lists(st.sampled_from(unshipped), unique=True, max_size=len(state.lines) - 1)
+    remove = draw(removals) if unshipped else []
+    kept = [x for x in state.lines if x.line_id not in remove]
+    reprice = []
+    for line in draw(st.lists(st.sampled_from(kept), unique_by=lambda x: x.line_id)):
+        price = draw(money(state.currency, max_value=200_000))
+        gross = price.times(line.quantity).rounded()
+        discount = percent_off(gross, draw(st.sampled_from((0, 10))))
+        reprice.append(LineRepricing(line_id=line.line_id, unit_price=price, discount=discount))
+    least = 0 if remove or reprice else 1  # a change must change something
+    prefix = f"R{state.revision + 1}-"
+    add = draw(order_lines(state.currency, min_size=least, max_size=2, prefix=prefix))
+    rules = default_rulebook().approval
+    assert rules is not None
+    return ChangeOrder(
+        reason=draw(names),
+        changed_at=at,
+        approval_rules=rules,
+        add=add,
+        remove=tuple(remove),
+        reprice=tuple(reprice),
+    )
+
+
+def _progress(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
+    """Approve, sign, advance, ship: whichever the order is ready for."""
+    assert state.route is not None
+    pending = state.pending_approvals
+    if state.closed or state.on_hold:
+        return []
+    if state.rejection is None and pending:
+        return [st.builds(ApproveOrder, role=st.just(pending[0]), approver=names, at=at)]
+    if state.rejection is not None:
+        return []
+    if state.stage == Stage.PENDING_CONFIRMATION:
+        return [st.builds(SignOrder, contract_number=names, signed_at=at)]
+    found: list[Strategy] = []
+    ship_in = Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in state.route.stages else None
+    if _remaining(state) and ship_in in {None, state.stage}:
+        found.append(at.flatmap(lambda t: _shipment(state, t)))
+    following = state.route.next_after(state.stage)
+    if following is not None and (following != state.route.terminal or state.fully_shipped):
+        found.append(st.builds(AdvanceStage, to_stage=st.just(following), at=at))
+    return found
+
+
+def _open_only(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
+    """Reject, hold or resume, change, re-date, cancel: only while the order is open."""
+    if state.closed:
+        return []
+    found: list[Strategy] = []
+    if state.rejection is None and state.pending_approvals:
+        role = st.just(state.pending_approvals[0])
+        found.append(st.builds(RejectOrder, role=role, approver=names, reason=names, at=at))
+    if state.on_hold:
+        found.append(st.builds(ResumeOrder, at=at))
+    else:
+        found.append(st.builds(HoldOrder, reason=names, at=at))
+    found.append(at.flatmap(lambda t: _change(state, t)))
+    found.append(st.builds(UpdateExpectedCompletion, expected_completion=st.dates(), reason=names))
+    found.append(st.builds(CancelOrder, reason=names, at=at))
+    return found
+
+
+def _records(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
+    """Acceptance, costs, feedback, complaints, incidents: kept even on closed orders."""
+    assert state.route is not None
+    stages = state.route.stages
+    found: list[Strategy] = []
+    delivered_from = Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in stages else stages[-1]
+    delivered = stages.index(state.stage) >= stages.index(delivered_from) and state.fully_shipped
+    if delivered and not state.cancelled and state.accepted_at is None:
+        found.append(st.builds(RecordAcceptance, accepted_by=names, accepted_at=at))
+    found.append(st.builds(EstimateCost, estimated_cost=money(state.currency, min_value=1)))
+    if state.stage != Stage.PENDING_CONFIRMATION:
+        cost = money(state.currency, min_value=1, max_value=100_000)
+        found.append(st.builds(RecordActualCost, amount=cost, category=names, incurred_at=at))
+    found.append(st.builds(RecordFeedback, rating=st.integers(1, 5), comment=st.text(), at=at))
+    found.append(st.builds(FileComplaint, description=names, at=at))
+    severity = st.sampled_from(Severity)
+    found.append(st.builds(ReportQualityIncident, severity=severity, description=names, at=at))
+    return found
+
+
+def later_than(after: datetime) -> st.SearchStrategy[datetime]:
+    """Times from `after` to thirty days later, in any UTC offset."""
+    minutes = st.integers(0, 60 * 24 * 30).map(lambda m: after + timedelta(minutes=m))
+    return st.tuples(minutes, OFFSETS).map(lambda p: p[0].astimezone(p[1]))
+
+
+def valid_commands(state: OrderState, after: datetime) -> st.SearchStrategy[OrderCommand]:
+    """Commands the decider accepts in `state` (which must exist), at or after `after`.
+
+    Progress (approve, sign, advance, ship) comes first, so shrinking favours it.
+    """
+    assert state.exists
+    at = later_than(after)
+    return st.one_of(_progress(state, at) + _open_only(state, at) + _records(state, at))
+
+
+@st.composite
+def order_histories(draw: st.DrawFn, max_steps: int = 25) -> list[OrderEvent]:
+    """Event histories of one order, as the decider itself emits them: a placed
+    order, then up to `max_steps` valid commands with non-decreasing times."""
+    place = draw(place_order_commands())
+    command: OrderCommand = place
+    state, events, now = order.INITIAL, [], place.placed_at
+    for step in range(draw(st.integers(0, max_steps)) + 1):
+        if step:
+            command = draw(valid_commands(state, now))
+        for event in order.decide(command, state):
+            state = order.evolve(state, event)
+            events.append(event)
+        now = max(now, business_time(command) or now)
+    return events

@@ -1,0 +1,60 @@
+"""An API client on a real store (SQLite file or a fresh PostgreSQL database)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from api.runtime import Runtime
+from api.settings import Settings
+
+
+@pytest.fixture
+def runtime(store_settings: tuple[str, str]) -> Runtime:
+    database_url, sqlite_path = store_settings
+    return Runtime(Settings(database_url=database_url, sqlite_path=sqlite_path))
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient[Any]]:
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def order_body(ref: str = "EC-2025-0001", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "order_type": "equipment",
+        "channel": "ecommerce",
+        "external_ref": ref,
+        "customer_id": "C-JX-001",
+        "customer_name": "嘉兴恒力输送设备有限公司",
+        "region": "浙江",
+        "salesperson": "wang.fang",
+        "currency": "CNY",
+        "promised_delivery": "2026-03-01",
+        "placed_at": "2025-12-20T09:30:00+08:00",
+        "lines": [
+            {
+                "line_id": "L1",
+                "product_code": "CONV-800",
+                "kind": "hardware",
+                "quantity": "2",
+                "unit_price": "30000.00",
+                "discount": "1000.00",
+                "product_line": "输送线",
+            },
+            {
+                "line_id": "L2",
+                "product_code": "TRAIN-OPS",
+                "kind": "training",
+                "quantity": "1",
+                "unit_price": "5000",
+            },
+        ],
+    }
+    body.update(overrides)
+    return body
