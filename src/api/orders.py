@@ -260,7 +260,7 @@ class OrderController(Controller):
         wait_timeout: Annotated[float, Parameter(gt=0, le=30)] = 5.0,
     ) -> dto.OrderPage:
         """The order list read model: filter by stage, status, customer, salesperson, channel..."""
-        runner = runtime.projections[order_list.OrderListProjection.name]
+        runner = runtime.projections[order_list.NAME]
         if wait_for_position is not None and not runner.wait_for(wait_for_position, wait_timeout):
             raise ProjectionBehind(runner.position(), wait_for_position)
         filters = {

@@ -25,7 +25,7 @@ from domain.order.state import changed_lines
 from domain.shared import total
 from projections.store import Row, Tx
 
-TABLE = "order_list"
+NAME = "order_list"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
 
 
@@ -59,27 +59,31 @@ class OrderRow(msgspec.Struct, kw_only=True):
 
 
 COLUMNS = tuple(OrderRow.__struct_fields__)
-_UPSERT = (
-    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "  # noqa: S608
-    f"ON CONFLICT (order_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "order_id")
-)
 
 
 class OrderListProjection:
-    name = "order_list"
+    """Named after its table; a differently named copy builds beside the live one."""
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = self.table = name
+        self._upsert = (
+            f"INSERT INTO {name} ({', '.join(COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (order_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "order_id")
+        )
 
     def schema(self) -> list[str]:
+        table = self.table
         cols = ", ".join(
             f"{c} BIGINT NOT NULL" if c in ("revision", "version") else f"{c} TEXT NOT NULL"
             for c in COLUMNS
             if c != "order_id"
         )
         return [
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (order_id TEXT PRIMARY KEY, {cols})",
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_placed ON {TABLE} (placed_at DESC, order_id)",
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_stage ON {TABLE} (stage)",
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_customer ON {TABLE} (customer_id)",
+            f"CREATE TABLE IF NOT EXISTS {table} (order_id TEXT PRIMARY KEY, {cols})",
+            f"CREATE INDEX IF NOT EXISTS {table}_placed ON {table} (placed_at DESC, order_id)",
+            f"CREATE INDEX IF NOT EXISTS {table}_stage ON {table} (stage)",
+            f"CREATE INDEX IF NOT EXISTS {table}_customer ON {table} (customer_id)",
         ]
 
     def apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
@@ -88,12 +92,12 @@ class OrderListProjection:
         if isinstance(event, OrderPlaced):
             row = _placed(order_id, event)
         else:
-            existing = _load(tx, order_id)
+            existing = _load(tx, self.table, order_id)
             if existing is None:
                 return  # not an order event
             row = _changed(existing, event) or existing
         row = replace(row, version=recorded.originator_version, updated_at=_utc(recorded.timestamp))
-        tx.execute(_UPSERT, msgspec.structs.astuple(row))
+        tx.execute(self._upsert, msgspec.structs.astuple(row))
 
 
 def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
@@ -182,23 +186,22 @@ def _approvals(row: OrderRow, required: list[str], approvals: list[str]) -> Orde
     )
 
 
-def _load(tx: Tx, order_id: str) -> OrderRow | None:
-    tx.execute(f"SELECT * FROM {TABLE} WHERE order_id = ?", (order_id,))  # noqa: S608
+def _load(tx: Tx, table: str, order_id: str) -> OrderRow | None:
+    tx.execute(f"SELECT * FROM {table} WHERE order_id = ?", (order_id,))  # noqa: S608
     found = tx.fetchone()
     return None if found is None else msgspec.convert(found, OrderRow)
 
 
-FILTERS = ("stage", "status", "customer_id", "salesperson", "channel", "region", "order_type")
-
-
-def query(tx: Tx, filters: dict[str, str], *, limit: int, offset: int) -> tuple[list[Row], int]:
+def query(
+    tx: Tx, filters: dict[str, str], *, limit: int, offset: int, table: str = NAME
+) -> tuple[list[Row], int]:
     where = " AND ".join(f"{k} = ?" for k in filters) or "1 = 1"
     params = list(filters.values())
-    tx.execute(f"SELECT COUNT(*) AS n FROM {TABLE} WHERE {where}", params)  # noqa: S608
+    tx.execute(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)  # noqa: S608
     count_row = tx.fetchone()
     count = int(count_row["n"]) if count_row else 0
     tx.execute(
-        f"SELECT * FROM {TABLE} WHERE {where} ORDER BY placed_at DESC, order_id LIMIT ? OFFSET ?",  # noqa: S608
+        f"SELECT * FROM {table} WHERE {where} ORDER BY placed_at DESC, order_id LIMIT ? OFFSET ?",  # noqa: S608
         [*params, limit, offset],
     )
     return tx.fetchall(), count

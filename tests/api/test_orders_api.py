@@ -16,7 +16,9 @@ CST = timezone(timedelta(hours=8))
 
 
 def place(client: Client, key: str = "cmd-1", **overrides: Any) -> dict[str, Any]:
-    response = client.post("/orders", json=order_body(**overrides), headers={"Idempotency-Key": key})
+    response = client.post(
+        "/orders", json=order_body(**overrides), headers={"Idempotency-Key": key}
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -58,7 +60,9 @@ def test_same_command_id_twice_at_once_is_applied_once(client: Client, runtime: 
 
 def test_command_id_reused_for_another_command_is_refused(client: Client) -> None:
     order_id = place(client, key="k")["aggregate_id"]
-    response = post(client, order_id, "hold", {"reason": "x", "at": "2025-12-21T10:00:00+08:00"}, "k")
+    response = post(
+        client, order_id, "hold", {"reason": "x", "at": "2025-12-21T10:00:00+08:00"}, "k"
+    )
     assert response.status_code == 409
     assert response.json()["rule"] == "command_id_reused"
 
@@ -70,7 +74,9 @@ def test_same_channel_reference_is_a_duplicate_not_a_second_order(client: Client
     problem = response.json()
     assert problem["rule"] == "duplicate_order"
     assert problem["details"]["aggregate_id"] == order_id
-    other_channel = client.post("/orders", json=order_body(channel="agent"), headers={"Idempotency-Key": "c"})
+    other_channel = client.post(
+        "/orders", json=order_body(channel="agent"), headers={"Idempotency-Key": "c"}
+    )
     assert other_channel.status_code == 201
 
 
@@ -107,9 +113,17 @@ def test_bad_input_names_the_field_and_changes_nothing(client: Client, runtime: 
 
 def test_business_rule_violation_is_422_naming_the_rule(client: Client) -> None:
     order_id = place(client)["aggregate_id"]
-    response = post(client, order_id, "sign", {"contract_number": "HT-1", "signed_at": "2025-12-22T09:00:00+08:00"}, "s")
+    response = post(
+        client,
+        order_id,
+        "sign",
+        {"contract_number": "HT-1", "signed_at": "2025-12-22T09:00:00+08:00"},
+        "s",
+    )
     assert response.status_code == 200
-    skip = post(client, order_id, "advance", {"to_stage": "testing", "at": "2025-12-23T09:00:00+08:00"}, "x")
+    skip = post(
+        client, order_id, "advance", {"to_stage": "testing", "at": "2025-12-23T09:00:00+08:00"}, "x"
+    )
     assert skip.status_code == 422
     assert skip.json()["rule"] == "stage_skipped"
     assert skip.json()["field"] == "to_stage"
@@ -118,13 +132,23 @@ def test_business_rule_violation_is_422_naming_the_rule(client: Client) -> None:
 def test_unknown_order_is_404(client: Client) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
     assert client.get(f"/orders/{missing}").status_code == 404
-    response = post(client, missing, "hold", {"reason": "x", "at": "2025-12-21T10:00:00+08:00"}, "m")
+    response = post(
+        client, missing, "hold", {"reason": "x", "at": "2025-12-21T10:00:00+08:00"}, "m"
+    )
     assert response.status_code == 404
     assert response.json()["rule"] == "order_not_found"
 
 
 def test_a_large_order_goes_through_approval_stages_shipment_and_acceptance(client: Client) -> None:
-    lines = [{"line_id": "L1", "product_code": "LINE-XL", "kind": "hardware", "quantity": "1", "unit_price": "600000"}]
+    lines = [
+        {
+            "line_id": "L1",
+            "product_code": "LINE-XL",
+            "kind": "hardware",
+            "quantity": "1",
+            "unit_price": "600000",
+        }
+    ]
     order_id = place(client, lines=lines)["aggregate_id"]
     days = iter(range(1, 40))
 
@@ -133,21 +157,55 @@ def test_a_large_order_goes_through_approval_stages_shipment_and_acceptance(clie
 
     sign = {"contract_number": "HT-9", "signed_at": "2025-12-20T12:00:00+08:00"}
     assert post(client, order_id, "sign", sign, "s0").json()["rule"] == "approval_required"
-    assert post(client, order_id, "approve", {"role": "vp", "approver": "zhao", "at": at()}, "a0").status_code == 422
-    assert post(client, order_id, "approve", {"role": "sales_director", "approver": "li", "at": at()}, "a1").status_code == 200
-    assert post(client, order_id, "approve", {"role": "vp", "approver": "zhao", "at": at()}, "a2").status_code == 200
+    assert (
+        post(
+            client, order_id, "approve", {"role": "vp", "approver": "zhao", "at": at()}, "a0"
+        ).status_code
+        == 422
+    )
+    assert (
+        post(
+            client,
+            order_id,
+            "approve",
+            {"role": "sales_director", "approver": "li", "at": at()},
+            "a1",
+        ).status_code
+        == 200
+    )
+    assert (
+        post(
+            client, order_id, "approve", {"role": "vp", "approver": "zhao", "at": at()}, "a2"
+        ).status_code
+        == 200
+    )
     assert post(client, order_id, "sign", {**sign, "signed_at": at()}, "s1").status_code == 200
-    for i, stage in enumerate(["designing", "material_prep", "in_production", "testing", "awaiting_shipment"]):
-        assert post(client, order_id, "advance", {"to_stage": stage, "at": at()}, f"adv{i}").status_code == 200
+    for i, stage in enumerate(
+        ["designing", "material_prep", "in_production", "testing", "awaiting_shipment"]
+    ):
+        assert (
+            post(
+                client, order_id, "advance", {"to_stage": stage, "at": at()}, f"adv{i}"
+            ).status_code
+            == 200
+        )
     early = post(client, order_id, "advance", {"to_stage": "completed", "at": at()}, "early")
     assert early.status_code == 422
-    shipment = {"shipment_id": "SH-1", "lines": [{"line_id": "L1", "quantity": "1"}], "shipped_at": at()}
+    shipment = {
+        "shipment_id": "SH-1",
+        "lines": [{"line_id": "L1", "quantity": "1"}],
+        "shipped_at": at(),
+    }
     assert post(client, order_id, "shipments", shipment, "ship").status_code == 200
     done = post(client, order_id, "advance", {"to_stage": "completed", "at": at()}, "done")
     assert done.status_code == 200
-    accepted = post(client, order_id, "acceptance", {"accepted_by": "客户验收组", "accepted_at": at()}, "acc")
+    accepted = post(
+        client, order_id, "acceptance", {"accepted_by": "客户验收组", "accepted_at": at()}, "acc"
+    )
     assert accepted.status_code == 200
-    listed = client.get("/orders", params={"wait_for_position": accepted.json()["position"], "status": "completed"})
+    listed = client.get(
+        "/orders", params={"wait_for_position": accepted.json()["position"], "status": "completed"}
+    )
     assert listed.status_code == 200
     items = listed.json()["items"]
     assert [i["order_id"] for i in items] == [order_id]
@@ -162,8 +220,12 @@ def test_order_list_filters_and_paginates(client: Client) -> None:
     last = 0
     for i in range(5):
         channel = "agent" if i % 2 else "direct"
-        last = place(client, key=f"p{i}", external_ref=f"R{i}", channel=channel, salesperson=f"s{i % 2}")["position"]
-    page = client.get("/orders", params={"wait_for_position": last, "limit": 2, "channel": "direct"}).json()
+        last = place(
+            client, key=f"p{i}", external_ref=f"R{i}", channel=channel, salesperson=f"s{i % 2}"
+        )["position"]
+    page = client.get(
+        "/orders", params={"wait_for_position": last, "limit": 2, "channel": "direct"}
+    ).json()
     assert page["total"] == 3
     assert len(page["items"]) == 2
     assert {i["channel"] for i in page["items"]} == {"direct"}
@@ -178,7 +240,15 @@ def test_change_order_is_a_numbered_revision(client: Client) -> None:
     change = {
         "reason": "客户增加一套备件",
         "changed_at": "2025-12-21T09:00:00+08:00",
-        "add": [{"line_id": "L3", "product_code": "SP-1", "kind": "spare_part", "quantity": "4", "unit_price": "250"}],
+        "add": [
+            {
+                "line_id": "L3",
+                "product_code": "SP-1",
+                "kind": "spare_part",
+                "quantity": "4",
+                "unit_price": "250",
+            }
+        ],
         "reprice": [{"line_id": "L2", "unit_price": "4500"}],
     }
     assert post(client, order_id, "changes", change, "ch1").status_code == 200
