@@ -14,11 +14,11 @@ from uuid import UUID, uuid4
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api.problems import ProjectionBehind
-from api.runtime import Runtime
+from api.runtime import Runtime, RuntimeDep
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
@@ -40,11 +40,11 @@ def command_meta(request: Req, expected_version: int | None) -> CommandMeta:
     )
 
 
-def _rulebook(runtime: Runtime) -> RulebookState:
+def _rulebook(runtime: RuntimeDep) -> RulebookState:
     return runtime.service.load(RULEBOOK, RULEBOOK_ID)
 
 
-def _accepted(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
+def _accepted(runtime: RuntimeDep, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
     outcome = runtime.service.execute(ORDER, order_id, command, meta)
     runtime.notify_written()
     return dto.Accepted(
@@ -64,7 +64,9 @@ class OrderController(Controller):
     tags = ["orders"]  # noqa: RUF012
 
     @post("/", sync_to_thread=True, status_code=201)
-    def place_order(self, request: Req, data: dto.PlaceOrderIn, runtime: Runtime) -> dto.Accepted:
+    def place_order(
+        self, request: Req, data: JSONBody[dto.PlaceOrderIn], runtime: RuntimeDep
+    ) -> dto.Accepted:
         """Capture an order from any channel; a channel reference seen before is a 409."""
         rulebook = _rulebook(runtime)
         route = rulebook.routes.get(data.order_type)
@@ -79,7 +81,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/approve", sync_to_thread=True, status_code=200)
     def approve(
-        self, request: Req, order_id: OrderId, data: dto.ApproveIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ApproveIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Approve as the next role the order's approval rule asks for."""
         command = cmd.ApproveOrder(role=data.role, approver=data.approver, at=data.at)
@@ -87,7 +89,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/reject", sync_to_thread=True, status_code=200)
     def reject(
-        self, request: Req, order_id: OrderId, data: dto.RejectIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.RejectIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Reject with a reason; the order returns to its owner for a change or cancellation."""
         command = cmd.RejectOrder(
@@ -97,7 +99,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/sign", sync_to_thread=True, status_code=200)
     def sign(
-        self, request: Req, order_id: OrderId, data: dto.SignIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.SignIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Sign the contract (only once every required approval is in)."""
         command = cmd.SignOrder(contract_number=data.contract_number, signed_at=data.signed_at)
@@ -105,7 +107,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/advance", sync_to_thread=True, status_code=200)
     def advance(
-        self, request: Req, order_id: OrderId, data: dto.AdvanceIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.AdvanceIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Move to the next stage of the order's route; stages are never skipped."""
         command = cmd.AdvanceStage(to_stage=data.to_stage, at=data.at)
@@ -113,7 +115,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/hold", sync_to_thread=True, status_code=200)
     def hold(
-        self, request: Req, order_id: OrderId, data: dto.HoldIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.HoldIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Put the order on hold; nothing advances or ships until it resumes."""
         command = cmd.HoldOrder(reason=data.reason, at=data.at)
@@ -121,7 +123,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/resume", sync_to_thread=True, status_code=200)
     def resume(
-        self, request: Req, order_id: OrderId, data: dto.ResumeIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ResumeIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Resume an order on hold."""
         command = cmd.ResumeOrder(at=data.at)
@@ -129,7 +131,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/cancel", sync_to_thread=True, status_code=200)
     def cancel(
-        self, request: Req, order_id: OrderId, data: dto.CancelIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.CancelIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Cancel with a reason; a cancelled order accepts no further stage change."""
         command = cmd.CancelOrder(reason=data.reason, at=data.at)
@@ -137,7 +139,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/shipments", sync_to_thread=True, status_code=200)
     def ship(
-        self, request: Req, order_id: OrderId, data: dto.ShipmentIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ShipmentIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record a (partial) shipment of goods lines."""
         return _accepted(
@@ -146,7 +148,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/acceptance", sync_to_thread=True, status_code=200)
     def accept(
-        self, request: Req, order_id: OrderId, data: dto.AcceptanceIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.AcceptanceIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record the customer's acceptance of what was delivered."""
         command = cmd.RecordAcceptance(
@@ -156,7 +158,11 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/expected-completion", sync_to_thread=True, status_code=200)
     def expect(
-        self, request: Req, order_id: OrderId, data: dto.ExpectedCompletionIn, runtime: Runtime
+        self,
+        request: Req,
+        order_id: OrderId,
+        data: JSONBody[dto.ExpectedCompletionIn],
+        runtime: RuntimeDep,
     ) -> dto.Accepted:
         """Update the expected completion date, with the reason."""
         command = cmd.UpdateExpectedCompletion(
@@ -166,7 +172,11 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/cost-estimate", sync_to_thread=True, status_code=200)
     def estimate(
-        self, request: Req, order_id: OrderId, data: dto.CostEstimateIn, runtime: Runtime
+        self,
+        request: Req,
+        order_id: OrderId,
+        data: JSONBody[dto.CostEstimateIn],
+        runtime: RuntimeDep,
     ) -> dto.Accepted:
         """Set the estimated cost (for margin and cost-overrun figures)."""
         command = cmd.EstimateCost(estimated_cost=data.estimated_cost.to_money(), note=data.note)
@@ -174,7 +184,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/actual-costs", sync_to_thread=True, status_code=200)
     def cost(
-        self, request: Req, order_id: OrderId, data: dto.ActualCostIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ActualCostIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record an actual cost entry (a negative amount corrects an earlier entry)."""
         command = cmd.RecordActualCost(
@@ -187,7 +197,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/feedback", sync_to_thread=True, status_code=200)
     def feedback(
-        self, request: Req, order_id: OrderId, data: dto.FeedbackIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.FeedbackIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record customer feedback (rating 1-5)."""
         command = cmd.RecordFeedback(rating=data.rating, comment=data.comment, at=data.at)
@@ -195,7 +205,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/complaints", sync_to_thread=True, status_code=200)
     def complain(
-        self, request: Req, order_id: OrderId, data: dto.ComplaintIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ComplaintIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """File a formal customer complaint."""
         command = cmd.FileComplaint(description=data.description, at=data.at)
@@ -203,7 +213,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/quality-incidents", sync_to_thread=True, status_code=200)
     def incident(
-        self, request: Req, order_id: OrderId, data: dto.IncidentIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.IncidentIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Report a quality incident."""
         command = cmd.ReportQualityIncident(
@@ -213,7 +223,7 @@ class OrderController(Controller):
 
     @post("/{order_id:uuid}/changes", sync_to_thread=True, status_code=200)
     def change(
-        self, request: Req, order_id: OrderId, data: dto.ChangeIn, runtime: Runtime
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ChangeIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Apply a change order (lines added, removed, repriced) as the next numbered revision."""
         state = runtime.service.load(ORDER, order_id)
@@ -225,7 +235,7 @@ class OrderController(Controller):
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @get("/{order_id:uuid}", sync_to_thread=True)
-    def get_order(self, order_id: OrderId, runtime: Runtime) -> dto.OrderDetail:
+    def get_order(self, order_id: OrderId, runtime: RuntimeDep) -> dto.OrderDetail:
         """The order's current state and version, straight from its event stream."""
         state = runtime.service.load(ORDER, order_id)
         if not state.exists:
@@ -243,14 +253,14 @@ class OrderController(Controller):
     def list_orders(  # noqa: PLR0913
         self,
         *,
-        runtime: Runtime,
-        stage: str | None = None,
-        status: str | None = None,
-        customer_id: str | None = None,
-        salesperson: str | None = None,
-        channel: str | None = None,
-        region: str | None = None,
-        order_type: str | None = None,
+        runtime: RuntimeDep,
+        stage: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        customer_id: FromQuery[str | None] = None,
+        salesperson: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        region: FromQuery[str | None] = None,
+        order_type: FromQuery[str | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
         wait_for_position: Annotated[

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody
 
 from api.order_dto import Accepted
 from api.orders import command_meta
-from api.runtime import Runtime
+from api.runtime import RuntimeDep
 from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
@@ -42,14 +43,14 @@ class RulebookController(Controller):
     tags = ["rulebook"]  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
-    def read(self, runtime: Runtime) -> RulebookOut:
+    def read(self, runtime: RuntimeDep) -> RulebookOut:
         """Approval thresholds and stage routes in force, with their versions."""
         state = runtime.service.load(RULEBOOK, RULEBOOK_ID)
         return RulebookOut(version=state.version, rules=msgspec.to_builtins(state))
 
     @post("/approval-rules", sync_to_thread=True, status_code=200)
     def publish_approval_rules(
-        self, request: Req, data: ApprovalRulesIn, runtime: Runtime
+        self, request: Req, data: JSONBody[ApprovalRulesIn], runtime: RuntimeDep
     ) -> Accepted:
         """Publish a new version of the approval thresholds; orders keep the version they pinned."""
         command = PublishApprovalRules(
@@ -59,14 +60,14 @@ class RulebookController(Controller):
 
     @post("/routes/{order_type:str}", sync_to_thread=True, status_code=200)
     def publish_route(
-        self, request: Req, order_type: str, data: RouteIn, runtime: Runtime
+        self, request: Req, order_type: FromPath[str], data: JSONBody[RouteIn], runtime: RuntimeDep
     ) -> Accepted:
         """Publish a new version of an order type's stage route; existing orders keep theirs."""
         command = PublishRoute(order_type=order_type, stages=tuple(data.stages))
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 
-def _publish(runtime: Runtime, command: Any, meta: Any) -> Accepted:
+def _publish(runtime: RuntimeDep, command: Any, meta: Any) -> Accepted:
     outcome = runtime.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
     runtime.notify_written()
     return Accepted(

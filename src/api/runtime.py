@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from litestar.di import NamedDependency
+
 from api.settings import Settings
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, default_publications
@@ -59,3 +61,7 @@ class Runtime:
             thread.join(timeout=5)
         self._threads.clear()
         self.storage.close()
+
+
+# How route handlers ask for the runtime (an explicit, named dependency).
+RuntimeDep = NamedDependency[Runtime]
