@@ -7,6 +7,8 @@ recorder for snapshots, and its tracking recorder for read models.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,10 +49,16 @@ class Storage:
             snapshots=self.snapshots,
             position_of=self.position_of,
             clock=clock or (lambda: datetime.now(UTC)),
+            backoff=_jittered_sleep,
         )
 
     def close(self) -> None:
         self.factory.close()
+
+
+def _jittered_sleep(attempt: int) -> None:
+    """Back off after losing a write race, so contenders stop colliding in lockstep."""
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))  # noqa: S311 - not crypto
 
 
 def postgres_env(url: str) -> dict[str, str]:

@@ -88,7 +88,7 @@ class PositionLookup(Protocol):
 
 
 SNAPSHOT_EVERY = 50
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20
 
 
 class ApplicationService:
@@ -98,11 +98,13 @@ class ApplicationService:
         snapshots: AggregateRecorder | None,
         position_of: PositionLookup,
         clock: Callable[[], datetime],
+        backoff: Callable[[int], None] = lambda _attempt: None,
     ) -> None:
         self.events = events
         self.snapshots = snapshots
         self.position_of = position_of
         self.clock = clock
+        self.backoff = backoff
 
     # -- reading -----------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class ApplicationService:
         self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta
     ) -> Outcome:
         digest = _digest(decider.name, aggregate_id, command)
-        for _attempt in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             done = self.previous_outcome(meta.command_id)
             if done is not None:
                 return self._replay(done, digest)
@@ -172,6 +174,7 @@ class ApplicationService:
                 ):
                     current = self.load(decider, aggregate_id).version  # type: ignore[attr-defined]
                     raise _conflict(meta.expected_version, current) from None
+                self.backoff(attempt)
                 continue
             self._maybe_snapshot(decider, aggregate_id, version, new_events, state)
             return Outcome(

@@ -1,0 +1,110 @@
+"""The application service over a real log: snapshots, as-of reads, retries, races."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+from tests.projections.scenario import START, write_scenario
+
+from api.storage import Storage, open_storage
+from domain.order import commands as cmd
+from domain.service import ORDER, SNAPSHOT_EVERY, ApplicationService, CommandMeta
+
+
+@pytest.fixture
+def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
+    database_url, sqlite_path = store_settings
+    store = open_storage(database_url, sqlite_path)
+    yield store
+    store.close()
+
+
+def _one_order(service: ApplicationService) -> UUID:
+    return write_scenario(service, orders=1)[0]
+
+
+def _feedback(service: ApplicationService, order_id: UUID, n: int, prefix: str = "fb") -> None:
+    for i in range(n):
+        command = cmd.RecordFeedback(rating=4, comment=f"#{i}", at=START + timedelta(hours=i))
+        service.execute(
+            ORDER, order_id, command, CommandMeta(command_id=f"{prefix}-{i}", actor="t")
+        )
+
+
+def test_long_streams_load_from_a_snapshot_equal_to_full_replay(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    _feedback(service, order_id, SNAPSHOT_EVERY + 5)
+    snapshots = storage.snapshots.select_events(order_id)
+    assert [s.originator_version for s in snapshots] == [SNAPSHOT_EVERY]
+    without_snapshots = ApplicationService(service.events, None, storage.position_of, service.clock)
+    assert service.load(ORDER, order_id) == without_snapshots.load(ORDER, order_id)
+
+
+def test_a_snapshot_of_another_schema_is_ignored_not_trusted(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    version = service.load(ORDER, order_id).version
+    bogus = StoredEvent(
+        originator_id=order_id, originator_version=version, topic="snapshot:Order:0", state=b"{}"
+    )
+    storage.snapshots.insert_events([bogus])
+    assert service.load(ORDER, order_id).version == version
+
+
+def test_state_as_of_a_version_replays_only_that_far(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    _feedback(service, order_id, SNAPSHOT_EVERY + 3)
+    history = service.history(order_id)
+    for version in (1, 2, SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY + 1, len(history)):
+        state = service.load(ORDER, order_id, at_version=version)
+        assert state.version == version
+        assert state.feedback_count == sum(
+            type(r.event).__name__ == "CustomerFeedbackRecorded" for r in history[:version]
+        )
+
+
+def test_a_replayed_command_reports_the_original_position(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    command = cmd.HoldOrder(reason="等待图纸", at=START + timedelta(days=30))
+    first = service.execute(ORDER, order_id, command, CommandMeta(command_id="h", actor="t"))
+    _feedback(service, order_id, 3)
+    again = service.execute(ORDER, order_id, command, CommandMeta(command_id="h", actor="t"))
+    assert (again.position, again.version, again.replayed) == (first.position, first.version, True)
+
+
+def test_concurrent_commands_without_a_pinned_version_all_land(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    before = service.load(ORDER, order_id).version
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda k: _feedback(service, order_id, 5, prefix=f"t{k}"), range(4)))
+    after = service.load(ORDER, order_id)
+    assert after.version == before + 20
+    assert [r.originator_version for r in service.history(order_id)] == list(
+        range(1, after.version + 1)
+    )
+
+
+def test_every_event_carries_its_envelope(storage: Storage) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    meta = CommandMeta(
+        command_id="env-1", actor="li.na", correlation_id="flow-7", causation_id="evt-3"
+    )
+    service.execute(ORDER, order_id, cmd.HoldOrder(reason="x", at=START + timedelta(days=30)), meta)
+    last = service.history(order_id)[-1]
+    assert (last.actor, last.command_id, last.correlation_id, last.causation_id) == (
+        "li.na",
+        "env-1",
+        "flow-7",
+        "evt-3",
+    )
+    assert last.timestamp.utcoffset() is not None
