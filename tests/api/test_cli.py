@@ -1,0 +1,62 @@
+"""The `orderhub` command: help, and `serve` really serving on a port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.cli import build_parser
+
+
+def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    out = capsys.readouterr().out
+    for command in ("serve", "demo", "projections"):
+        assert command in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ORDERHUB_SQLITE_PATH": str(tmp_path / "serve.db"),
+        "ORDERHUB_PORT": str(port),
+    }
+    env.pop("ORDERHUB_DATABASE_URL", None)
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "api.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "orderhub serve did not answer within 30 s"
+                time.sleep(0.2)
+        assert health.json()["backend"] == "sqlite"
+        assert health.json()["head"] > 0  # the default rulebook was published
+        rulebook = httpx.get(f"http://127.0.0.1:{port}/rulebook", timeout=5).json()
+        assert set(rulebook["rules"]["routes"]) == {"equipment", "standard_parts", "software"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
