@@ -1,0 +1,109 @@
+"""The demo data set: realistic coverage, idempotent loading, deterministic content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from uuid import UUID
+
+import msgspec
+import pytest
+
+from api.demo import DemoSummary, load_demo
+from api.demo_data import CST
+from api.storage import Storage, open_storage
+from domain.order.events import Channel
+from domain.service import ORDER
+
+TODAY = date(2025, 12, 20)
+ORDERS = 60
+
+
+@dataclass
+class Loaded:
+    storage: Storage
+    summary: DemoSummary
+
+
+def _load(path: Path) -> Loaded:
+    storage = open_storage(sqlite_path=str(path))
+    summary = load_demo(storage.service(), orders=ORDERS, today=TODAY)
+    return Loaded(storage=storage, summary=summary)
+
+
+def _topics(storage: Storage) -> list[tuple[str, UUID]]:
+    notifications = storage.log.select_notifications(start=1, limit=1_000_000)
+    return [(n.topic, UUID(str(n.originator_id))) for n in notifications]
+
+
+def _order_ids(storage: Storage) -> list[UUID]:
+    return [oid for topic, oid in _topics(storage) if topic == "OrderPlaced"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    loaded = _load(tmp_path_factory.mktemp("demo") / "demo.db")
+    yield loaded
+    loaded.storage.close()
+
+
+def test_demo_covers_every_channel_and_order_type(demo: Loaded) -> None:
+    assert set(demo.summary.by_channel) == {c.value for c in Channel}
+    assert set(demo.summary.by_order_type) == {"equipment", "standard_parts", "software"}
+    assert demo.summary.orders == len(_order_ids(demo.storage)) == ORDERS
+
+
+def test_demo_orders_are_spread_over_the_stages(demo: Loaded) -> None:
+    by_stage = demo.summary.by_stage
+    assert len(set(by_stage) - {"cancelled"}) >= 5
+    assert by_stage.get("completed", 0) > 0
+    assert by_stage.get("pending_confirmation", 0) > 0
+    assert sum(by_stage.values()) == ORDERS
+
+
+def test_demo_exercises_approvals_and_counts_its_events(demo: Loaded) -> None:
+    topics = [topic for topic, _ in _topics(demo.storage)]
+    assert topics.count("OrderApproved") > 0
+    order_events = [
+        t for t in topics if t not in {"CommandHandled", "ApprovalRulesPublished", "RoutePublished"}
+    ]
+    assert demo.summary.events == len(order_events)
+
+
+def test_demo_never_dates_a_fact_after_today(demo: Loaded) -> None:
+    service = demo.storage.service()
+    start_of_today = datetime.combine(TODAY, datetime.min.time(), CST)
+    for order_id in _order_ids(demo.storage):
+        for recorded in service.history(order_id):
+            facts = msgspec.structs.asdict(recorded.event).values()
+            assert all(v < start_of_today for v in facts if isinstance(v, datetime))
+
+
+def test_loading_again_writes_nothing(demo: Loaded) -> None:
+    service = demo.storage.service()
+    head = demo.storage.read_store.head()
+    again = load_demo(service, orders=ORDERS, today=TODAY)
+    # Without a date, the set keeps the day it was first loaded on.
+    later = load_demo(service, orders=ORDERS)
+    assert demo.storage.read_store.head() == head
+    assert again == later == demo.summary
+
+
+def test_a_different_today_on_the_same_database_is_refused(demo: Loaded) -> None:
+    with pytest.raises(ValueError, match="as of 2025-12-20"):
+        load_demo(demo.storage.service(), orders=1, today=date(2026, 1, 5))
+
+
+def test_same_seed_gives_the_same_orders(demo: Loaded, tmp_path: Path) -> None:
+    other = _load(tmp_path / "again.db")
+    try:
+        ids = _order_ids(demo.storage)
+        assert sorted(ids) == sorted(_order_ids(other.storage))
+        first, second = demo.storage.service(), other.storage.service()
+        for order_id in ids:
+            assert first.load(ORDER, order_id) == second.load(ORDER, order_id)
+        assert other.summary == demo.summary
+    finally:
+        other.storage.close()
