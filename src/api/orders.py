@@ -23,7 +23,7 @@ from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
 from domain.rulebook import RULEBOOK_ID, InvalidRule, RulebookState
-from domain.service import ORDER, RULEBOOK, CommandMeta
+from domain.service import ORDER, RULEBOOK, CommandMeta, Decider
 from projections import order_list
 
 Req = Request[Any, Any, Any]
@@ -40,12 +40,19 @@ def command_meta(request: Req, expected_version: int | None) -> CommandMeta:
     )
 
 
-def _rulebook(runtime: RuntimeDep) -> RulebookState:
+def _rulebook(runtime: Runtime) -> RulebookState:
     return runtime.service.load(RULEBOOK, RULEBOOK_ID)
 
 
-def _accepted(runtime: RuntimeDep, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
-    outcome = runtime.service.execute(ORDER, order_id, command, meta)
+def run_command(
+    runtime: Runtime,
+    decider: Decider[Any, Any, Any],
+    aggregate_id: UUID,
+    command: Any,
+    meta: CommandMeta,
+) -> dto.Accepted:
+    """Execute through the service, wake the projections, answer with the outcome."""
+    outcome = runtime.service.execute(decider, aggregate_id, command, meta)
     runtime.notify_written()
     return dto.Accepted(
         aggregate_id=outcome.aggregate_id,
@@ -54,6 +61,10 @@ def _accepted(runtime: RuntimeDep, order_id: UUID, command: Any, meta: CommandMe
         events=list(outcome.events),
         replayed=outcome.replayed,
     )
+
+
+def _accepted(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
+    return run_command(runtime, ORDER, order_id, command, meta)
 
 
 OrderId = Annotated[UUID, Parameter(description="The order's id")]

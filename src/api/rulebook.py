@@ -9,8 +9,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from api.order_dto import Accepted
-from api.orders import command_meta
-from api.runtime import RuntimeDep
+from api.orders import command_meta, run_command
+from api.runtime import Runtime, RuntimeDep
 from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
@@ -67,13 +67,5 @@ class RulebookController(Controller):
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 
-def _publish(runtime: RuntimeDep, command: Any, meta: Any) -> Accepted:
-    outcome = runtime.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
-    runtime.notify_written()
-    return Accepted(
-        aggregate_id=outcome.aggregate_id,
-        version=outcome.version,
-        position=outcome.position,
-        events=list(outcome.events),
-        replayed=outcome.replayed,
-    )
+def _publish(runtime: Runtime, command: Any, meta: Any) -> Accepted:
+    return run_command(runtime, RULEBOOK, RULEBOOK_ID, command, meta)
