@@ -115,7 +115,7 @@ class MsgspecMapper(Mapper[UUID]):
             if self.compressor:
                 state = self.compressor.decompress(state)
             body: _Body[Any] = decoder.decode(state)
-        except (KeyError, msgspec.DecodeError, ValueError) as e:
+        except Exception as e:  # the compressor's and cipher's errors too (zlib.error...)
             msg = (
                 f"cannot read stored event {stored_event.topic!r} "
                 f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"

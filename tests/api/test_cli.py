@@ -37,7 +37,7 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
         "ORDERHUB_PORT": str(port),
     }
     env.pop("ORDERHUB_DATABASE_URL", None)
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve"],
         env=env,
         stdout=subprocess.PIPE,

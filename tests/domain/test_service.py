@@ -9,11 +9,11 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import StoredEvent
-from tests.projections.scenario import START, write_scenario
 
 from api.storage import Storage, open_storage
 from domain.order import commands as cmd
 from domain.service import ORDER, SNAPSHOT_EVERY, ApplicationService, CommandMeta
+from tests.projections.scenario import START, write_scenario
 
 
 @pytest.fixture

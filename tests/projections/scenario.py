@@ -60,7 +60,8 @@ def write_scenario(service: ApplicationService, orders: int = 8) -> list[UUID]:
         )
         run(ORDER, order_id, cmd.PlaceOrder(
             order_type="equipment", channel=channel, external_ref=f"S-{n}", customer_id=f"C{n % 3}",
-            customer_name=f"客户{n % 3}", region=["浙江", "江苏", "广东"][n % 3], salesperson=f"sp{n % 2}",
+            customer_name=f"客户{n % 3}", region=["浙江", "江苏", "广东"][n % 3],
+            salesperson=f"sp{n % 2}",
             currency="CNY", promised_delivery=date(2026, 3, 1), lines=lines, placed_at=t,
             route=rulebook.routes["equipment"], approval_rules=rulebook.approval,
         ))  # fmt: skip

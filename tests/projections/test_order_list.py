@@ -47,7 +47,7 @@ def runner(storage: Storage, projection: Any, batch_size: int = 1000) -> Project
 
 def dump(storage: Storage, table: str) -> list[dict[str, Any]]:
     with storage.read_store.transaction(commit=False) as tx:
-        tx.execute(f"SELECT * FROM {table} ORDER BY order_id")  # noqa: S608
+        tx.execute(f"SELECT * FROM {table} ORDER BY order_id")
         return tx.fetchall()
 
 

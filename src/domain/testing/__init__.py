@@ -4,19 +4,22 @@ Exported so that users can test their own rules against the real model::
 
     import hypothesis
     from domain.order.commands import AdvanceStage
-    from domain.order.rules import StageSkipped
+    from domain.order.rules import InvalidTransition, OrderClosed
+    from domain.rulebook import Stage
     from domain.testing import order_histories, order_spec, place_order_commands
 
-    given = order_spec  # or spec(decide, evolve, initial) for any other decider
+    given = order_spec  # spec(decide, evolve, initial) makes one for any decider
 
-    def test_design_is_never_skipped():
-        placed_and_signed = order_spec.run(place_order, sign_order)
-        given(*placed_and_signed).when(
-            AdvanceStage(to_stage=Stage.TESTING, at=now)
-        ).raises(StageSkipped, field="to_stage")
+    @hypothesis.given(place_order_commands())
+    def test_an_unsigned_order_does_not_advance(place):
+        advance = AdvanceStage(to_stage=Stage.SIGNED, at=place.placed_at)
+        given(*order_spec.run(place)).when(advance).raises(InvalidTransition)
 
     @hypothesis.given(order_histories())
-    def test_every_history_replays(history): ...
+    def test_a_cancelled_order_stays_where_it_was(history):
+        if order_spec.fold(history).cancelled:
+            advance = AdvanceStage(to_stage=Stage.COMPLETED, at=...)
+            given(*history).when(advance).raises(OrderClosed)
 
 The strategies produce only what the model accepts: money in a currency's minor
 units, lines whose discount fits their gross, orders routed and priced by the
@@ -25,7 +28,7 @@ times never go backwards. `structs` builds any msgspec Struct its decoder
 accepts, for encode/decode round trips.
 """
 
-from domain.testing.histories import business_time, order_histories, valid_commands
+from domain.testing.histories import business_time, later_than, order_histories, valid_commands
 from domain.testing.spec import (
     Given,
     Spec,
@@ -52,6 +55,7 @@ __all__ = [
     "aware_datetimes",
     "business_time",
     "default_rulebook",
+    "later_than",
     "money",
     "order_histories",
     "order_lines",

@@ -77,7 +77,10 @@ def _shipment(draw: st.DrawFn, state: OrderState, at: datetime) -> RecordShipmen
         ShippedQuantity(line_id=i, quantity=draw(st.sampled_from((due[i], due[i] / 2))))
         for i in ids
     )
-    return RecordShipment(shipment_id=f"S{len(state.shipments) + 1}", lines=lines, shipped_at=at)
+    number = len(state.shipments) + 1
+    while f"S{number}" in state.shipments:
+        number += 1
+    return RecordShipment(shipment_id=f"S{number}", lines=lines, shipped_at=at)
 
 
 @st.composite
@@ -130,7 +133,7 @@ def _progress(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strate
 
 
 def _open_only(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
-    """Reject, hold or resume, change, re-date, cancel: only while the order is open."""
+    """Reject, hold or resume, change, re-date: only while the order is open."""
     if state.closed:
         return []
     found: list[Strategy] = []
@@ -143,7 +146,6 @@ def _open_only(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strat
         found.append(st.builds(HoldOrder, reason=names, at=at))
     found.append(at.flatmap(lambda t: _change(state, t)))
     found.append(st.builds(UpdateExpectedCompletion, expected_completion=st.dates(), reason=names))
-    found.append(st.builds(CancelOrder, reason=names, at=at))
     return found
 
 
@@ -173,14 +175,33 @@ def later_than(after: datetime) -> st.SearchStrategy[datetime]:
     return st.tuples(minutes, OFFSETS).map(lambda p: p[0].astimezone(p[1]))
 
 
-def valid_commands(state: OrderState, after: datetime) -> st.SearchStrategy[OrderCommand]:
-    """Commands the decider accepts in `state` (which must exist), at or after `after`.
+@st.composite
+def valid_commands(draw: st.DrawFn, state: OrderState, after: datetime) -> OrderCommand:
+    """A command the decider accepts in `state` (which must exist), at or after `after`.
 
-    Progress (approve, sign, advance, ship) comes first, so shrinking favours it.
+    Progress (approve, sign, advance, ship) is drawn most often, and shrinking
+    favours it; cancelling is rare, so histories reach the later stages.
     """
     assert state.exists
     at = later_than(after)
-    return st.one_of(_progress(state, at) + _open_only(state, at) + _records(state, at))
+    cancel = [] if state.closed else [st.builds(CancelOrder, reason=names, at=at)]
+    groups = [
+        (group, weight)
+        for group, weight in (
+            (_progress(state, at), 10),
+            (_open_only(state, at), 3),
+            (_records(state, at), 3),
+            (cancel, 1),
+        )
+        if group
+    ]
+    pick = draw(st.integers(0, sum(w for _, w in groups) - 1))
+    for group, weight in groups:
+        if pick < weight:
+            # Drawing one branch, not one_of(group), spares validating the others.
+            return draw(group[draw(st.integers(0, len(group) - 1))])
+        pick -= weight
+    raise AssertionError("unreachable: the weights cover every pick")
 
 
 @st.composite
