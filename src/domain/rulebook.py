@@ -93,11 +93,21 @@ class Route(msgspec.Struct, frozen=True, kw_only=True):
         return self.stages[i + 1] if i + 1 < len(self.stages) else None
 
 
+def _steps(director: int, vp: int) -> tuple[ApprovalStep, ...]:
+    return (
+        ApprovalStep(above=Decimal(director), role="sales_director"),
+        ApprovalStep(above=Decimal(vp), role="vp"),
+    )
+
+
+# The seed's thresholds are in CNY. USD and EUR carry rounded equivalents so an
+# overseas order is reviewed like a domestic one of the same size; finance
+# publishes its own figures as a new rulebook version. Other currencies fall back
+# to every role (see ApprovalRules.required_roles).
 DEFAULT_APPROVAL_STEPS: dict[str, tuple[ApprovalStep, ...]] = {
-    "CNY": (
-        ApprovalStep(above=Decimal(100_000), role="sales_director"),
-        ApprovalStep(above=Decimal(500_000), role="vp"),
-    ),
+    "CNY": _steps(100_000, 500_000),
+    "USD": _steps(14_000, 70_000),
+    "EUR": _steps(13_000, 65_000),
 }
 
 _S = Stage

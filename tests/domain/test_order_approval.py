@@ -44,8 +44,12 @@ def reject(role: str = DIRECTOR, reason: str = "margin too thin") -> RejectOrder
         ("100000.01", "CNY", (DIRECTOR,)),
         ("500000", "CNY", (DIRECTOR,)),
         ("500000.01", "CNY", (DIRECTOR, VP)),
-        ("10", "USD", (DIRECTOR, VP)),
-        ("0", "EUR", (DIRECTOR, VP)),
+        ("14000", "USD", ()),
+        ("14000.01", "USD", (DIRECTOR,)),
+        ("70000.01", "USD", (DIRECTOR, VP)),
+        ("13000.01", "EUR", (DIRECTOR,)),
+        ("10", "JPY", (DIRECTOR, VP)),  # no thresholds: the strictest review
+        ("0", "KWD", (DIRECTOR, VP)),
     ],
 )
 def test_required_approvals_follow_the_amount_and_currency(

@@ -59,9 +59,11 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             return [_place(command, state)]
         case ApproveOrder(role=role, approver=approver, at=at):
             _expect_approval_from(state, role)
+            rules.must_not_precede_stage_entry(state, at, "at")
             return [OrderApproved(role=role, approver=approver, approved_at=at)]
         case RejectOrder(role=role, approver=approver, reason=reason, at=at):
             _expect_approval_from(state, role)
+            rules.must_not_precede_stage_entry(state, at, "at")
             return [OrderRejected(role=role, approver=approver, reason=reason, rejected_at=at)]
         case SignOrder(contract_number=number, signed_at=at):
             rules.must_be_open(state)
@@ -77,14 +79,17 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             rules.must_be_open(state)
             if state.on_hold:
                 raise rules.InvalidTransition("the order is already on hold")
+            rules.must_not_precede_stage_entry(state, at, "at")
             return [OrderPutOnHold(reason=reason, at=at)]
         case ResumeOrder(at=at):
             rules.must_be_open(state)
             if not state.on_hold:
                 raise rules.InvalidTransition("the order is not on hold")
+            rules.must_not_precede_stage_entry(state, at, "at")
             return [OrderResumed(at=at)]
         case CancelOrder(reason=reason, at=at):
             rules.must_be_open(state)
+            rules.must_not_precede_stage_entry(state, at, "at")
             return [OrderCancelled(reason=reason, at=at)]
         case RecordShipment():
             return [_ship(state, command)]
@@ -95,27 +100,61 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
         case UpdateExpectedCompletion(expected_completion=when, reason=reason):
             rules.must_be_open(state)
             return [ExpectedCompletionUpdated(expected_completion=when, reason=reason)]
+        case (
+            EstimateCost()
+            | RecordActualCost()
+            | RecordFeedback()
+            | FileComplaint()
+            | ReportQualityIncident()
+        ):
+            return [_record(state, command)]
+        case ChangeOrder():
+            return [_change(state, command)]
+        case _:
+            assert_never(command)
+
+
+RecordEvent = (
+    CostEstimated
+    | ActualCostRecorded
+    | CustomerFeedbackRecorded
+    | ComplaintFiled
+    | QualityIncidentReported
+)
+
+
+def _record(
+    state: OrderState,
+    command: EstimateCost
+    | RecordActualCost
+    | RecordFeedback
+    | FileComplaint
+    | ReportQualityIncident,
+) -> RecordEvent:
+    """Facts recorded about an order at any time after capture (also after closing)."""
+    match command:
         case EstimateCost(estimated_cost=cost, note=note):
             rules.must_exist(state)
             _same_currency(state, cost.currency, "estimated_cost.currency")
             rules.check_positive(cost.amount, "estimated_cost.amount")
-            return [CostEstimated(estimated_cost=cost, note=note)]
+            return CostEstimated(estimated_cost=cost, note=note)
         case RecordActualCost(amount=amount, category=category, incurred_at=at, note=note):
             _check_actual_cost(state, command)
-            return [ActualCostRecorded(amount=amount, category=category, incurred_at=at, note=note)]
+            return ActualCostRecorded(amount=amount, category=category, incurred_at=at, note=note)
         case RecordFeedback(rating=rating, comment=comment, at=at):
             rules.must_exist(state)
             if not 1 <= rating <= 5:
                 raise rules.InvalidAmount("rating is from 1 to 5", field="rating")
-            return [CustomerFeedbackRecorded(rating=rating, comment=comment, at=at)]
+            rules.must_not_precede_placement(state, at, "at")
+            return CustomerFeedbackRecorded(rating=rating, comment=comment, at=at)
         case FileComplaint(description=description, at=at):
             rules.must_exist(state)
-            return [ComplaintFiled(description=description, at=at)]
+            rules.must_not_precede_placement(state, at, "at")
+            return ComplaintFiled(description=description, at=at)
         case ReportQualityIncident(severity=severity, description=description, at=at):
             rules.must_exist(state)
-            return [QualityIncidentReported(severity=severity, description=description, at=at)]
-        case ChangeOrder():
-            return [_change(state, command)]
+            rules.must_not_precede_placement(state, at, "at")
+            return QualityIncidentReported(severity=severity, description=description, at=at)
         case _:
             assert_never(command)
 
@@ -197,6 +236,7 @@ def _advance(state: OrderState, to_stage: Stage, at: datetime) -> StageAdvanced:
 def _ship(state: OrderState, command: RecordShipment) -> ShipmentRecorded:
     rules.must_be_open(state)
     rules.must_not_be_on_hold(state)
+    rules.must_be_approved(state)
     assert state.route is not None
     ship_stage = Stage.AWAITING_SHIPMENT if Stage.AWAITING_SHIPMENT in state.route.stages else None
     if ship_stage is not None and state.stage != ship_stage:
@@ -268,6 +308,7 @@ def _check_actual_cost(state: OrderState, command: RecordActualCost) -> None:
     if state.stage == Stage.PENDING_CONFIRMATION:
         raise rules.InvalidTransition("costs are incurred after signing")
     _same_currency(state, command.amount.currency, "amount.currency")
+    rules.must_not_precede_placement(state, command.incurred_at, "incurred_at")
     if command.amount.amount == 0:
         raise rules.InvalidAmount("a cost entry of zero records nothing", field="amount.amount")
     so_far = state.actual_cost.amount if state.actual_cost else Decimal(0)
@@ -280,6 +321,7 @@ def _check_actual_cost(state: OrderState, command: RecordActualCost) -> None:
 
 def _change(state: OrderState, command: ChangeOrder) -> OrderChanged:
     rules.must_be_open(state)
+    rules.must_not_precede_stage_entry(state, command.changed_at, "changed_at")
     if not (command.add or command.remove or command.reprice):
         raise rules.InvalidOrderLine("a change order must change something", field="add")
     existing = {line.line_id for line in state.lines}

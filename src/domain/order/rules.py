@@ -96,6 +96,15 @@ def must_not_precede_stage_entry(state: OrderState, at: datetime, field: str) ->
         )
 
 
+def must_not_precede_placement(state: OrderState, at: datetime, field: str) -> None:
+    if state.placed_at is not None and at < state.placed_at:
+        raise TimeTravel(
+            f"{field} {at.isoformat()} is before the order was placed "
+            f"at {state.placed_at.isoformat()}",
+            field=field,
+        )
+
+
 def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "lines") -> None:
     for i, line in enumerate(lines):
         where = f"{field}[{i}]"

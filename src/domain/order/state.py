@@ -160,7 +160,7 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
         case OrderResumed():
             return replace(state, on_hold=False)
         case OrderCancelled():
-            return replace(state, cancelled=True)
+            return replace(state, cancelled=True, on_hold=False)
         case ShipmentRecorded(shipment_id=shipment_id, lines=lines):
             shipped = dict(state.shipped)
             for item in lines:
