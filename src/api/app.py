@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
+from api.projections import ProjectionController, metrics
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
@@ -24,8 +25,19 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         """Liveness: the store answers and reports the head of the log."""
         return {"status": "ok", "backend": rt.storage.backend, "head": rt.storage.read_store.head()}
 
+    @get("/metrics", sync_to_thread=True, include_in_schema=False)
+    def prometheus() -> Response[bytes]:
+        """Prometheus metrics."""
+        return metrics(rt)
+
     return Litestar(
-        route_handlers=[OrderController, RulebookController, health],
+        route_handlers=[
+            OrderController,
+            RulebookController,
+            ProjectionController,
+            health,
+            prometheus,
+        ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[rt.start],

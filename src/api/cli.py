@@ -55,17 +55,31 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _projections(args: argparse.Namespace, settings: Settings) -> int:
+    from api.projections import projection_report
+    from projections import parking
+
     runtime = Runtime(settings)
     try:
-        head = runtime.storage.read_store.head()
-        for name, runner in sorted(runtime.projections.items()):
-            if args.action == "catch-up":
+        if args.action == "retry":
+            if args.name not in runtime.projections:
+                print(f"no projection {args.name!r}; known: {', '.join(runtime.projections)}")
+                return 2
+            released = parking.release(runtime.storage.read_store, args.name)
+            print(f"{args.name}: " + ("parked event released" if released else "was not parked"))
+            runtime.projections[args.name].catch_up()
+        elif args.action == "catch-up":
+            for runner in runtime.projections.values():
                 runner.catch_up()
-            position = runner.position()
-            print(f"{name}\tposition={position}\thead={head}\tlag={head - position}")
+        for item in projection_report(runtime):
+            print(
+                f"{item.name}\tposition={item.position}\thead={item.head}\tlag={item.lag}"
+                f"\tstatus={item.status}"
+            )
+            if item.parked:
+                print(f"  parked at {item.parked['position']}: {item.parked['error']}")
+        return 1 if any(item.status != "running" for item in projection_report(runtime)) else 0
     finally:
         runtime.stop()
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,10 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--orders", type=int, default=300, help="number of orders (default 300)")
     demo.set_defaults(handler=_demo)
 
-    projections = sub.add_parser("projections", help="show or advance read models")
+    projections = sub.add_parser("projections", help="show, advance or retry read models")
     projections.add_argument(
-        "action", choices=["status", "catch-up"], help="status, or catch up now"
+        "action",
+        choices=["status", "catch-up", "retry"],
+        help="status; catch-up (project everything now); retry NAME (re-apply a parked event)",
     )
+    projections.add_argument("name", nargs="?", default="", help="the projection, for retry")
     projections.set_defaults(handler=_projections)
     return parser
 

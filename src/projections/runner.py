@@ -12,15 +12,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from eventsourcing.persistence import ApplicationRecorder
+import psycopg
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    Notification,
+    OperationalError,
+)
 
 from domain.codec import MsgspecMapper
 from domain.envelope import Recorded
+from projections import parking
+from projections.parking import Parked
 from projections.store import ReadStore, Tx
 
 log = logging.getLogger(__name__)
+
+# The database being away is not the projection's fault: retry, never park.
+TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError)
 
 
 class Projection(Protocol):
@@ -52,6 +64,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.wake = threading.Event()
         self.last_error: str | None = None
+        parking.ensure_table(store)
         with store.transaction(commit=True) as tx:
             for statement in projection.schema():
                 tx.execute(statement)
@@ -63,18 +76,53 @@ class ProjectionRunner:
     def position(self) -> int:
         return self.store.tracked_position(self.name)
 
+    def parked(self) -> Parked | None:
+        found = parking.parked(self.store, self.name)
+        return found[0] if found else None
+
+    def status(self) -> str:
+        if self.parked() is not None:
+            return "degraded"
+        return "failing" if self.last_error else "running"
+
     def run_once(self) -> int:
-        """Project the next batch; returns how many notifications it covered."""
-        start = self.position()
+        """Project the next batch; returns how many notifications it covered.
+
+        A batch that fails for a reason other than the database being unreachable
+        is replayed one event at a time, so the events before the culprit land
+        and the culprit is parked (the projection then stops there).
+        """
+        if self.parked() is not None:
+            return 0
         notifications = self.log.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
+            start=self.position(), limit=self.batch_size, inclusive_of_start=False
         )
         if not notifications:
             return 0
+        try:
+            self._apply(notifications)
+        except TRANSIENT:
+            raise
+        except Exception:  # a projection bug or bad data: find the event and park it
+            return self._apply_singly(notifications)
+        return len(notifications)
+
+    def _apply(self, notifications: Sequence[Notification]) -> None:
         with self.store.transaction(commit=True) as tx:
             for notification in notifications:
                 self.projection.apply(tx, self.mapper.to_domain_event(notification))
             self.store.track(tx, self.name, notifications[-1].id)
+
+    def _apply_singly(self, notifications: Sequence[Notification]) -> int:
+        for done, notification in enumerate(notifications):
+            try:
+                self._apply([notification])
+            except TRANSIENT:
+                raise
+            except Exception as error:
+                found = parking.park(self.store, self.name, notification, error)
+                log.error("projection %s parked at %s: %s", self.name, found.position, found.error)
+                return done
         return len(notifications)
 
     def catch_up(self) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.cli import build_parser
+from api.cli import build_parser, main
 
 
 def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,3 +60,15 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_projections_status_and_retry_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERHUB_SQLITE_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.delenv("ORDERHUB_DATABASE_URL", raising=False)
+    assert main(["projections", "catch-up"]) == 0
+    assert "order_list\tposition=" in capsys.readouterr().out
+    assert main(["projections", "retry", "order_list"]) == 0
+    assert "was not parked" in capsys.readouterr().out
+    assert main(["projections", "retry", "nope"]) == 2

@@ -1,0 +1,90 @@
+"""Projection routes: where each read model stands, and retrying a parked one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from api.runtime import Runtime, RuntimeDep
+from projections import parking
+
+
+class ProjectionOut(msgspec.Struct, kw_only=True):
+    name: str
+    position: int
+    head: int
+    lag: int
+    status: str
+    last_error: str | None
+    parked: dict[str, Any] | None
+
+
+def projection_report(runtime: Runtime) -> list[ProjectionOut]:
+    head = runtime.storage.read_store.head()
+    report = []
+    for name, runner in sorted(runtime.projections.items()):
+        position = runner.position()
+        found = runner.parked()
+        report.append(
+            ProjectionOut(
+                name=name,
+                position=position,
+                head=head,
+                lag=head - position,
+                status=runner.status(),
+                last_error=runner.last_error,
+                parked=None if found is None else msgspec.to_builtins(found),
+            )
+        )
+    return report
+
+
+class ProjectionController(Controller):
+    path = "/projections"
+    tags = ["projections"]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_projections(self, runtime: RuntimeDep) -> list[ProjectionOut]:
+        """Each read model with its position, the head of the log, lag and status.
+
+        `degraded` means an event is parked (see `parked`); `failing` that the
+        database could not be reached on the last attempt.
+        """
+        return projection_report(runtime)
+
+    @post("/{name:str}/retry", sync_to_thread=True, status_code=200)
+    def retry(self, name: FromPath[str], runtime: RuntimeDep) -> ProjectionOut:
+        """Re-apply a parked event (after a fix) and carry on from there."""
+        if name not in runtime.projections:
+            raise NotFoundException(f"no projection {name!r}")
+        parking.release(runtime.storage.read_store, name)
+        runtime.notify_written()
+        return next(p for p in projection_report(runtime) if p.name == name)
+
+
+def metrics(runtime: Runtime) -> Response[bytes]:
+    """Prometheus exposition of the log head and each projection's position, lag and health."""
+    registry = CollectorRegistry()
+    head = Gauge("orderhub_log_head", "Position of the last event in the log", registry=registry)
+    labels = ["projection"]
+    position = Gauge(
+        "orderhub_projection_position", "Last projected position", labels, registry=registry
+    )
+    lag = Gauge(
+        "orderhub_projection_lag", "Head minus projected position", labels, registry=registry
+    )
+    degraded = Gauge(
+        "orderhub_projection_degraded", "1 while an event is parked", labels, registry=registry
+    )
+    for item in projection_report(runtime):
+        head.set(item.head)
+        position.labels(item.name).set(item.position)
+        lag.labels(item.name).set(item.lag)
+        degraded.labels(item.name).set(1 if item.status == "degraded" else 0)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
