@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from api.runtime import Runtime
 from api.settings import Settings
+from projections.live import LiveProjection
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,17 +57,20 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _projections(args: argparse.Namespace, settings: Settings) -> int:
     from api.projections import projection_report
-    from projections import parking
 
     runtime = Runtime(settings)
     try:
-        if args.action == "retry":
+        if args.action in ("retry", "rebuild"):
             if args.name not in runtime.projections:
                 print(f"no projection {args.name!r}; known: {', '.join(runtime.projections)}")
                 return 2
-            released = parking.release(runtime.storage.read_store, args.name)
-            print(f"{args.name}: " + ("parked event released" if released else "was not parked"))
-            runtime.projections[args.name].catch_up()
+            live = runtime.projections[args.name]
+            if args.action == "rebuild":
+                return _rebuild(live, compare=args.compare)
+            print(
+                f"{args.name}: " + ("parked event released" if live.retry() else "was not parked")
+            )
+            live.catch_up()
         elif args.action == "catch-up":
             for runner in runtime.projections.values():
                 runner.catch_up()
@@ -80,6 +84,31 @@ def _projections(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if any(item.status != "running" for item in projection_report(runtime)) else 0
     finally:
         runtime.stop()
+
+
+def _progress(position: int, target: int) -> None:
+    print(f"\r  {position}/{target} events", end="", file=sys.stderr, flush=True)
+
+
+def _rebuild(live: LiveProjection, *, compare: bool) -> int:
+    from projections.rebuild import compare as compare_copies
+    from projections.rebuild import rebuild
+
+    if compare:
+        differences = compare_copies(live, progress=_progress)
+        print(file=sys.stderr)
+        for d in differences:
+            print(f"{d.table}: {d.only_live} rows only live, {d.only_rebuilt} only rebuilt")
+            for example in d.examples:
+                print(f"  {example}")
+        print(
+            f"{live.name}: "
+            + ("differs from a rebuild" if differences else "identical to a rebuild")
+        )
+        return 1 if differences else 0
+    copy = rebuild(live, progress=_progress)
+    print(f"\n{live.name}: readers now use {copy}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,10 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     projections = sub.add_parser("projections", help="show, advance or retry read models")
     projections.add_argument(
         "action",
-        choices=["status", "catch-up", "retry"],
-        help="status; catch-up (project everything now); retry NAME (re-apply a parked event)",
+        choices=["status", "catch-up", "retry", "rebuild"],
+        help="status; catch-up (project everything now); retry NAME (re-apply a parked "
+        "event); rebuild NAME (a fresh copy from position 0, then readers switch to it)",
     )
-    projections.add_argument("name", nargs="?", default="", help="the projection, for retry")
+    projections.add_argument(
+        "name", nargs="?", default="", help="the projection, for retry/rebuild"
+    )
+    projections.add_argument(
+        "--compare",
+        action="store_true",
+        help="with rebuild: build a scratch copy, report any difference from the live one, "
+        "switch nothing",
+    )
     projections.set_defaults(handler=_projections)
     return parser
 

@@ -298,7 +298,9 @@ class OrderController(Controller):
             if v is not None
         }
         with runtime.storage.read_store.transaction(commit=False) as tx:
-            rows, count = order_list.query(tx, filters, limit=limit, offset=offset)
+            rows, count = order_list.query(
+                tx, filters, limit=limit, offset=offset, table=runner.copy
+            )
         return dto.OrderPage(
             items=[msgspec.convert(r, dto.OrderSummary) for r in rows],
             total=count,

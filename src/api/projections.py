@@ -12,7 +12,6 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from api.runtime import Runtime, RuntimeDep
-from projections import parking
 
 
 class ProjectionOut(msgspec.Struct, kw_only=True):
@@ -63,8 +62,7 @@ class ProjectionController(Controller):
         """Re-apply a parked event (after a fix) and carry on from there."""
         if name not in runtime.projections:
             raise NotFoundException(f"no projection {name!r}")
-        parking.release(runtime.storage.read_store, name)
-        runtime.notify_written()
+        runtime.projections[name].retry()
         return next(p for p in projection_report(runtime) if p.name == name)
 
 

@@ -12,8 +12,12 @@ from api.settings import Settings
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, default_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
-from projections.runner import ProjectionRunner
+from projections.runner import Projection
+
+# Every read model, by name, with how to make a copy of it under a given name.
+PROJECTIONS: dict[str, Callable[[str], Projection]] = {"order_list": OrderListProjection}
 
 
 class Runtime:
@@ -21,11 +25,11 @@ class Runtime:
         self.settings = settings
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
         self.service: ApplicationService = self.storage.service(clock)
-        self.projections: dict[str, ProjectionRunner] = {
-            p.name: ProjectionRunner(
-                p, self.storage.log, self.storage.mapper, self.storage.read_store
+        self.projections: dict[str, LiveProjection] = {
+            name: LiveProjection(
+                name, make, self.storage.log, self.storage.mapper, self.storage.read_store
             )
-            for p in (OrderListProjection(),)
+            for name, make in PROJECTIONS.items()
         }
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

@@ -72,6 +72,9 @@ class OrderListProjection:
             + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "order_id")
         )
 
+    def tables(self) -> list[str]:
+        return [self.table]
+
     def schema(self) -> list[str]:
         table = self.table
         cols = ", ".join(

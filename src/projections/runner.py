@@ -10,9 +10,7 @@ advance its position.
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import psycopg
@@ -46,6 +44,10 @@ class Projection(Protocol):
         """Apply one event; must be deterministic (no clock, no randomness)."""
         ...
 
+    def tables(self) -> list[str]:
+        """The tables this copy owns (dropped with it, compared by rebuild --compare)."""
+        ...
+
 
 class ProjectionRunner:
     def __init__(
@@ -62,8 +64,6 @@ class ProjectionRunner:
         self.mapper = mapper
         self.store = store
         self.batch_size = batch_size
-        self.wake = threading.Event()
-        self.last_error: str | None = None
         parking.ensure_table(store)
         with store.transaction(commit=True) as tx:
             for statement in projection.schema():
@@ -80,12 +80,7 @@ class ProjectionRunner:
         found = parking.parked(self.store, self.name)
         return found[0] if found else None
 
-    def status(self) -> str:
-        if self.parked() is not None:
-            return "degraded"
-        return "failing" if self.last_error else "running"
-
-    def run_once(self) -> int:
+    def run_once(self, stop: int | None = None) -> int:
         """Project the next batch; returns how many notifications it covered.
 
         A batch that fails for a reason other than the database being unreachable
@@ -95,7 +90,7 @@ class ProjectionRunner:
         if self.parked() is not None:
             return 0
         notifications = self.log.select_notifications(
-            start=self.position(), limit=self.batch_size, inclusive_of_start=False
+            start=self.position(), limit=self.batch_size, stop=stop, inclusive_of_start=False
         )
         if not notifications:
             return 0
@@ -125,31 +120,14 @@ class ProjectionRunner:
                 return done
         return len(notifications)
 
-    def catch_up(self) -> int:
+    def catch_up(
+        self, stop: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Project until the head (or `stop`); `progress(position, target)` after each batch."""
+        target = stop if stop is not None else self.store.head()
         done = 0
-        while count := self.run_once():
+        while count := self.run_once(stop):
             done += count
+            if progress is not None:
+                progress(self.position(), max(target, self.position()))
         return done
-
-    def run_forever(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
-        while not stop.is_set():
-            try:
-                if self.run_once():
-                    self.last_error = None
-                    continue
-            except Exception as error:  # keep the thread alive; the error is reported
-                self.last_error = f"{type(error).__name__}: {error}"
-                log.exception("projection %s failed", self.name)
-                stop.wait(1.0)
-            self.wake.wait(poll_interval)
-            self.wake.clear()
-
-    def wait_for(self, position: int, timeout: float) -> bool:
-        """Block until this projection has covered `position` (read-your-writes)."""
-        deadline = time.monotonic() + timeout
-        while self.position() < position:
-            if time.monotonic() >= deadline:
-                return False
-            self.wake.set()
-            time.sleep(0.01)
-        return True

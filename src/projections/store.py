@@ -69,6 +69,10 @@ class ReadStore(ABC):
     def track(self, tx: Tx, name: str, position: int) -> None:
         """Record a projection's position inside `tx`."""
 
+    @abstractmethod
+    def forget(self, tx: Tx, name: str) -> None:
+        """Delete a projection copy's tracking position inside `tx`."""
+
     def tracked_position(self, name: str) -> int:
         return self.max_tracking_id(name) or 0
 
@@ -114,6 +118,9 @@ class SQLiteReadStore(SQLiteTrackingRecorder, ReadStore):
         raw: SQLiteCursor = tx.raw
         self._insert_tracking(raw, Tracking(application_name=name, notification_id=position))
 
+    def forget(self, tx: Tx, name: str) -> None:
+        tx.execute("DELETE FROM tracking WHERE application_name = ?", (name,))
+
     def _key(self, originator_id: UUID) -> Any:
         return originator_id.hex
 
@@ -134,3 +141,7 @@ class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: Cursor[DictRow] = tx.raw
         self._insert_tracking(raw, Tracking(application_name=name, notification_id=position))
+
+    def forget(self, tx: Tx, name: str) -> None:
+        table = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+        tx.execute(f"DELETE FROM {table} WHERE application_name = ?", (name,))  # noqa: S608

@@ -72,3 +72,15 @@ def test_projections_status_and_retry_from_the_command_line(
     assert main(["projections", "retry", "order_list"]) == 0
     assert "was not parked" in capsys.readouterr().out
     assert main(["projections", "retry", "nope"]) == 2
+
+
+def test_rebuild_and_compare_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERHUB_SQLITE_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.delenv("ORDERHUB_DATABASE_URL", raising=False)
+    assert main(["demo", "--orders", "20"]) == 0
+    assert main(["projections", "rebuild", "order_list", "--compare"]) == 0
+    assert "order_list: identical to a rebuild" in capsys.readouterr().out
+    assert main(["projections", "rebuild", "order_list"]) == 0
+    assert "readers now use order_list_g1" in capsys.readouterr().out

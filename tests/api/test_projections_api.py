@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from api.runtime import Runtime
+from projections.rebuild import rebuild
 from tests.api.conftest import order_body
 
 
@@ -31,3 +33,11 @@ def test_metrics_are_prometheus_text(client: TestClient[Any]) -> None:
 def test_retrying_an_unknown_projection_is_404(client: TestClient[Any]) -> None:
     assert client.post("/projections/nope/retry").status_code == 404
     assert client.post("/projections/order_list/retry").json()["status"] == "running"
+
+
+def test_reads_follow_a_rebuild(client: TestClient[Any], runtime: Runtime) -> None:
+    accepted = client.post("/orders", json=order_body(), headers={"Idempotency-Key": "r"}).json()
+    client.get("/orders", params={"wait_for_position": accepted["position"]})
+    rebuild(runtime.projections["order_list"])
+    page = client.get("/orders").json()
+    assert [item["order_id"] for item in page["items"]] == [accepted["aggregate_id"]]

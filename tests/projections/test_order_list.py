@@ -100,6 +100,9 @@ class CrashingOnce:
     def schema(self) -> list[str]:
         return self.inner.schema()
 
+    def tables(self) -> list[str]:
+        return self.inner.tables()
+
     def apply(self, tx: Tx, recorded: Any) -> None:
         self.seen += 1
         if self.seen == self.crash_at:

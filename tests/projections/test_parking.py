@@ -28,6 +28,9 @@ class BrokenOnCancel:
     def schema(self) -> list[str]:
         return self.inner.schema()
 
+    def tables(self) -> list[str]:
+        return self.inner.tables()
+
     def apply(self, tx: Tx, recorded: Any) -> None:
         if isinstance(recorded.event, OrderCancelled) and not self.fixed:
             raise ValueError("cannot handle a cancellation")
@@ -56,7 +59,6 @@ def test_the_failing_event_is_parked_and_the_projection_stops_before_it(storage:
     runner.catch_up()
     first_cancel = _positions_of_cancellations(storage)[0]
     assert runner.position() == first_cancel - 1
-    assert runner.status() == "degraded"
     found = runner.parked()
     assert found is not None
     assert (found.position, found.topic) == (first_cancel, "OrderCancelled")
@@ -66,7 +68,7 @@ def test_the_failing_event_is_parked_and_the_projection_stops_before_it(storage:
     broken.fixed = True
     assert parking.release(storage.read_store, "order_list")
     runner.catch_up()
-    assert runner.status() == "running"
+    assert runner.parked() is None
     assert runner.position() == storage.read_store.head()
     ProjectionRunner(
         OrderListProjection("reference"), storage.log, storage.mapper, storage.read_store

@@ -1,0 +1,103 @@
+"""The copy of a projection in service, kept up to date in the background.
+
+It follows the active copy (see `copies`): when a rebuild switches readers to
+a new copy, the next poll picks it up and carries on from that copy's position.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from domain.codec import MsgspecMapper
+from projections import copies, parking
+from projections.parking import Parked
+from projections.runner import Projection, ProjectionRunner
+from projections.store import ReadStore
+
+log = logging.getLogger(__name__)
+
+
+class LiveProjection:
+    def __init__(
+        self,
+        name: str,
+        make: Callable[[str], Projection],
+        log_recorder: ApplicationRecorder,
+        mapper: MsgspecMapper,
+        store: ReadStore,
+    ) -> None:
+        self.name = name
+        self.make = make
+        self.log = log_recorder
+        self.mapper = mapper
+        self.store = store
+        self.wake = threading.Event()
+        self.last_error: str | None = None
+        copies.ensure_table(store)
+        self.runner = self.runner_for(copies.active(store, name))
+
+    def runner_for(self, copy: str) -> ProjectionRunner:
+        return ProjectionRunner(self.make(copy), self.log, self.mapper, self.store)
+
+    @property
+    def copy(self) -> str:
+        """The table (and tracking key) readers should use now."""
+        return self.runner.name
+
+    def follow(self) -> None:
+        copy = copies.active(self.store, self.name)
+        if copy != self.runner.name:
+            self.runner = self.runner_for(copy)
+
+    def run_once(self) -> int:
+        self.follow()
+        return self.runner.run_once()
+
+    def catch_up(self) -> int:
+        self.follow()
+        return self.runner.catch_up()
+
+    def position(self) -> int:
+        return self.runner.position()
+
+    def parked(self) -> Parked | None:
+        return self.runner.parked()
+
+    def retry(self) -> bool:
+        released = parking.release(self.store, self.copy)
+        self.wake.set()
+        return released
+
+    def status(self) -> str:
+        if self.parked() is not None:
+            return "degraded"
+        return "failing" if self.last_error else "running"
+
+    def run_forever(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                worked = self.run_once()
+                self.last_error = None
+                if worked:
+                    continue
+            except Exception as error:  # keep the thread alive; the error is reported
+                self.last_error = f"{type(error).__name__}: {error}"
+                log.exception("projection %s failed", self.name)
+                stop.wait(1.0)
+            self.wake.wait(poll_interval)
+            self.wake.clear()
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until this projection has covered `position` (read-your-writes)."""
+        deadline = time.monotonic() + timeout
+        while self.position() < position:
+            if time.monotonic() >= deadline:
+                return False
+            self.wake.set()
+            time.sleep(0.01)
+        return True
