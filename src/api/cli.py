@@ -86,6 +86,28 @@ def _projections(args: argparse.Namespace, settings: Settings) -> int:
         runtime.stop()
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    runtime = Runtime(settings)
+    names = set(args.projection or runtime.projections)
+    unknown = names - set(runtime.projections)
+    if unknown:
+        print(
+            f"no projection {', '.join(sorted(unknown))}; known: {', '.join(runtime.projections)}"
+        )
+        runtime.stop()
+        return 2
+    runtime.bootstrap()
+    runtime.run_projections(names)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runtime.request_stop())
+    print(f"worker: {', '.join(sorted(names))} (standing by while another worker holds one)")
+    runtime.wait()
+    runtime.stop()
+    return 0
+
+
 def _progress(position: int, target: int) -> None:
     print(f"\r  {position}/{target} events", end="", file=sys.stderr, flush=True)
 
@@ -134,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a realistic demo data set (idempotent)")
     demo.add_argument("--orders", type=int, default=300, help="number of orders (default 300)")
     demo.set_defaults(handler=_demo)
+
+    worker = sub.add_parser(
+        "worker", help="keep projections up to date in this process (one worker per projection)"
+    )
+    worker.add_argument(
+        "--projection", action="append", help="a projection to run (repeatable; default all)"
+    )
+    worker.set_defaults(handler=_worker)
 
     projections = sub.add_parser("projections", help="show, advance or retry read models")
     projections.add_argument(

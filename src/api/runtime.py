@@ -27,7 +27,12 @@ class Runtime:
         self.service: ApplicationService = self.storage.service(clock)
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
-                name, make, self.storage.log, self.storage.mapper, self.storage.read_store
+                name,
+                make,
+                self.storage.log,
+                self.storage.mapper,
+                self.storage.read_store,
+                lease=self.storage.lease_for(name),
             )
             for name, make in PROJECTIONS.items()
         }
@@ -35,16 +40,24 @@ class Runtime:
         self._threads: list[threading.Thread] = []
 
     def bootstrap(self) -> None:
-        """Publish the default rulebook on a new installation (idempotent)."""
+        """Publish the default rulebook on a new installation; leave an existing one alone.
+
+        Concurrent first starts use the same command ids, so they publish once.
+        """
+        if self.service.load(RULEBOOK, RULEBOOK_ID).version > 0:
+            return
         for i, command in enumerate(default_publications()):
             meta = CommandMeta(command_id=f"bootstrap-rulebook-{i}", actor="system")
             self.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
 
     def start(self) -> None:
         self.bootstrap()
-        if not self.settings.run_projections:
-            return
-        for runner in self.projections.values():
+        if self.settings.run_projections:
+            self.run_projections(set(self.projections))
+
+    def run_projections(self, names: set[str]) -> None:
+        """Keep these projections up to date in background threads (each under its lease)."""
+        for runner in (self.projections[name] for name in sorted(names)):
             thread = threading.Thread(
                 target=runner.run_forever,
                 args=(self._stop,),
@@ -57,6 +70,13 @@ class Runtime:
     def notify_written(self) -> None:
         for runner in self.projections.values():
             runner.wake.set()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def wait(self) -> None:
+        """Block until `stop` is called (e.g. from a signal handler)."""
+        self._stop.wait()
 
     def stop(self) -> None:
         self._stop.set()

@@ -28,6 +28,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from domain.codec import MsgspecMapper
 from domain.service import ApplicationService
+from projections.lease import AdvisoryLease, FileLease, Lease
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 
 
@@ -39,6 +40,7 @@ class Storage:
     read_store: ReadStore
     mapper: MsgspecMapper
     backend: str
+    lease_for: Callable[[str], Lease]
 
     def position_of(self, originator_id: UUID, version: int) -> int:
         return self.read_store.position_of(originator_id, version)
@@ -81,6 +83,10 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store: ReadStore = PostgresReadStore(pg_factory.datastore)
         factory: InfrastructureFactory[Any] = pg_factory
         backend = "postgresql"
+
+        def lease_for(name: str) -> Lease:
+            return AdvisoryLease(database_url, name)
+
     elif database_url:
         raise ValueError(f"ORDERHUB_DATABASE_URL must be postgresql://..., got {database_url!r}")
     else:
@@ -90,6 +96,10 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store = SQLiteReadStore(sqlite_factory.datastore)
         factory = sqlite_factory
         backend = "sqlite"
+
+        def lease_for(name: str) -> Lease:
+            return FileLease(Path(f"{sqlite_path}.{name}.lease"))
+
     log = factory.application_recorder()
     snapshots = factory.aggregate_recorder("snapshots")
     read_store.create_table()
@@ -100,4 +110,5 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store=read_store,
         mapper=MsgspecMapper(compressor=factory.compressor(), cipher=factory.cipher()),
         backend=backend,
+        lease_for=lease_for,
     )

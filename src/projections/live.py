@@ -15,6 +15,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.codec import MsgspecMapper
 from projections import copies, parking
+from projections.lease import Lease
 from projections.parking import Parked
 from projections.runner import Projection, ProjectionRunner
 from projections.store import ReadStore
@@ -23,15 +24,19 @@ log = logging.getLogger(__name__)
 
 
 class LiveProjection:
-    def __init__(
+    def __init__(  # noqa: PLR0913 - log, mapper, store and lease are separate ports
         self,
         name: str,
         make: Callable[[str], Projection],
         log_recorder: ApplicationRecorder,
         mapper: MsgspecMapper,
         store: ReadStore,
+        *,
+        lease: Lease | None = None,
     ) -> None:
         self.name = name
+        self.lease = lease
+        self.standing_by = False  # True while another process holds the lease
         self.make = make
         self.log = log_recorder
         self.mapper = mapper
@@ -76,11 +81,27 @@ class LiveProjection:
     def status(self) -> str:
         if self.parked() is not None:
             return "degraded"
-        return "failing" if self.last_error else "running"
+        if self.last_error:
+            return "failing"
+        return "standby" if self.standing_by else "running"
 
     def run_forever(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
+        """Project as the log grows, while holding the lease; stand by while another does."""
+        try:
+            self._run(stop, poll_interval)
+        finally:
+            if self.lease is not None:
+                self.lease.release()
+            self.standing_by = False
+
+    def _run(self, stop: threading.Event, poll_interval: float) -> None:
         while not stop.is_set():
             try:
+                if self.lease is not None:
+                    self.standing_by = not self.lease.try_acquire()
+                    if self.standing_by:
+                        stop.wait(poll_interval * 5)
+                        continue
                 worked = self.run_once()
                 self.last_error = None
                 if worked:

@@ -1,0 +1,74 @@
+"""The rulebook over HTTP: versions, validation, and orders pinning what was in force."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from api.runtime import Runtime
+from api.settings import Settings
+from domain.rulebook import RULEBOOK_ID
+from domain.service import RULEBOOK
+from tests.api.conftest import order_body
+
+NEW_RULES = {
+    "steps_by_currency": {
+        "CNY": [{"above": "50000", "role": "sales_director"}, {"above": "500000", "role": "vp"}]
+    }
+}
+
+
+def test_publishing_rules_makes_a_new_version_and_old_orders_keep_theirs(
+    client: TestClient[Any],
+) -> None:
+    first = client.post("/orders", json=order_body("A"), headers={"Idempotency-Key": "a"}).json()
+    before = client.get("/rulebook").json()
+    published = client.post(
+        "/rulebook/approval-rules", json=NEW_RULES, headers={"Idempotency-Key": "r"}
+    )
+    assert published.status_code == 200
+    after = client.get("/rulebook").json()
+    assert after["rules"]["approval"]["version"] == before["rules"]["approval"]["version"] + 1
+    second = client.post("/orders", json=order_body("B"), headers={"Idempotency-Key": "b"}).json()
+    old = client.get(f"/orders/{first['aggregate_id']}").json()
+    new = client.get(f"/orders/{second['aggregate_id']}").json()
+    assert old["pending_approvals"] == []  # 64,000 CNY: no approval under the old rules
+    assert new["pending_approvals"] == ["sales_director"]  # above 50,000 under the new ones
+    assert new["state"]["approval_rules_version"] == old["state"]["approval_rules_version"] + 1
+
+
+def test_a_route_must_start_pending_then_signed(client: TestClient[Any]) -> None:
+    bad = client.post(
+        "/rulebook/routes/equipment", json={"stages": ["signed", "designing", "completed"]}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["rule"] == "invalid_rule"
+    good = client.post(
+        "/rulebook/routes/quick",
+        json={"stages": ["pending_confirmation", "signed", "awaiting_shipment", "completed"]},
+    )
+    assert good.status_code == 200
+    quick = client.post(
+        "/orders", json=order_body("Q", order_type="quick"), headers={"Idempotency-Key": "q"}
+    )
+    assert quick.status_code == 201
+
+
+def test_an_unknown_order_type_is_refused_naming_the_known_ones(client: TestClient[Any]) -> None:
+    response = client.post("/orders", json=order_body(order_type="spaceship"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "order_type"
+    assert "equipment" in response.json()["detail"]
+
+
+def test_a_restart_leaves_a_published_rulebook_alone(
+    client: TestClient[Any], runtime: Runtime
+) -> None:
+    client.post("/rulebook/approval-rules", json=NEW_RULES, headers={"Idempotency-Key": "r"})
+    version = runtime.service.load(RULEBOOK, RULEBOOK_ID).version
+    settings: Settings = runtime.settings
+    again = Runtime(settings)
+    again.bootstrap()
+    assert again.service.load(RULEBOOK, RULEBOOK_ID).version == version
+    again.stop()

@@ -1,0 +1,86 @@
+"""One worker per projection at a time, and a standby takes over when the holder dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.storage import Storage, open_storage
+from projections.lease import AdvisoryLease, FileLease, Lease
+from tests.projections.scenario import write_scenario
+
+
+def _exclusive(first: Lease, second: Lease) -> None:
+    assert first.try_acquire()
+    assert first.try_acquire()  # re-entrant for its holder
+    assert not second.try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()
+
+
+def test_a_file_lease_has_one_holder(tmp_path: Path) -> None:
+    _exclusive(FileLease(tmp_path / "x.lease"), FileLease(tmp_path / "x.lease"))
+
+
+@pytest.mark.postgres
+def test_an_advisory_lease_has_one_holder(postgres_url: str) -> None:
+    _exclusive(AdvisoryLease(postgres_url, "order_list"), AdvisoryLease(postgres_url, "order_list"))
+    other = AdvisoryLease(postgres_url, "another")
+    assert other.try_acquire()
+    other.release()
+
+
+@pytest.fixture
+def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
+    database_url, sqlite_path = store_settings
+    store = open_storage(database_url, sqlite_path)
+    yield store
+    store.close()
+
+
+def _worker(store_settings: tuple[str, str]) -> subprocess.Popen[bytes]:
+    database_url, sqlite_path = store_settings
+    env = {**os.environ, "ORDERHUB_DATABASE_URL": database_url, "ORDERHUB_SQLITE_PATH": sqlite_path}
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker", "--projection", "order_list"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _caught_up(storage: Storage, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while storage.read_store.tracked_position("order_list") < storage.read_store.head():
+        assert time.monotonic() < deadline, "the projection did not catch up"
+        time.sleep(0.1)
+
+
+def test_a_standby_worker_takes_over_when_the_holder_dies(
+    storage: Storage, store_settings: tuple[str, str]
+) -> None:
+    write_scenario(storage.service(), orders=4)
+    holder = _worker(store_settings)
+    standby = None
+    try:
+        _caught_up(storage)
+        standby = _worker(store_settings)
+        time.sleep(1.0)
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+        write_scenario(storage.service(), orders=8)  # new orders 4..7, after the holder died
+        _caught_up(storage)
+        assert standby.poll() is None
+    finally:
+        for process in (holder, standby):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
