@@ -6,6 +6,7 @@ from litestar import Litestar, Response, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
+from api.dashboards import DashboardController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics
@@ -35,6 +36,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             OrderController,
             RulebookController,
             ProjectionController,
+            DashboardController,
             health,
             prometheus,
         ],

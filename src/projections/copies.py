@@ -17,8 +17,7 @@ SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (projection TEXT PRIMARY KEY, copy
 
 
 def ensure_table(store: ReadStore) -> None:
-    with store.transaction(commit=True) as tx:
-        tx.execute(SCHEMA)
+    store.create([SCHEMA])
 
 
 def active(store: ReadStore, projection: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -10,6 +11,12 @@ from msgspec.structs import replace
 
 from domain.envelope import Recorded
 from domain.order.events import (
+    ActualCostRecorded,
+    ComplaintFiled,
+    CostEstimated,
+    CustomerAccepted,
+    CustomerFeedbackRecorded,
+    ExpectedCompletionUpdated,
     OrderApproved,
     OrderCancelled,
     OrderChanged,
@@ -19,9 +26,11 @@ from domain.order.events import (
     OrderRejected,
     OrderResumed,
     OrderSigned,
+    QualityIncidentReported,
     StageAdvanced,
 )
 from domain.order.state import changed_lines
+from domain.rulebook import Stage
 from domain.shared import total
 from projections.store import Row, Tx
 
@@ -56,9 +65,19 @@ class OrderRow(msgspec.Struct, kw_only=True):
     version: int
     updated_at: str
     lines: str
+    expected_completion: str = ""
+    stage_entered_at: str = ""
+    accepted_at: str = ""
+    estimated_cost: str = ""
+    actual_cost: str = ""
+    feedback_count: int = 0
+    complaint_count: int = 0
+    incident_count: int = 0
 
 
 COLUMNS = tuple(OrderRow.__struct_fields__)
+_INTEGERS = {"revision", "version", "feedback_count", "complaint_count", "incident_count"}
+STAGE_COLUMNS = ("order_id", "seq", "stage", "entered_at", "exited_at", "seconds")
 
 
 class OrderListProjection:
@@ -66,6 +85,7 @@ class OrderListProjection:
 
     def __init__(self, name: str = NAME) -> None:
         self.name = self.table = name
+        self.stages = f"{name}_stages"
         self._upsert = (
             f"INSERT INTO {name} ({', '.join(COLUMNS)}) "  # noqa: S608
             f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (order_id) DO UPDATE SET "
@@ -73,12 +93,12 @@ class OrderListProjection:
         )
 
     def tables(self) -> list[str]:
-        return [self.table]
+        return [self.table, self.stages]
 
     def schema(self) -> list[str]:
         table = self.table
         cols = ", ".join(
-            f"{c} BIGINT NOT NULL" if c in ("revision", "version") else f"{c} TEXT NOT NULL"
+            f"{c} BIGINT NOT NULL" if c in _INTEGERS else f"{c} TEXT NOT NULL"
             for c in COLUMNS
             if c != "order_id"
         )
@@ -87,6 +107,9 @@ class OrderListProjection:
             f"CREATE INDEX IF NOT EXISTS {table}_placed ON {table} (placed_at DESC, order_id)",
             f"CREATE INDEX IF NOT EXISTS {table}_stage ON {table} (stage)",
             f"CREATE INDEX IF NOT EXISTS {table}_customer ON {table} (customer_id)",
+            f"CREATE TABLE IF NOT EXISTS {self.stages} (order_id TEXT NOT NULL, "
+            "seq BIGINT NOT NULL, stage TEXT NOT NULL, entered_at TEXT NOT NULL, "
+            "exited_at TEXT NOT NULL, seconds BIGINT NOT NULL, PRIMARY KEY (order_id, seq))",
         ]
 
     def apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
@@ -94,13 +117,50 @@ class OrderListProjection:
         order_id = str(recorded.originator_id)
         if isinstance(event, OrderPlaced):
             row = _placed(order_id, event)
+            self._enter(tx, order_id, 0, row.stage, event.placed_at)
         else:
             existing = _load(tx, self.table, order_id)
             if existing is None:
                 return  # not an order event
             row = _changed(existing, event) or existing
+            self._visit(tx, order_id, event)
         row = replace(row, version=recorded.originator_version, updated_at=_utc(recorded.timestamp))
         tx.execute(self._upsert, msgspec.structs.astuple(row))
+
+    def _visit(self, tx: Tx, order_id: str, event: Any) -> None:
+        """Keep the stage visits: when each stage was entered and left, and how long it took."""
+        match event:
+            case OrderSigned(signed_at=at):
+                self._leave_and_enter(tx, order_id, Stage.SIGNED.value, at)
+            case StageAdvanced(to_stage=stage, at=at):
+                self._leave_and_enter(tx, order_id, stage.value, at)
+            case OrderCancelled(at=at):
+                self._leave_and_enter(tx, order_id, None, at)
+
+    def _leave_and_enter(self, tx: Tx, order_id: str, stage: str | None, at: datetime) -> None:
+        stages = self.stages
+        tx.execute(
+            f"SELECT seq, entered_at FROM {stages} WHERE order_id = ? AND exited_at = '' "  # noqa: S608
+            "ORDER BY seq DESC",
+            (order_id,),
+        )
+        current = tx.fetchone()
+        seq = 0
+        if current is not None:
+            seq = int(current["seq"]) + 1
+            seconds = int((at - datetime.fromisoformat(current["entered_at"])).total_seconds())
+            tx.execute(
+                f"UPDATE {stages} SET exited_at = ?, seconds = ? WHERE order_id = ? AND seq = ?",  # noqa: S608
+                (_utc(at), seconds, order_id, current["seq"]),
+            )
+        if stage is not None:
+            self._enter(tx, order_id, seq, stage, at)
+
+    def _enter(self, tx: Tx, order_id: str, seq: int, stage: str, at: datetime) -> None:
+        tx.execute(
+            f"INSERT INTO {self.stages} VALUES (?, ?, ?, ?, '', 0)",  # noqa: S608
+            (order_id, seq, stage, _utc(at)),
+        )
 
 
 def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
@@ -126,6 +186,8 @@ def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
         signed_at="",
         closed_at="",
         promised_delivery=e.promised_delivery.isoformat(),
+        expected_completion=e.promised_delivery.isoformat(),
+        stage_entered_at=_utc(e.placed_at),
         contract_number="",
         revision=0,
         version=0,
@@ -141,11 +203,33 @@ def _changed(row: OrderRow, event: Any) -> OrderRow | None:
         case OrderRejected(reason=reason):
             return replace(row, rejection=reason)
         case OrderSigned(contract_number=number, signed_at=at):
-            return replace(row, stage="signed", signed_at=_utc(at), contract_number=number)
+            return replace(
+                row,
+                stage="signed",
+                signed_at=_utc(at),
+                contract_number=number,
+                stage_entered_at=_utc(at),
+            )
         case StageAdvanced(to_stage=stage, at=at):
+            entered = replace(row, stage=stage.value, stage_entered_at=_utc(at))
             if stage.value == row.terminal_stage:
-                return replace(row, stage=stage.value, status="completed", closed_at=_utc(at))
-            return replace(row, stage=stage.value)
+                return replace(entered, status="completed", closed_at=_utc(at))
+            return entered
+        case ExpectedCompletionUpdated(expected_completion=when):
+            return replace(row, expected_completion=when.isoformat())
+        case CustomerAccepted(accepted_at=at):
+            return replace(row, accepted_at=_utc(at))
+        case CostEstimated(estimated_cost=cost):
+            return replace(row, estimated_cost=str(cost.amount))
+        case ActualCostRecorded(amount=amount):
+            so_far = Decimal(row.actual_cost or 0)
+            return replace(row, actual_cost=str(so_far + amount.amount))
+        case CustomerFeedbackRecorded():
+            return replace(row, feedback_count=row.feedback_count + 1)
+        case ComplaintFiled():
+            return replace(row, complaint_count=row.complaint_count + 1)
+        case QualityIncidentReported():
+            return replace(row, incident_count=row.incident_count + 1)
         case OrderPutOnHold():
             return replace(row, status="on_hold")
         case OrderResumed():

@@ -32,8 +32,7 @@ class Parked(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def ensure_table(store: ReadStore) -> None:
-    with store.transaction(commit=True) as tx:
-        tx.execute(SCHEMA)
+    store.create([SCHEMA])
 
 
 def park(

@@ -65,9 +65,7 @@ class ProjectionRunner:
         self.store = store
         self.batch_size = batch_size
         parking.ensure_table(store)
-        with store.transaction(commit=True) as tx:
-            for statement in projection.schema():
-                tx.execute(statement)
+        store.create(projection.schema())
 
     @property
     def name(self) -> str:
@@ -94,13 +92,20 @@ class ProjectionRunner:
         )
         if not notifications:
             return 0
+        start = notifications[0].id
         try:
             self._apply(notifications)
         except TRANSIENT:
             raise
-        except Exception:  # a projection bug or bad data: find the event and park it
-            return self._apply_singly(notifications)
+        except Exception:
+            if self._overtaken(start):
+                return 0  # another runner recorded these first; ours rolled back
+            return self._apply_singly(notifications)  # a bug or bad data: find it, park it
         return len(notifications)
+
+    def _overtaken(self, position: int) -> bool:
+        """Has another runner of this projection already covered `position`?"""
+        return self.position() >= position
 
     def _apply(self, notifications: Sequence[Notification]) -> None:
         with self.store.transaction(commit=True) as tx:
@@ -115,6 +120,8 @@ class ProjectionRunner:
             except TRANSIENT:
                 raise
             except Exception as error:
+                if self._overtaken(notification.id):
+                    return done
                 found = parking.park(self.store, self.name, notification, error)
                 log.error("projection %s parked at %s: %s", self.name, found.position, found.error)
                 return done

@@ -21,6 +21,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 Row = dict[str, Any]
+DDL_LOCK = 0x0D0E_4B_0B  # any fixed bigint, ours alone
 
 
 class Tx:
@@ -72,6 +73,16 @@ class ReadStore(ABC):
     @abstractmethod
     def forget(self, tx: Tx, name: str) -> None:
         """Delete a projection copy's tracking position inside `tx`."""
+
+    def create(self, statements: list[str]) -> None:
+        """Run CREATE ... IF NOT EXISTS statements, safe when processes start together."""
+        with self.transaction(commit=True) as tx:
+            self._serialise_ddl(tx)
+            for statement in statements:
+                tx.execute(statement)
+
+    def _serialise_ddl(self, tx: Tx) -> None:  # noqa: B027 - a hook; SQLite needs none
+        """SQLite writers are serialised already."""
 
     def tracked_position(self, name: str) -> int:
         return self.max_tracking_id(name) or 0
@@ -141,6 +152,11 @@ class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: Cursor[DictRow] = tx.raw
         self._insert_tracking(raw, Tracking(application_name=name, notification_id=position))
+
+    def _serialise_ddl(self, tx: Tx) -> None:
+        # Concurrent CREATE ... IF NOT EXISTS can collide in PostgreSQL's catalog;
+        # a transaction-scoped advisory lock makes them take turns.
+        tx.execute("SELECT pg_advisory_xact_lock(?)", (DDL_LOCK,))
 
     def forget(self, tx: Tx, name: str) -> None:
         table = f'"{self.datastore.schema}"."{self.tracking_table_name}"'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from api.storage import Storage, open_storage
 from domain.order import order_id_for
 from domain.order.events import Channel
+from projections import parking
 from projections.order_list import OrderListProjection
 from projections.runner import ProjectionRunner
 from projections.store import Tx
@@ -47,7 +49,7 @@ def runner(storage: Storage, projection: Any, batch_size: int = 1000) -> Project
 
 def dump(storage: Storage, table: str) -> list[dict[str, Any]]:
     with storage.read_store.transaction(commit=False) as tx:
-        tx.execute(f"SELECT * FROM {table} ORDER BY order_id")
+        tx.execute(f"SELECT * FROM {table} ORDER BY 1, 2")
         return tx.fetchall()
 
 
@@ -81,6 +83,7 @@ def test_rebuilt_copy_equals_the_live_one(storage: Storage) -> None:
     live.catch_up()
     runner(storage, OrderListProjection("order_list_rebuild")).catch_up()
     assert dump(storage, "order_list_rebuild") == dump(storage, "order_list")
+    assert dump(storage, "order_list_rebuild_stages") == dump(storage, "order_list_stages")
     assert storage.read_store.tracked_position("order_list") == storage.read_store.head()
 
 
@@ -129,6 +132,7 @@ def test_any_batching_and_a_crash_anywhere_give_the_same_rows(
         except Crash:
             continue
     assert dump(sqlite_log, name) == dump(sqlite_log, reference)
+    assert dump(sqlite_log, f"{name}_stages") == dump(sqlite_log, f"{reference}_stages")
     assert sqlite_log.read_store.tracked_position(name) == sqlite_log.read_store.head()
 
 
@@ -138,3 +142,17 @@ def test_unknown_rows_are_not_invented_for_non_order_streams(tmp_path: Path) -> 
     runner(store, OrderListProjection()).catch_up()
     assert dump(store, "order_list") == []
     store.close()
+
+
+def test_runners_racing_on_one_projection_apply_each_event_once(storage: Storage) -> None:
+    write_scenario(storage.service(), orders=12)
+
+    def race(_: int) -> None:
+        runner(storage, OrderListProjection("raced"), batch_size=5).catch_up()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(race, range(3)))
+    runner(storage, OrderListProjection("alone")).catch_up()
+    assert parking.parked(storage.read_store) == []
+    assert dump(storage, "raced") == dump(storage, "alone")
+    assert dump(storage, "raced_stages") == dump(storage, "alone_stages")

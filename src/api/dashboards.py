@@ -1,0 +1,125 @@
+"""Dashboard routes for managers: each filterable by period, region, product line,
+customer, channel and salesperson (`placed_from`/`placed_to` select the period)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, Parameter
+
+from api.runtime import Runtime, RuntimeDep
+from projections import dashboards as board
+from projections import kpis
+from projections.order_list import NAME
+
+FiltersDep = NamedDependency[board.Filters]
+Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+
+
+def _filters(  # noqa: PLR0913, PLR0917 - one query parameter each
+    placed_from: FromQuery[date | None] = None,
+    placed_to: FromQuery[date | None] = None,
+    region: FromQuery[str | None] = None,
+    customer_id: FromQuery[str | None] = None,
+    channel: FromQuery[str | None] = None,
+    salesperson: FromQuery[str | None] = None,
+    order_type: FromQuery[str | None] = None,
+    product_line: FromQuery[str | None] = None,
+) -> board.Filters:
+    return board.Filters(
+        placed_from=placed_from,
+        placed_to=placed_to,
+        region=region,
+        customer_id=customer_id,
+        channel=channel,
+        salesperson=salesperson,
+        order_type=order_type,
+        product_line=product_line,
+    )
+
+
+def _orders(runtime: Runtime, filters: FiltersDep) -> list[dict[str, Any]]:
+    with runtime.storage.read_store.transaction(commit=False) as tx:
+        return board.orders(tx, runtime.projections[NAME].copy, filters)
+
+
+def _visits(runtime: Runtime, filters: FiltersDep) -> list[dict[str, Any]]:
+    with runtime.storage.read_store.transaction(commit=False) as tx:
+        return board.stage_visits(tx, runtime.projections[NAME].copy, filters)
+
+
+class DashboardController(Controller):
+    path = "/dashboards"
+    tags = ["dashboards"]  # noqa: RUF012
+    dependencies = {"filters": Provide(_filters, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/in-progress", sync_to_thread=True)
+    def in_progress(self, runtime: RuntimeDep, filters: FiltersDep) -> dict[str, Any]:
+        """Orders in progress by region (for the map) and by stage."""
+        return board.in_progress(_orders(runtime, filters))
+
+    @get("/delivery-cycle", sync_to_thread=True)
+    def delivery_cycle(
+        self,
+        runtime: RuntimeDep,
+        filters: FiltersDep,
+        granularity: FromQuery[Literal["week", "month"]] = "month",
+    ) -> list[dict[str, Any]]:
+        """Average delivery cycle (signed to completed) as a trend by week or month."""
+        return board.delivery_cycle(_orders(runtime, filters), granularity)
+
+    @get("/margins", sync_to_thread=True)
+    def margins(
+        self,
+        runtime: RuntimeDep,
+        filters: FiltersDep,
+        by: FromQuery[Literal["customer_id", "product_line"]] = "customer_id",
+    ) -> list[dict[str, Any]]:
+        """Gross margin ranking by customer or product line, estimated and actual."""
+        return board.margin_ranking(_orders(runtime, filters), by)
+
+    @get("/bottlenecks", sync_to_thread=True)
+    def bottlenecks(self, runtime: RuntimeDep, filters: FiltersDep) -> list[dict[str, Any]]:
+        """Production bottleneck heat map: time spent in each stage, by week."""
+        return board.bottlenecks(_visits(runtime, filters))
+
+    @get("/operations", sync_to_thread=True)
+    def operations(
+        self, runtime: RuntimeDep, filters: FiltersDep, as_of: FromQuery[datetime | None] = None
+    ) -> dict[str, Any]:
+        """Average time per stage, orders past their stage deadline, approvals waiting."""
+        moment = as_of or datetime.now(UTC)
+        rows = _orders(runtime, filters)
+        return board.operations(rows, _visits(runtime, filters), board.STAGE_DEADLINE_DAYS, moment)
+
+    @get("/kpis", sync_to_thread=True)
+    def kpis(
+        self,
+        runtime: RuntimeDep,
+        filters: FiltersDep,
+        month: FromQuery[Month],
+        staff: Annotated[int | None, Parameter(ge=1, description="order-management staff")] = None,
+    ) -> dict[str, Any]:
+        """On-time delivery rate, orders per staff per month, profit-margin deviation."""
+        return kpis.kpis(_orders(runtime, filters), month, staff)
+
+    @get("/health", sync_to_thread=True)
+    def health(
+        self, runtime: RuntimeDep, filters: FiltersDep, as_of: FromQuery[datetime | None] = None
+    ) -> list[dict[str, Any]]:
+        """Red/yellow/green health of each order in progress, worst first."""
+        moment = as_of or datetime.now(UTC)
+        return kpis.health(_orders(runtime, filters), moment, kpis.HealthRules())
+
+    @get("/sales", sync_to_thread=True)
+    def sales(
+        self,
+        runtime: RuntimeDep,
+        filters: FiltersDep,
+        by: FromQuery[Literal["product_line", "region", "channel", "customer_id"]] = "product_line",
+    ) -> list[dict[str, Any]]:
+        """Revenue and orders by product line, region, channel or customer."""
+        return kpis.sales(_orders(runtime, filters), by)

@@ -1,0 +1,133 @@
+"""KPIs with the seed's definitions, order health, and sales analysis (seed 000 三/六)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import msgspec
+
+from projections.dashboards import IN_PROGRESS, allocated, parse_at, ratio
+from projections.store import Row
+
+# Seed 000, 六: baseline and target of each KPI.
+TARGETS = {
+    "on_time_delivery_rate": {"baseline": Decimal("0.90"), "excellent": Decimal("0.97")},
+    "orders_per_staff": {"traditional": Decimal(120), "target": Decimal(200)},
+    "profit_margin_deviation": {"ideal_at_most": Decimal("0.05")},
+}
+
+
+def kpis(rows: list[Row], month: str, staff: int | None) -> dict[str, Any]:
+    """On-time delivery rate = on time / completed; orders per order-management staff;
+    profit-margin deviation = |actual gross profit - estimated| / estimated, averaged."""
+    completed = [r for r in rows if r["status"] == "completed" and r["closed_at"][:7] == month]
+    on_time = [r for r in completed if r["closed_at"][:10] <= r["promised_delivery"]]
+    placed = [r for r in rows if r["placed_at"][:7] == month]
+    people = staff or len({r["salesperson"] for r in placed}) or None
+    deviations = []
+    for row in completed:
+        if not (row["estimated_cost"] and row["actual_cost"]):
+            continue
+        revenue, estimated, actual = (
+            Decimal(row["total"]),
+            Decimal(row["estimated_cost"]),
+            Decimal(row["actual_cost"]),
+        )
+        if revenue - estimated > 0:
+            deviations.append(abs(estimated - actual) / (revenue - estimated))
+    deviation = sum(deviations, Decimal(0)) / len(deviations) if deviations else None
+    return {
+        "month": month,
+        "completed": len(completed),
+        "on_time": len(on_time),
+        "on_time_delivery_rate": ratio(Decimal(len(on_time)), Decimal(len(completed))),
+        "orders_placed": len(placed),
+        "staff": people,
+        "orders_per_staff": ratio(Decimal(len(placed)), Decimal(people or 0), "0.1"),
+        "profit_margin_deviation": None
+        if deviation is None
+        else deviation.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+        "targets": TARGETS,
+    }
+
+
+class HealthRules(msgspec.Struct, frozen=True, kw_only=True):
+    """Weights and thresholds of the order health score (seed 000, 实操案例)."""
+
+    delivery_weight: Decimal = Decimal("0.5")
+    cost_weight: Decimal = Decimal("0.3")
+    feedback_weight: Decimal = Decimal("0.2")
+    feedback_per_30_days_for_full_score: Decimal = Decimal(4)
+    yellow_from: Decimal = Decimal("0.15")
+    red_from: Decimal = Decimal("0.40")
+
+
+def _capped(x: Decimal) -> Decimal:
+    return min(max(x, Decimal(0)), Decimal(1))
+
+
+def health(rows: Iterable[Row], as_of: datetime, rules: HealthRules) -> list[dict[str, Any]]:
+    """Red/yellow/green for each order in progress, from delivery deviation rate, cost
+    overrun ratio and frequency of customer feedback (feedback and complaints)."""
+    result = []
+    for row in rows:
+        if row["status"] not in IN_PROGRESS:
+            continue
+        promised = date.fromisoformat(row["promised_delivery"])
+        expected = date.fromisoformat(row["expected_completion"])
+        start = parse_at(row["signed_at"] or row["placed_at"]).date()
+        deviation = Decimal(max(0, (expected - promised).days)) / max(1, (promised - start).days)
+        overrun = Decimal(0)
+        if row["estimated_cost"] and row["actual_cost"] and Decimal(row["estimated_cost"]) > 0:
+            estimated = Decimal(row["estimated_cost"])
+            overrun = (Decimal(row["actual_cost"]) - estimated) / estimated
+        age_days = max(1, (as_of - parse_at(row["placed_at"])).days)
+        touches = Decimal(row["feedback_count"] + row["complaint_count"])
+        frequency = touches * 30 / age_days
+        score = (
+            rules.delivery_weight * _capped(deviation)
+            + rules.cost_weight * _capped(overrun)
+            + rules.feedback_weight * _capped(frequency / rules.feedback_per_30_days_for_full_score)
+        ).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        light = (
+            "red"
+            if score >= rules.red_from
+            else "yellow"
+            if score >= rules.yellow_from
+            else "green"
+        )
+        result.append(
+            {
+                "order_id": row["order_id"],
+                "customer_name": row["customer_name"],
+                "stage": row["stage"],
+                "light": light,
+                "score": score,
+                "delivery_deviation_rate": deviation.quantize(Decimal("0.0001")),
+                "cost_overrun_ratio": overrun.quantize(Decimal("0.0001")),
+                "feedback_per_30_days": frequency.quantize(Decimal("0.01")),
+            }
+        )
+    return sorted(result, key=lambda r: (-r["score"], r["order_id"]))
+
+
+def sales(rows: Iterable[Row], by: str) -> list[dict[str, Any]]:
+    """Revenue and orders by product line, region, channel or customer (cancelled excluded)."""
+    acc: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"revenue": Decimal(0), "orders": 0}
+    )
+    for row in rows:
+        if row["status"] == "cancelled":
+            continue
+        for key, revenue, _share in allocated(row, by):
+            cell = acc[(key, row["currency"])]
+            cell["revenue"] += revenue
+            cell["orders"] += 1
+    return sorted(
+        ({by: k, "currency": c, **v} for (k, c), v in acc.items()),
+        key=lambda r: (r["currency"], -r["revenue"], r[by]),
+    )
