@@ -1,5 +1,6 @@
 """Dashboard routes for managers: each filterable by period, region, product line,
-customer, channel and salesperson (`placed_from`/`placed_to` select the period)."""
+customer, channel and salesperson (`placed_from`/`placed_to` select the period),
+and able to wait for a log position like every read (`wait_for_position`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
+from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from projections import dashboards as board
 from projections import kpis
@@ -28,7 +30,12 @@ def _filters(  # noqa: PLR0913, PLR0917 - one query parameter each
     salesperson: FromQuery[str | None] = None,
     order_type: FromQuery[str | None] = None,
     product_line: FromQuery[str | None] = None,
+    *,
+    runtime: RuntimeDep,
+    wait_for_position: WaitFor = None,
+    wait_timeout: WaitTimeout = 5.0,
 ) -> board.Filters:
+    read_after(runtime.projections[NAME], wait_for_position, wait_timeout)
     return board.Filters(
         placed_from=placed_from,
         placed_to=placed_to,
@@ -54,7 +61,7 @@ def _visits(runtime: Runtime, filters: FiltersDep) -> list[dict[str, Any]]:
 class DashboardController(Controller):
     path = "/dashboards"
     tags = ["dashboards"]  # noqa: RUF012
-    dependencies = {"filters": Provide(_filters, sync_to_thread=False)}  # noqa: RUF012
+    dependencies = {"filters": Provide(_filters, sync_to_thread=True)}  # noqa: RUF012
 
     @get("/in-progress", sync_to_thread=True)
     def in_progress(self, runtime: RuntimeDep, filters: FiltersDep) -> dict[str, Any]:

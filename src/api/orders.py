@@ -17,7 +17,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
-from api.problems import ProjectionBehind
+from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.order import commands as cmd
 from domain.order import order_id_for
@@ -274,16 +274,12 @@ class OrderController(Controller):
         order_type: FromQuery[str | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-        wait_for_position: Annotated[
-            int | None,
-            Parameter(ge=0, description="Wait (bounded) until this log position is projected"),
-        ] = None,
-        wait_timeout: Annotated[float, Parameter(gt=0, le=30)] = 5.0,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
     ) -> dto.OrderPage:
         """The order list read model: filter by stage, status, customer, salesperson, channel..."""
         runner = runtime.projections[order_list.NAME]
-        if wait_for_position is not None and not runner.wait_for(wait_for_position, wait_timeout):
-            raise ProjectionBehind(runner.position(), wait_for_position)
+        read_after(runner, wait_for_position, wait_timeout)
         filters = {
             k: v
             for k, v in {

@@ -8,16 +8,18 @@ when a problem is returned.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import Parameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from domain.order.rules import OrderNotFound
 from domain.service import CommandIdReused, VersionConflict
 from domain.shared import DomainError
+from projections.live import LiveProjection
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,19 @@ class ProjectionBehind(Exception):
         )
         self.position = position
         self.wanted = wanted
+
+
+WaitFor = Annotated[
+    int | None,
+    Parameter(ge=0, description="Wait (bounded) until this log position is projected"),
+]
+WaitTimeout = Annotated[float, Parameter(gt=0, le=30, description="Seconds to wait at most")]
+
+
+def read_after(live: LiveProjection, position: int | None, timeout: float) -> None:
+    """Read-your-writes: wait until `live` covers `position`, else 503 with Retry-After."""
+    if position is not None and not live.wait_for(position, timeout):
+        raise ProjectionBehind(live.position(), position)
 
 
 _CONFLICTS = (VersionConflict, CommandIdReused)

@@ -22,9 +22,12 @@ ROUTES = (
 
 def test_every_dashboard_answers_with_filters(client: TestClient[Any]) -> None:
     accepted = client.post("/orders", json=order_body(), headers={"Idempotency-Key": "o"}).json()
-    client.get("/orders", params={"wait_for_position": accepted["position"]})
     for route in ROUTES:
-        params = {"region": "浙江", "placed_from": "2025-12-01"}
+        params = {
+            "region": "浙江",
+            "placed_from": "2025-12-01",
+            "wait_for_position": accepted["position"],
+        }
         if route == "kpis":
             params["month"] = "2025-12"
         response = client.get(f"/dashboards/{route}", params=params)
@@ -44,3 +47,12 @@ def test_bad_dashboard_parameters_are_400_naming_them(client: TestClient[Any]) -
         response = client.get(f"/dashboards/{route}", params=params)
         assert response.status_code == 400, route
         assert response.json()["field"] in params
+
+
+def test_waiting_for_a_position_that_never_comes_is_503(client: TestClient[Any]) -> None:
+    response = client.get(
+        "/dashboards/in-progress", params={"wait_for_position": 10**9, "wait_timeout": 0.2}
+    )
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["rule"] == "projection_behind"
