@@ -13,6 +13,8 @@ from litestar.params import FromQuery, Parameter
 
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
+from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
+from domain.service import RULEBOOK
 from projections import dashboards as board
 from projections import kpis
 from projections.order_list import NAME
@@ -100,7 +102,9 @@ class DashboardController(Controller):
         """Average time per stage, orders past their stage deadline, approvals waiting."""
         moment = as_of or datetime.now(UTC)
         rows = _orders(runtime, filters)
-        return board.operations(rows, _visits(runtime, filters), board.STAGE_DEADLINE_DAYS, moment)
+        book = runtime.service.load(RULEBOOK, RULEBOOK_ID)
+        deadlines = book.deadlines.days if book.deadlines else DEFAULT_STAGE_DAYS
+        return board.operations(rows, _visits(runtime, filters), deadlines, moment)
 
     @get("/kpis", sync_to_thread=True)
     def kpis(
@@ -119,7 +123,9 @@ class DashboardController(Controller):
     ) -> list[dict[str, Any]]:
         """Red/yellow/green health of each order in progress, worst first."""
         moment = as_of or datetime.now(UTC)
-        return kpis.health(_orders(runtime, filters), moment, kpis.HealthRules())
+        book = runtime.service.load(RULEBOOK, RULEBOOK_ID)
+        weights = book.health.weights if book.health else HealthWeights()
+        return kpis.health(_orders(runtime, filters), moment, weights)
 
     @get("/sales", sync_to_thread=True)
     def sales(

@@ -34,12 +34,10 @@ from domain.order.events import (
 )
 from domain.rulebook import (
     RULEBOOK_ID,
-    PublishApprovalRules,
-    PublishRoute,
     Route,
     RulebookState,
     Stage,
-    default_publications,
+    missing_publications,
 )
 from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
@@ -100,16 +98,9 @@ def load_demo(
 
 def _ensure_rulebook(service: ApplicationService) -> RulebookState:
     """Publish whatever part of the default rulebook is missing (bootstrap may have run)."""
-    book = service.load(RULEBOOK, RULEBOOK_ID)
-    for i, command in enumerate(default_publications()):
-        match command:
-            case PublishApprovalRules():
-                missing = book.approval is None
-            case PublishRoute(order_type=order_type):
-                missing = order_type not in book.routes
-        if missing:
-            meta = CommandMeta(command_id=f"demo-rulebook-{i}", actor="system")
-            service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
+    for i, command in missing_publications(service.load(RULEBOOK, RULEBOOK_ID)):
+        meta = CommandMeta(command_id=f"demo-rulebook-{i}", actor="system")
+        service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
     return service.load(RULEBOOK, RULEBOOK_ID)
 
 

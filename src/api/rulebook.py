@@ -14,8 +14,11 @@ from api.runtime import Runtime, RuntimeDep
 from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
+    HealthWeights,
     PublishApprovalRules,
+    PublishHealthWeights,
     PublishRoute,
+    PublishStageDeadlines,
     Stage,
 )
 from domain.service import RULEBOOK
@@ -30,6 +33,16 @@ class ApprovalRulesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class RouteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stages: Annotated[list[Stage], msgspec.Meta(min_length=3, max_length=20)]
+    expected_version: int | None = None
+
+
+class HealthWeightsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    weights: HealthWeights
+    expected_version: int | None = None
+
+
+class StageDeadlinesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    days: dict[Stage, Annotated[int, msgspec.Meta(ge=1, le=3650)]]
     expected_version: int | None = None
 
 
@@ -64,6 +77,22 @@ class RulebookController(Controller):
     ) -> Accepted:
         """Publish a new version of an order type's stage route; existing orders keep theirs."""
         command = PublishRoute(order_type=order_type, stages=tuple(data.stages))
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/health-weights", sync_to_thread=True, status_code=200)
+    def publish_health_weights(
+        self, request: Req, data: JSONBody[HealthWeightsIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish new weights and thresholds of the order health score."""
+        command = PublishHealthWeights(weights=data.weights)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/stage-deadlines", sync_to_thread=True, status_code=200)
+    def publish_stage_deadlines(
+        self, request: Req, data: JSONBody[StageDeadlinesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish how many days each stage may take before an order is past its deadline."""
+        command = PublishStageDeadlines(days=data.days)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 
 from api.settings import Settings
 from api.storage import Storage, open_storage
-from domain.rulebook import RULEBOOK_ID, default_publications
+from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
 from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
@@ -40,13 +40,12 @@ class Runtime:
         self._threads: list[threading.Thread] = []
 
     def bootstrap(self) -> None:
-        """Publish the default rulebook on a new installation; leave an existing one alone.
+        """Publish the default of every part of the rulebook not yet published.
 
-        Concurrent first starts use the same command ids, so they publish once.
+        Parts already published (default or not) are left alone; concurrent first
+        starts use the same command ids, so they publish once.
         """
-        if self.service.load(RULEBOOK, RULEBOOK_ID).version > 0:
-            return
-        for i, command in enumerate(default_publications()):
+        for i, command in missing_publications(self.service.load(RULEBOOK, RULEBOOK_ID)):
             meta = CommandMeta(command_id=f"bootstrap-rulebook-{i}", actor="system")
             self.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
 

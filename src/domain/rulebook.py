@@ -104,6 +104,42 @@ def _steps(director: int, vp: int) -> tuple[ApprovalStep, ...]:
 # overseas order is reviewed like a domestic one of the same size; finance
 # publishes its own figures as a new rulebook version. Other currencies fall back
 # to every role (see ApprovalRules.required_roles).
+class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
+    """How an order's health score is weighed (seed 000, 实操案例): each indicator is
+    capped at 1, weighted, and summed; yellow and red start at the thresholds."""
+
+    delivery_weight: Decimal = Decimal("0.5")
+    cost_weight: Decimal = Decimal("0.3")
+    feedback_weight: Decimal = Decimal("0.2")
+    feedback_per_30_days_for_full_score: Decimal = Decimal(4)
+    yellow_from: Decimal = Decimal("0.15")
+    red_from: Decimal = Decimal("0.40")
+
+
+class HealthRules(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    weights: HealthWeights
+
+
+class StageDeadlines(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    days: dict[Stage, int]
+
+
+# Days a stage may take before an order is past its stage deadline: the seed's
+# 45-day equipment cycle (design 5, materials 10, machining 15, assembly and
+# testing 10, acceptance 5) plus working assumptions for the other stages.
+DEFAULT_STAGE_DAYS: dict[Stage, int] = {
+    Stage.PENDING_CONFIRMATION: 3,
+    Stage.SIGNED: 2,
+    Stage.DESIGNING: 5,
+    Stage.MATERIAL_PREP: 10,
+    Stage.IN_PRODUCTION: 15,
+    Stage.TESTING: 10,
+    Stage.AWAITING_SHIPMENT: 5,
+    Stage.PROVISIONING: 10,
+}
+
 DEFAULT_APPROVAL_STEPS: dict[str, tuple[ApprovalStep, ...]] = {
     "CNY": _steps(100_000, 500_000),
     "USD": _steps(14_000, 70_000),
@@ -139,7 +175,15 @@ class PublishRoute(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     stages: tuple[Stage, ...]
 
 
-RulebookCommand = PublishApprovalRules | PublishRoute
+class PublishHealthWeights(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    weights: HealthWeights
+
+
+class PublishStageDeadlines(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    days: dict[Stage, int]
+
+
+RulebookCommand = PublishApprovalRules | PublishRoute | PublishHealthWeights | PublishStageDeadlines
 
 
 # --- events ---------------------------------------------------------------------
@@ -156,13 +200,27 @@ class RoutePublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     stages: tuple[Stage, ...]
 
 
-RulebookEvent = ApprovalRulesPublished | RoutePublished
+class HealthWeightsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    weights: HealthWeights
+
+
+class StageDeadlinesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    days: dict[Stage, int]
+
+
+RulebookEvent = (
+    ApprovalRulesPublished | RoutePublished | HealthWeightsPublished | StageDeadlinesPublished
+)
 
 
 class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     version: int = 0
     approval: ApprovalRules | None = None
     routes: dict[str, Route] = msgspec.field(default_factory=dict)
+    health: HealthRules | None = None
+    deadlines: StageDeadlines | None = None
 
 
 class InvalidRule(DomainError):
@@ -188,6 +246,14 @@ def _check_steps(steps_by_currency: dict[str, tuple[ApprovalStep, ...]]) -> None
             raise InvalidRule(f"{currency}: a role appears twice", field="role")
 
 
+def _check_weights(w: HealthWeights) -> None:
+    weights = (w.delivery_weight, w.cost_weight, w.feedback_weight)
+    if any(x < 0 for x in weights) or w.feedback_per_30_days_for_full_score <= 0:
+        raise InvalidRule("health weights are not negative", field="weights")
+    if not 0 < w.yellow_from < w.red_from:
+        raise InvalidRule("health thresholds need 0 < yellow_from < red_from", field="weights")
+
+
 def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent]:
     match command:
         case PublishApprovalRules(steps_by_currency=steps):
@@ -199,6 +265,15 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             current = state.routes.get(order_type)
             version = current.version + 1 if current else 1
             return [RoutePublished(order_type=order_type, version=version, stages=stages)]
+        case PublishHealthWeights(weights=weights):
+            _check_weights(weights)
+            version = state.health.version + 1 if state.health else 1
+            return [HealthWeightsPublished(version=version, weights=weights)]
+        case PublishStageDeadlines(days=days):
+            if any(d < 1 for d in days.values()):
+                raise InvalidRule("a stage deadline is at least one day", field="days")
+            version = state.deadlines.version + 1 if state.deadlines else 1
+            return [StageDeadlinesPublished(version=version, days=days)]
         case _:
             assert_never(command)
 
@@ -211,6 +286,12 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
         case RoutePublished(order_type=t, version=v, stages=stages):
             routes = {**state.routes, t: Route(order_type=t, version=v, stages=stages)}
             return msgspec.structs.replace(state, version=state.version + 1, routes=routes)
+        case HealthWeightsPublished(version=v, weights=weights):
+            health = HealthRules(version=v, weights=weights)
+            return msgspec.structs.replace(state, version=state.version + 1, health=health)
+        case StageDeadlinesPublished(version=v, days=days):
+            deadlines = StageDeadlines(version=v, days=days)
+            return msgspec.structs.replace(state, version=state.version + 1, deadlines=deadlines)
         case _:
             assert_never(event)
 
@@ -221,4 +302,32 @@ def default_publications() -> list[RulebookCommand]:
         PublishApprovalRules(steps_by_currency=DEFAULT_APPROVAL_STEPS)
     ]
     commands += [PublishRoute(order_type=t, stages=s) for t, s in DEFAULT_ROUTES.items()]
+    commands += [
+        PublishHealthWeights(weights=HealthWeights()),
+        PublishStageDeadlines(days=DEFAULT_STAGE_DAYS),
+    ]
     return commands
+
+
+def missing_publications(state: RulebookState) -> list[tuple[int, RulebookCommand]]:
+    """The default publications (numbered, for stable command ids) whose part is absent.
+
+    An installation made before a part of the rulebook existed gets its default on
+    the next start; a part already published, default or not, is left alone.
+    """
+    missing: list[tuple[int, RulebookCommand]] = []
+    for i, command in enumerate(default_publications()):
+        match command:
+            case PublishApprovalRules():
+                absent = state.approval is None
+            case PublishRoute(order_type=order_type):
+                absent = order_type not in state.routes
+            case PublishHealthWeights():
+                absent = state.health is None
+            case PublishStageDeadlines():
+                absent = state.deadlines is None
+            case _:
+                assert_never(command)
+        if absent:
+            missing.append((i, command))
+    return missing

@@ -17,24 +17,12 @@ from typing import Any
 import msgspec
 
 from domain.order.events import OrderLine
+from domain.rulebook import Stage
 from projections.store import Row, Tx
 
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
 IN_PROGRESS = ("open", "on_hold")
 
-# Days a stage may take before an order counts as past its stage deadline: the
-# seed's 45-day equipment cycle (design 5, materials 10, machining 15, assembly
-# and testing 10, acceptance 5) plus working assumptions for the other stages.
-STAGE_DEADLINE_DAYS = {
-    "pending_confirmation": 3,
-    "signed": 2,
-    "designing": 5,
-    "material_prep": 10,
-    "in_production": 15,
-    "testing": 10,
-    "awaiting_shipment": 5,
-    "provisioning": 10,
-}
 DAY = Decimal(86400)
 
 
@@ -215,12 +203,12 @@ def stage_averages(visits: Iterable[Row]) -> dict[str, Decimal]:
 
 
 def operations(
-    rows: list[Row], visits: Iterable[Row], deadlines: dict[str, int], as_of: datetime
+    rows: list[Row], visits: Iterable[Row], deadlines: dict[Stage, int], as_of: datetime
 ) -> dict[str, Any]:
     """Average time per stage, orders past their stage deadline, approvals waiting."""
     late = []
     for row in rows:
-        allowed = deadlines.get(row["stage"])
+        allowed = deadlines.get(Stage(row["stage"]))
         if row["status"] not in IN_PROGRESS or allowed is None:
             continue
         due = parse_at(row["stage_entered_at"]) + timedelta(days=allowed)

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import msgspec
-
+from domain.rulebook import HealthWeights
 from projections.dashboards import IN_PROGRESS, allocated, parse_at, ratio
 from projections.store import Row
 
@@ -55,22 +54,11 @@ def kpis(rows: list[Row], month: str, staff: int | None) -> dict[str, Any]:
     }
 
 
-class HealthRules(msgspec.Struct, frozen=True, kw_only=True):
-    """Weights and thresholds of the order health score (seed 000, 实操案例)."""
-
-    delivery_weight: Decimal = Decimal("0.5")
-    cost_weight: Decimal = Decimal("0.3")
-    feedback_weight: Decimal = Decimal("0.2")
-    feedback_per_30_days_for_full_score: Decimal = Decimal(4)
-    yellow_from: Decimal = Decimal("0.15")
-    red_from: Decimal = Decimal("0.40")
-
-
 def _capped(x: Decimal) -> Decimal:
     return min(max(x, Decimal(0)), Decimal(1))
 
 
-def health(rows: Iterable[Row], as_of: datetime, rules: HealthRules) -> list[dict[str, Any]]:
+def health(rows: Iterable[Row], as_of: datetime, rules: HealthWeights) -> list[dict[str, Any]]:
     """Red/yellow/green for each order in progress, from delivery deviation rate, cost
     overrun ratio and frequency of customer feedback (feedback and complaints)."""
     result = []

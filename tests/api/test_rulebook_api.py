@@ -72,3 +72,21 @@ def test_a_restart_leaves_a_published_rulebook_alone(
     again.bootstrap()
     assert again.service.load(RULEBOOK, RULEBOOK_ID).version == version
     again.stop()
+
+
+def test_health_weights_and_stage_deadlines_are_published_over_http(
+    client: TestClient[Any],
+) -> None:
+    weights = {"weights": {"delivery_weight": "1", "yellow_from": "0.01", "red_from": "0.02"}}
+    assert client.post("/rulebook/health-weights", json=weights).status_code == 200
+    days = {"days": {"pending_confirmation": 1}}
+    assert client.post("/rulebook/stage-deadlines", json=days).status_code == 200
+    rules = client.get("/rulebook").json()["rules"]
+    assert rules["health"]["version"] == 2
+    assert rules["deadlines"]["days"] == {"pending_confirmation": 1}
+    bad = client.post("/rulebook/stage-deadlines", json={"days": {"pending_confirmation": 0}})
+    assert bad.status_code == 400
+    late = client.post("/orders", json=order_body(), headers={"Idempotency-Key": "o"}).json()
+    client.get("/orders", params={"wait_for_position": late["position"]})
+    ops = client.get("/dashboards/operations", params={"as_of": "2025-12-25T00:00:00Z"}).json()
+    assert [o["stage"] for o in ops["past_stage_deadline"]] == ["pending_confirmation"]

@@ -11,13 +11,19 @@ from domain.rulebook import (
     ApprovalRules,
     ApprovalRulesPublished,
     ApprovalStep,
+    HealthWeights,
+    HealthWeightsPublished,
     InvalidRule,
     PublishApprovalRules,
+    PublishHealthWeights,
     PublishRoute,
+    PublishStageDeadlines,
     Route,
     RoutePublished,
     Stage,
+    StageDeadlinesPublished,
     default_publications,
+    missing_publications,
 )
 from domain.shared import Money
 from domain.testing import default_rulebook, rulebook_spec
@@ -152,3 +158,39 @@ def test_a_currency_without_thresholds_needs_every_role_any_currency_knows() -> 
 
 def test_a_currency_published_with_no_steps_needs_no_approval() -> None:
     assert rules(USD=()).required_roles(Money.of(10**9, "USD")) == ()
+
+
+def test_health_weights_and_stage_deadlines_are_versioned_data() -> None:
+    book = default_rulebook()
+    assert book.health is not None
+    assert book.health.version == 1
+    assert book.deadlines is not None
+    assert book.deadlines.days[Stage.IN_PRODUCTION] == 15
+    heavier = HealthWeights(delivery_weight=Decimal(1))
+    given(*DEFAULTS).when(PublishHealthWeights(weights=heavier)).then(
+        HealthWeightsPublished(version=2, weights=heavier)
+    )
+    given(*DEFAULTS).when(PublishStageDeadlines(days={Stage.DESIGNING: 7})).then(
+        StageDeadlinesPublished(version=2, days={Stage.DESIGNING: 7})
+    )
+
+
+def test_health_thresholds_and_deadlines_must_make_sense() -> None:
+    inverted = HealthWeights(yellow_from=Decimal("0.5"), red_from=Decimal("0.2"))
+    given().when(PublishHealthWeights(weights=inverted)).raises(InvalidRule, field="weights")
+    negative = HealthWeights(cost_weight=Decimal(-1))
+    given().when(PublishHealthWeights(weights=negative)).raises(InvalidRule, field="weights")
+    given().when(PublishStageDeadlines(days={Stage.TESTING: 0})).raises(InvalidRule, field="days")
+
+
+def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
+    assert missing_publications(default_rulebook()) == []
+    only_rules = rulebook_spec.fold(rulebook_spec.run(default_publications()[0]))
+    missing = [type(c).__name__ for _, c in missing_publications(only_rules)]
+    assert missing == [
+        "PublishRoute",
+        "PublishRoute",
+        "PublishRoute",
+        "PublishHealthWeights",
+        "PublishStageDeadlines",
+    ]

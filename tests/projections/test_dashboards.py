@@ -13,7 +13,7 @@ from api.storage import Storage, open_storage
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, OrderLine, ShippedQuantity
-from domain.rulebook import RULEBOOK_ID, Stage
+from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights, Stage
 from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
 from projections import dashboards as board
@@ -176,14 +176,14 @@ def test_bottlenecks_and_operations(rows: tuple[Storage, str]) -> None:
         visits = board.stage_visits(tx, table, board.Filters())
     heat = {(c["week"], c["stage"]): c for c in board.bottlenecks(visits)}
     assert heat[("2025-W40", "designing")]["average_days"] == Decimal("4.0")
-    ops = board.operations(fetch(rows), visits, board.STAGE_DEADLINE_DAYS, at("2025-11-20"))
+    ops = board.operations(fetch(rows), visits, DEFAULT_STAGE_DAYS, at("2025-11-20"))
     assert ops["past_stage_deadline"][0]["stage"] == "designing"  # 17 days in a 5-day stage
     assert ops["past_stage_deadline"][0]["days_over"] == Decimal("12.0")
     assert ops["average_days_per_stage"]["designing"] == Decimal("5.0")  # (4 + 6) / 2
 
 
 def test_health_lights_orders_in_progress(rows: tuple[Storage, str]) -> None:
-    lights = kpis.health(fetch(rows), at("2025-11-20"), kpis.HealthRules())
+    lights = kpis.health(fetch(rows), at("2025-11-20"), HealthWeights())
     assert [(x["light"], x["score"]) for x in lights] == [("green", Decimal(0))]
-    strict = kpis.HealthRules(yellow_from=Decimal(0), red_from=Decimal(1))
+    strict = HealthWeights(yellow_from=Decimal(0), red_from=Decimal(1))
     assert kpis.health(fetch(rows), at("2025-11-20"), strict)[0]["light"] == "yellow"
