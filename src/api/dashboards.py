@@ -127,6 +127,13 @@ class DashboardController(Controller):
         weights = book.health.weights if book.health else HealthWeights()
         return kpis.health(_orders(runtime, filters), moment, weights)
 
+    @get("/subscriptions", sync_to_thread=True)
+    def subscriptions(
+        self, runtime: RuntimeDep, filters: FiltersDep, as_of: FromQuery[datetime | None] = None
+    ) -> dict[str, Any]:
+        """Renewal and upsell rates of subscription customers."""
+        return kpis.subscriptions(_orders(runtime, filters), as_of or datetime.now(UTC))
+
     @get("/sales", sync_to_thread=True)
     def sales(
         self,

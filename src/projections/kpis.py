@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from domain.rulebook import HealthWeights
-from projections.dashboards import IN_PROGRESS, allocated, parse_at, ratio
+from projections.dashboards import IN_PROGRESS, allocated, lines, parse_at, ratio
 from projections.store import Row
 
 # Seed 000, 六: baseline and target of each KPI.
@@ -119,3 +120,57 @@ def sales(rows: Iterable[Row], by: str) -> list[dict[str, Any]]:
         ({by: k, "currency": c, **v} for (k, c), v in acc.items()),
         key=lambda r: (r["currency"], -r["revenue"], r[by]),
     )
+
+
+def _term_end(start: date, months: int) -> date:
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def subscriptions(rows: Iterable[Row], as_of: datetime) -> dict[str, Any]:
+    """Renewal and upsell among subscription customers (seed 004, 支柱四 客户行为洞察).
+
+    Renewal rate: subscription terms that have ended by `as_of`, and the share of
+    them the customer renewed with a later order for the same product.
+    Upsell rate: subscription customers, and the share who later ordered
+    products they did not have in their first subscription order.
+    """
+    orders_by_customer: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["status"] != "cancelled":
+            orders_by_customer[row["customer_id"]].append(row)
+    ended = renewed = customers = upsold = 0
+    for orders in orders_by_customer.values():
+        orders.sort(key=lambda r: (r["placed_at"], r["order_id"]))
+        with_subscription = [
+            r for r in orders if any(x.kind.value == "subscription" for x in lines(r))
+        ]
+        if not with_subscription:
+            continue
+        customers += 1
+        first = with_subscription[0]
+        first_products = {x.product_code for x in lines(first)}
+        later = [r for r in orders if r["placed_at"] > first["placed_at"]]
+        if any({x.product_code for x in lines(r)} - first_products for r in later):
+            upsold += 1
+        for order in with_subscription:
+            for line in lines(order):
+                if line.kind.value != "subscription" or not (line.term_start and line.term_months):
+                    continue
+                if _term_end(line.term_start, line.term_months) > as_of.date():
+                    continue
+                ended += 1
+                renewed += any(
+                    r["placed_at"] > order["placed_at"]
+                    and any(x.product_code == line.product_code for x in lines(r))
+                    for r in orders
+                )
+    return {
+        "subscription_customers": customers,
+        "upsold_customers": upsold,
+        "upsell_rate": ratio(Decimal(upsold), Decimal(customers)),
+        "terms_ended": ended,
+        "terms_renewed": renewed,
+        "renewal_rate": ratio(Decimal(renewed), Decimal(ended)),
+    }

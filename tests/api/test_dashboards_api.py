@@ -16,6 +16,7 @@ ROUTES = (
     "operations",
     "kpis",
     "health",
+    "subscriptions",
     "sales",
 )
 
