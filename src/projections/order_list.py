@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 from msgspec.structs import replace
 
+from domain.codec import topic_of
 from domain.envelope import Recorded
 from domain.order.events import (
     ActualCostRecorded,
@@ -20,6 +22,7 @@ from domain.order.events import (
     OrderApproved,
     OrderCancelled,
     OrderChanged,
+    OrderEvent,
     OrderLine,
     OrderPlaced,
     OrderPutOnHold,
@@ -75,22 +78,99 @@ class OrderRow(msgspec.Struct, kw_only=True):
     incident_count: int = 0
 
 
+class Visit(msgspec.Struct):
+    """One stay of an order in one stage; `exited_at` is empty while it lasts."""
+
+    order_id: str
+    seq: int
+    stage: str
+    entered_at: str
+    exited_at: str = ""
+    seconds: int = 0
+
+
 COLUMNS = tuple(OrderRow.__struct_fields__)
 _INTEGERS = {"revision", "version", "feedback_count", "complaint_count", "incident_count"}
-STAGE_COLUMNS = ("order_id", "seq", "stage", "entered_at", "exited_at", "seconds")
+STAGE_COLUMNS = tuple(Visit.__struct_fields__)
+
+
+class _Batch:
+    """The rows one batch touches: each read once, changed in memory, written once.
+
+    A batch costs a few statements however many events it holds, instead of a
+    read and a write per event; the rows it writes are the same as if each event
+    had been applied on its own.
+    """
+
+    def __init__(self, tx: Tx, projection: OrderListProjection, order_ids: list[str]) -> None:
+        self.rows = {
+            row["order_id"]: msgspec.convert(row, OrderRow)
+            for row in tx.select_in(f"SELECT * FROM {projection.table} WHERE", order_ids)  # noqa: S608
+        }
+        self.open_visits: dict[str, Visit | None] = {}
+        visits = tx.select_in(
+            f"SELECT {', '.join(STAGE_COLUMNS)} FROM {projection.stages} "  # noqa: S608
+            "WHERE exited_at = '' AND",
+            order_ids,
+            order_by="order_id, seq",
+        )
+        for visit in visits:
+            self.open_visits[visit["order_id"]] = msgspec.convert(visit, Visit)
+        self.last: dict[str, Recorded[Any]] = {}  # each changed order's latest event
+        self.visits: dict[tuple[str, int], Visit] = {}
+
+    def apply(self, order_id: str, recorded: Recorded[Any]) -> None:
+        event = recorded.event
+        if isinstance(event, OrderPlaced):
+            row = _placed(order_id, event)
+            self._move(order_id, row.stage, event.placed_at)
+        else:
+            existing = self.rows.get(order_id)
+            if existing is None:
+                return  # an order the list never saw placed: nothing to invent
+            row = _changed(existing, event) or existing
+            match event:
+                case OrderSigned(signed_at=at):
+                    self._move(order_id, Stage.SIGNED.value, at)
+                case StageAdvanced(to_stage=stage, at=at):
+                    self._move(order_id, stage.value, at)
+                case OrderCancelled(at=at):
+                    self._move(order_id, None, at)
+        self.rows[order_id] = row
+        self.last[order_id] = recorded
+
+    def changed_rows(self) -> list[OrderRow]:
+        changed = []
+        for order_id, recorded in sorted(self.last.items()):
+            row = self.rows[order_id]
+            row.version = recorded.originator_version
+            row.updated_at = _utc(recorded.timestamp)
+            changed.append(row)
+        return changed
+
+    def _move(self, order_id: str, stage: str | None, at: datetime) -> None:
+        """Close the order's current stage visit (if any) and open one for `stage`."""
+        current = self.open_visits.get(order_id)
+        seq = 0
+        if current is not None:
+            seq = current.seq + 1
+            current.exited_at = _utc(at)
+            current.seconds = int((at - datetime.fromisoformat(current.entered_at)).total_seconds())
+            self.visits[order_id, current.seq] = current
+        entered = None if stage is None else Visit(order_id, seq, stage, _utc(at))
+        if entered is not None:
+            self.visits[order_id, seq] = entered
+        self.open_visits[order_id] = entered
 
 
 class OrderListProjection:
     """Named after its table; a differently named copy builds beside the live one."""
 
+    topics = frozenset(map(topic_of, get_args(OrderEvent)))
+
     def __init__(self, name: str = NAME) -> None:
         self.name = self.table = name
         self.stages = f"{name}_stages"
-        self._upsert = (
-            f"INSERT INTO {name} ({', '.join(COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT (order_id) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "order_id")
-        )
 
     def tables(self) -> list[str]:
         return [self.table, self.stages]
@@ -112,55 +192,15 @@ class OrderListProjection:
             "exited_at TEXT NOT NULL, seconds BIGINT NOT NULL, PRIMARY KEY (order_id, seq))",
         ]
 
-    def apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
-        event = recorded.event
-        order_id = str(recorded.originator_id)
-        if isinstance(event, OrderPlaced):
-            row = _placed(order_id, event)
-            self._enter(tx, order_id, 0, row.stage, event.placed_at)
-        else:
-            existing = _load(tx, self.table, order_id)
-            if existing is None:
-                return  # not an order event
-            row = _changed(existing, event) or existing
-            self._visit(tx, order_id, event)
-        row = replace(row, version=recorded.originator_version, updated_at=_utc(recorded.timestamp))
-        tx.execute(self._upsert, msgspec.structs.astuple(row))
-
-    def _visit(self, tx: Tx, order_id: str, event: Any) -> None:
-        """Keep the stage visits: when each stage was entered and left, and how long it took."""
-        match event:
-            case OrderSigned(signed_at=at):
-                self._leave_and_enter(tx, order_id, Stage.SIGNED.value, at)
-            case StageAdvanced(to_stage=stage, at=at):
-                self._leave_and_enter(tx, order_id, stage.value, at)
-            case OrderCancelled(at=at):
-                self._leave_and_enter(tx, order_id, None, at)
-
-    def _leave_and_enter(self, tx: Tx, order_id: str, stage: str | None, at: datetime) -> None:
-        stages = self.stages
-        tx.execute(
-            f"SELECT seq, entered_at FROM {stages} WHERE order_id = ? AND exited_at = '' "  # noqa: S608
-            "ORDER BY seq DESC",
-            (order_id,),
-        )
-        current = tx.fetchone()
-        seq = 0
-        if current is not None:
-            seq = int(current["seq"]) + 1
-            seconds = int((at - datetime.fromisoformat(current["entered_at"])).total_seconds())
-            tx.execute(
-                f"UPDATE {stages} SET exited_at = ?, seconds = ? WHERE order_id = ? AND seq = ?",  # noqa: S608
-                (_utc(at), seconds, order_id, current["seq"]),
-            )
-        if stage is not None:
-            self._enter(tx, order_id, seq, stage, at)
-
-    def _enter(self, tx: Tx, order_id: str, seq: int, stage: str, at: datetime) -> None:
-        tx.execute(
-            f"INSERT INTO {self.stages} VALUES (?, ?, ?, ?, '', 0)",  # noqa: S608
-            (order_id, seq, stage, _utc(at)),
-        )
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        order_ids = [str(recorded.originator_id) for recorded in events]
+        batch = _Batch(tx, self, sorted(set(order_ids)))
+        for order_id, recorded in zip(order_ids, events, strict=True):
+            batch.apply(order_id, recorded)
+        astuple = msgspec.structs.astuple
+        tx.upsert(self.table, COLUMNS, "order_id", [astuple(r) for r in batch.changed_rows()])
+        visits = [astuple(v) for _, v in sorted(batch.visits.items())]
+        tx.upsert(self.stages, STAGE_COLUMNS, "order_id, seq", visits)
 
 
 def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
@@ -271,12 +311,6 @@ def _approvals(row: OrderRow, required: list[str], approvals: list[str]) -> Orde
         approvals=",".join(approvals),
         pending_approvals=",".join(r for r in required if r and r not in approvals),
     )
-
-
-def _load(tx: Tx, table: str, order_id: str) -> OrderRow | None:
-    tx.execute(f"SELECT * FROM {table} WHERE order_id = ?", (order_id,))  # noqa: S608
-    found = tx.fetchone()
-    return None if found is None else msgspec.convert(found, OrderRow)
 
 
 def query(

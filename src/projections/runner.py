@@ -3,8 +3,8 @@
 Every batch of notifications is applied in one transaction that also records
 the last position through the library's tracking recorder, so a crash anywhere
 leaves either the whole batch or none of it, and a restart resumes from the
-recorded position: exactly once. Events a projection does not care about still
-advance its position.
+recorded position: exactly once. Events of topics a projection does not read
+are not even decoded, but still advance its position.
 """
 
 from __future__ import annotations
@@ -35,13 +35,17 @@ TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError)
 
 class Projection(Protocol):
     name: str
+    topics: frozenset[str]  # the event topics it reads; others only advance its position
 
     def schema(self) -> list[str]:
         """CREATE TABLE/INDEX IF NOT EXISTS statements for this read model."""
         ...
 
-    def apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
-        """Apply one event; must be deterministic (no clock, no randomness)."""
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        """Apply events in log order inside `tx`; deterministic (no clock, no randomness).
+
+        However the log is cut into batches, the rows must come out the same.
+        """
         ...
 
     def tables(self) -> list[str]:
@@ -108,9 +112,11 @@ class ProjectionRunner:
         return self.position() >= position
 
     def _apply(self, notifications: Sequence[Notification]) -> None:
+        topics = self.projection.topics
+        events = [self.mapper.to_domain_event(n) for n in notifications if n.topic in topics]
         with self.store.transaction(commit=True) as tx:
-            for notification in notifications:
-                self.projection.apply(tx, self.mapper.to_domain_event(notification))
+            if events:
+                self.projection.apply(tx, events)
             self.store.track(tx, self.name, notifications[-1].id)
 
     def _apply_singly(self, notifications: Sequence[Notification]) -> int:

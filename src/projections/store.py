@@ -22,6 +22,7 @@ from psycopg.rows import DictRow
 
 Row = dict[str, Any]
 DDL_LOCK = 0x0D0E_4B_0B  # any fixed bigint, ours alone
+_MAX_PARAMS = 999  # bound parameters per statement that every SQLite build accepts
 
 
 class Tx:
@@ -38,7 +39,33 @@ class Tx:
         self.raw.execute(self._sql(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+        if rows:
+            self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def select_in(self, query: str, keys: Sequence[Any], order_by: str = "order_id") -> list[Row]:
+        """`{query} order_id IN (keys) ORDER BY {order_by}`, for any number of keys."""
+        found: list[Row] = []
+        for i in range(0, len(keys), _MAX_PARAMS):
+            chunk = keys[i : i + _MAX_PARAMS]
+            marks = ", ".join("?" * len(chunk))
+            self.execute(f"{query} order_id IN ({marks}) ORDER BY {order_by}", chunk)
+            found.extend(self.fetchall())
+        return found
+
+    def upsert(
+        self, table: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert `rows`, or update every other column where `key` exists already.
+
+        One prepared statement for all rows (pipelined on PostgreSQL: a round trip
+        per batch, not per row); the rows must not repeat a key.
+        """
+        updated = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key.split(", "))
+        self.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT ({key}) DO UPDATE SET {updated}",
+            rows,
+        )
 
     def fetchall(self) -> list[Row]:
         return [dict(r) for r in self.raw.fetchall()]

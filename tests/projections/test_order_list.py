@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,7 @@ class CrashingOnce:
     def __init__(self, name: str, crash_at: int) -> None:
         self.inner = OrderListProjection(name)
         self.name = name
+        self.topics = self.inner.topics
         self.crash_at = crash_at
         self.seen = 0
 
@@ -106,11 +107,11 @@ class CrashingOnce:
     def tables(self) -> list[str]:
         return self.inner.tables()
 
-    def apply(self, tx: Tx, recorded: Any) -> None:
-        self.seen += 1
-        if self.seen == self.crash_at:
+    def apply(self, tx: Tx, events: Sequence[Any]) -> None:
+        before, self.seen = self.seen, self.seen + len(events)
+        if before < self.crash_at <= self.seen:
             raise Crash
-        self.inner.apply(tx, recorded)
+        self.inner.apply(tx, events)
 
 
 @given(

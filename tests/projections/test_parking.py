@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ class BrokenOnCancel:
     def __init__(self) -> None:
         self.inner = OrderListProjection("order_list")
         self.name = self.inner.name
+        self.topics = self.inner.topics
         self.fixed = False
 
     def schema(self) -> list[str]:
@@ -31,10 +32,10 @@ class BrokenOnCancel:
     def tables(self) -> list[str]:
         return self.inner.tables()
 
-    def apply(self, tx: Tx, recorded: Any) -> None:
-        if isinstance(recorded.event, OrderCancelled) and not self.fixed:
+    def apply(self, tx: Tx, events: Sequence[Any]) -> None:
+        if any(isinstance(r.event, OrderCancelled) for r in events) and not self.fixed:
             raise ValueError("cannot handle a cancellation")
-        self.inner.apply(tx, recorded)
+        self.inner.apply(tx, events)
 
 
 @pytest.fixture
