@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from domain.document_version import DocumentEvent
 from domain.envelope import CommandHandled, Recorded
 from domain.order.events import OrderEvent
 from domain.rulebook import RulebookEvent
@@ -61,7 +62,9 @@ def _registry(*unions: Any) -> dict[str, type[Any]]:
     return types
 
 
-EVENT_TYPES: dict[str, type[Any]] = _registry(OrderEvent, RulebookEvent, CommandHandled)
+EVENT_TYPES: dict[str, type[Any]] = _registry(
+    OrderEvent, DocumentEvent, RulebookEvent, CommandHandled
+)
 
 
 class MsgspecMapper(Mapper[UUID]):

@@ -26,7 +26,7 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
-from domain import order, rulebook
+from domain import document_version, order, rulebook
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.shared import DomainError
 
@@ -48,6 +48,14 @@ class Decider(Generic[C, S, E]):
 
 ORDER: Decider[order.OrderCommand, order.OrderState, order.OrderEvent] = Decider(
     name="Order", initial=order.INITIAL, decide=order.decide, evolve=order.evolve
+)
+DOCUMENT: Decider[
+    document_version.DocumentCommand, document_version.DocumentState, document_version.DocumentEvent
+] = Decider(
+    name="DocumentVersion",
+    initial=document_version.INITIAL,
+    decide=document_version.decide,
+    evolve=document_version.evolve,
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

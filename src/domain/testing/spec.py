@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from domain import order, rulebook
+from domain import document_version, order, rulebook
 from domain.rulebook import RulebookState
 from domain.shared import DomainError
 
@@ -99,6 +99,7 @@ def spec(
 
 
 order_spec = spec(order.decide, order.evolve, order.INITIAL)
+document_spec = spec(document_version.decide, document_version.evolve, document_version.INITIAL)
 rulebook_spec = spec(rulebook.decide, rulebook.evolve, rulebook.RulebookState())
 
 
