@@ -7,6 +7,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from api.dashboards import DashboardController
+from api.documents import DocumentController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics
@@ -37,11 +38,14 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RulebookController,
             ProjectionController,
             DashboardController,
+            DocumentController,
             health,
             prometheus,
         ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
+        # Uploads stream to disk; the blob store enforces the exact per-file limit.
+        request_max_body_size=rt.settings.upload_limit + 2**20,
         on_startup=[rt.start],
         on_shutdown=[rt.stop],
         openapi_config=OpenAPIConfig(

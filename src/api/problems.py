@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.blobs import BlobError, BlobMissing, BlobTooLarge
 from domain.order.rules import OrderNotFound
 from domain.service import CommandIdReused, VersionConflict
 from domain.shared import DomainError
@@ -63,14 +64,20 @@ def read_after(live: LiveProjection, position: int | None, timeout: float) -> No
 
 
 _CONFLICTS = (VersionConflict, CommandIdReused)
+_STATUS_BY_RULE = {
+    "duplicate_order": 409,
+    "unknown_version": 404,
+    "no_current_version": 409,
+    "not_current_version": 410,  # gone for work; the problem names the current version
+}
 
 
 def _status_for(error: DomainError) -> int:
     if isinstance(error, OrderNotFound):
         return 404
-    if isinstance(error, _CONFLICTS) or error.rule == "duplicate_order":
+    if isinstance(error, _CONFLICTS):
         return 409
-    return 422
+    return _STATUS_BY_RULE.get(error.rule, 422)
 
 
 def _respond(request: Request[Any, Any, Any], problem: Problem) -> Response[Problem]:
@@ -130,6 +137,31 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     )
 
 
+def blob_error(request: Request[Any, Any, Any], error: BlobError) -> Response[Problem]:
+    """A file too large for the upload limit (413), or a stored file that failed its check."""
+    field: str | None = None
+    match error:
+        case BlobTooLarge():
+            rule, status, field = "file_too_large", 413, "file"
+        case BlobMissing():
+            rule, status = "file_missing", 500
+        case _:
+            rule, status = "file_corrupted", 500
+    if status == 500:
+        log.error("stored file failed its check on %s: %s", request.url.path, error)
+    return _respond(
+        request,
+        Problem(
+            type=f"https://orderhub.dev/problems/{rule}",
+            title=rule.replace("_", " "),
+            status=status,
+            detail=str(error),
+            rule=rule,
+            field=field,
+        ),
+    )
+
+
 def projection_behind(
     request: Request[Any, Any, Any], error: ProjectionBehind
 ) -> Response[Problem]:
@@ -180,5 +212,6 @@ EXCEPTION_HANDLERS: Any = {
     ValidationException: validation_error,
     HTTPException: http_error,
     ProjectionBehind: projection_behind,
+    BlobError: blob_error,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }

@@ -8,16 +8,22 @@ from datetime import datetime
 
 from litestar.di import NamedDependency
 
+from api.blobs import BlobStore
 from api.settings import Settings
+from api.signing import SigningKey
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from projections.documents import DocumentsProjection
 from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
 from projections.runner import Projection
 
 # Every read model, by name, with how to make a copy of it under a given name.
-PROJECTIONS: dict[str, Callable[[str], Projection]] = {"order_list": OrderListProjection}
+PROJECTIONS: dict[str, Callable[[str], Projection]] = {
+    "order_list": OrderListProjection,
+    "documents": DocumentsProjection,
+}
 
 
 class Runtime:
@@ -25,6 +31,9 @@ class Runtime:
         self.settings = settings
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
         self.service: ApplicationService = self.storage.service(clock)
+        self.clock = self.service.clock
+        self.blobs = BlobStore(settings.blobs_path, max_bytes=settings.upload_limit)
+        self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
                 name,

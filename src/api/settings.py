@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import msgspec
 
@@ -13,6 +14,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     run_projections: bool = True
+    data_dir: str = "var"  # document files and the signing key live here
+    blob_dir: str = ""  # default: {data_dir}/blobs
+    upload_limit: int = 200 * 2**20  # bytes per uploaded file
+    signing_key: str = ""  # default: a key file made once in data_dir
+    public_url: str = ""  # base of links printed as QR codes; default: the request's
+
+    @property
+    def blobs_path(self) -> Path:
+        return Path(self.blob_dir or Path(self.data_dir) / "blobs")
+
+    @property
+    def signing_key_file(self) -> Path:
+        return Path(self.data_dir) / "signing.key"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -23,4 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             host=env.get("ORDERHUB_HOST", "127.0.0.1"),
             port=int(env.get("ORDERHUB_PORT", "8000")),
             run_projections=env.get("ORDERHUB_RUN_PROJECTIONS", "1") not in ("0", "false", "no"),
+            data_dir=env.get("ORDERHUB_DATA_DIR", "var"),
+            blob_dir=env.get("ORDERHUB_BLOB_DIR", ""),
+            upload_limit=int(env.get("ORDERHUB_UPLOAD_LIMIT", str(200 * 2**20))),
+            signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
+            public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
         )

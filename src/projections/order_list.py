@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, get_args
 
@@ -35,7 +35,7 @@ from domain.order.events import (
 from domain.order.state import changed_lines
 from domain.rulebook import Stage
 from domain.shared import total
-from projections.store import Row, Tx
+from projections.store import Row, Tx, utc_text
 
 NAME = "order_list"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
@@ -144,7 +144,7 @@ class _Batch:
         for order_id, recorded in sorted(self.last.items()):
             row = self.rows[order_id]
             row.version = recorded.originator_version
-            row.updated_at = _utc(recorded.timestamp)
+            row.updated_at = utc_text(recorded.timestamp)
             changed.append(row)
         return changed
 
@@ -154,10 +154,10 @@ class _Batch:
         seq = 0
         if current is not None:
             seq = current.seq + 1
-            current.exited_at = _utc(at)
+            current.exited_at = utc_text(at)
             current.seconds = int((at - datetime.fromisoformat(current.entered_at)).total_seconds())
             self.visits[order_id, current.seq] = current
-        entered = None if stage is None else Visit(order_id, seq, stage, _utc(at))
+        entered = None if stage is None else Visit(order_id, seq, stage, utc_text(at))
         if entered is not None:
             self.visits[order_id, seq] = entered
         self.open_visits[order_id] = entered
@@ -222,12 +222,12 @@ def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
         approvals="",
         pending_approvals=",".join(e.required_approvals),
         rejection="",
-        placed_at=_utc(e.placed_at),
+        placed_at=utc_text(e.placed_at),
         signed_at="",
         closed_at="",
         promised_delivery=e.promised_delivery.isoformat(),
         expected_completion=e.promised_delivery.isoformat(),
-        stage_entered_at=_utc(e.placed_at),
+        stage_entered_at=utc_text(e.placed_at),
         contract_number="",
         revision=0,
         version=0,
@@ -246,19 +246,19 @@ def _changed(row: OrderRow, event: Any) -> OrderRow | None:
             return replace(
                 row,
                 stage="signed",
-                signed_at=_utc(at),
+                signed_at=utc_text(at),
                 contract_number=number,
-                stage_entered_at=_utc(at),
+                stage_entered_at=utc_text(at),
             )
         case StageAdvanced(to_stage=stage, at=at):
-            entered = replace(row, stage=stage.value, stage_entered_at=_utc(at))
+            entered = replace(row, stage=stage.value, stage_entered_at=utc_text(at))
             if stage.value == row.terminal_stage:
-                return replace(entered, status="completed", closed_at=_utc(at))
+                return replace(entered, status="completed", closed_at=utc_text(at))
             return entered
         case ExpectedCompletionUpdated(expected_completion=when):
             return replace(row, expected_completion=when.isoformat())
         case CustomerAccepted(accepted_at=at):
-            return replace(row, accepted_at=_utc(at))
+            return replace(row, accepted_at=utc_text(at))
         case CostEstimated(estimated_cost=cost):
             return replace(row, estimated_cost=str(cost.amount))
         case ActualCostRecorded(amount=amount):
@@ -275,7 +275,7 @@ def _changed(row: OrderRow, event: Any) -> OrderRow | None:
         case OrderResumed():
             return replace(row, status="open")
         case OrderCancelled(at=at):
-            return replace(row, status="cancelled", closed_at=_utc(at))
+            return replace(row, status="cancelled", closed_at=utc_text(at))
         case OrderChanged():
             lines = changed_lines(
                 _lines.decode(row.lines),
@@ -293,11 +293,6 @@ def _changed(row: OrderRow, event: Any) -> OrderRow | None:
             )
             return _approvals(changed, list(event.required_approvals), approvals)
     return None
-
-
-def _utc(at: datetime) -> str:
-    """UTC ISO text, so that text order is time order whatever offset the input had."""
-    return at.astimezone(UTC).isoformat()
 
 
 def _split(joined: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,11 @@ from psycopg.rows import DictRow
 Row = dict[str, Any]
 DDL_LOCK = 0x0D0E_4B_0B  # any fixed bigint, ours alone
 _MAX_PARAMS = 999  # bound parameters per statement that every SQLite build accepts
+
+
+def utc_text(at: datetime) -> str:
+    """A time as stored in read models: UTC ISO text, so text order is time order."""
+    return at.astimezone(UTC).isoformat()
 
 
 class Tx:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from api.settings import Settings
 
 
 @pytest.fixture
-def runtime(store_settings: tuple[str, str]) -> Runtime:
+def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
     database_url, sqlite_path = store_settings
-    return Runtime(Settings(database_url=database_url, sqlite_path=sqlite_path))
+    return Runtime(
+        Settings(database_url=database_url, sqlite_path=sqlite_path, data_dir=str(tmp_path))
+    )
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "ORDERHUB_SQLITE_PATH": str(tmp_path / "serve.db"),
+        "ORDERHUB_DATA_DIR": str(tmp_path),
         "ORDERHUB_PORT": str(port),
     }
     env.pop("ORDERHUB_DATABASE_URL", None)
@@ -66,6 +67,7 @@ def test_projections_status_and_retry_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ORDERHUB_SQLITE_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("ORDERHUB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ORDERHUB_DATABASE_URL", raising=False)
     assert main(["projections", "catch-up"]) == 0
     assert "order_list\tposition=" in capsys.readouterr().out
@@ -78,6 +80,7 @@ def test_rebuild_and_compare_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ORDERHUB_SQLITE_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("ORDERHUB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ORDERHUB_DATABASE_URL", raising=False)
     assert main(["demo", "--orders", "20"]) == 0
     assert main(["projections", "rebuild", "order_list", "--compare"]) == 0

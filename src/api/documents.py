@@ -1,0 +1,225 @@
+"""Document routes: upload versions, customer sign-off, and what the shop floor may use.
+
+Which version may be handed out is decided on the DocumentVersion aggregate as
+the log has it now, never on a read model that could lag: a superseded drawing
+is refused with 410 naming the current version. Every file is verified against
+its recorded SHA-256 before a byte of it is sent.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+from uuid import UUID
+
+import segno
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, JSONBody, Parameter
+from litestar.response import Stream
+
+from api import document_dto as dto
+from api.order_dto import Accepted
+from api.orders import OrderId, command_meta, run_command
+from api.problems import WaitFor, WaitTimeout, read_after
+from api.runtime import Runtime, RuntimeDep
+from api.signing import SignedFacts
+from domain import document_version
+from domain.document_version.model import (
+    ConfirmVersion,
+    DocumentState,
+    FileFacts,
+    RejectVersion,
+    Signer,
+    UploadVersion,
+    Version,
+)
+from domain.order.rules import OrderNotFound
+from domain.service import DOCUMENT, ORDER
+from projections import documents
+
+Req = Request[Any, Any, Any]
+DocumentId = Annotated[UUID, Parameter(description="The document's id")]
+Label = Annotated[str, Parameter(description="A version label, e.g. V1.0_20251220")]
+VERSION = "/documents/{document_id:uuid}/versions/{label:str}"
+
+
+def _load(runtime: Runtime, document_id: UUID) -> DocumentState:
+    state = runtime.service.load(DOCUMENT, document_id)
+    if state.version == 0:
+        raise NotFoundException(f"no document {document_id}")
+    return state
+
+
+def _file(runtime: Runtime, document_id: UUID, version: Version, *, purpose: str) -> Stream:
+    chunks = runtime.blobs.open(version.file.sha256, version.file.size)  # verified first
+    return Stream(
+        chunks,
+        media_type=version.file.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{version.file.filename}"',
+            "Content-Length": str(version.file.size),
+            "ETag": f'"{version.file.sha256}"',
+            "X-Document-Id": str(document_id),
+            "X-Document-Version": version.label,
+            "X-Purpose": purpose,
+        },
+    )
+
+
+def _signature_valid(runtime: Runtime, document_id: UUID, version: Version) -> bool | None:
+    if version.signer is None or version.signed_at is None or not version.signature:
+        return None
+    facts = SignedFacts(
+        document_id=document_id,
+        label=version.label,
+        sha256=version.file.sha256,
+        signer=version.signer.name,
+        on_behalf_of_customer=version.signer.on_behalf_of_customer,
+        signed_at=version.signed_at,
+    )
+    return runtime.signing.verify(facts, version.signature)
+
+
+class DocumentController(Controller):
+    tags = ["documents"]  # noqa: RUF012
+
+    @post("/orders/{order_id:uuid}/documents", sync_to_thread=True, status_code=201)
+    def upload(
+        self,
+        request: Req,
+        order_id: OrderId,
+        data: Annotated[dto.UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        runtime: RuntimeDep,
+    ) -> dto.DocumentAccepted:
+        """Upload a new version of an order's document (multipart: `file`, `kind`, `title`,
+        `change` major|minor, `change_note` — required after the first version)."""
+        if runtime.service.load(ORDER, order_id).version == 0:
+            raise OrderNotFound(f"no order {order_id}", order_id=str(order_id))
+        stored = runtime.blobs.put(data.file.file)
+        document_id = document_version.document_id_for(order_id, data.kind, data.title)
+        command = UploadVersion(
+            order_id=order_id,
+            kind=data.kind,
+            title=data.title,
+            file=FileFacts(
+                sha256=stored.sha256,
+                size=stored.size,
+                media_type=data.file.content_type or "application/octet-stream",
+                filename=data.file.filename or "file",
+            ),
+            uploaded_by=request.headers.get("x-actor") or "anonymous",
+            uploaded_at=data.uploaded_at or runtime.clock(),
+            change=data.change,
+            change_note=data.change_note,
+            customer_must_confirm=data.customer_must_confirm,
+        )
+        accepted = run_command(runtime, DOCUMENT, document_id, command, command_meta(request, None))
+        state = runtime.service.load(DOCUMENT, document_id, at_version=accepted.version)
+        return dto.DocumentAccepted(**_fields(accepted), label=state.versions[-1].label)
+
+    @get("/orders/{order_id:uuid}/documents", sync_to_thread=True)
+    def list_for_order(
+        self,
+        order_id: OrderId,
+        runtime: RuntimeDep,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[dict[str, Any]]:
+        """Every version of every document of an order, with its status and sign-off."""
+        live = runtime.projections[documents.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return documents.versions_of_order(tx, live.copy, str(order_id))
+
+    @get("/documents/{document_id:uuid}", sync_to_thread=True)
+    def detail(self, document_id: DocumentId, runtime: RuntimeDep) -> dto.DocumentOut:
+        """A document's versions as the log has them now, each signature checked."""
+        state = _load(runtime, document_id)
+        valid = [_signature_valid(runtime, document_id, v) for v in state.versions]
+        return dto.document_out(document_id, state, valid)
+
+    @get("/documents/{document_id:uuid}/versions/{label:str}/content", sync_to_thread=True)
+    def download(self, document_id: DocumentId, label: Label, runtime: RuntimeDep) -> Stream:
+        """Download a version for work: only the current one (410 names it otherwise)."""
+        version = document_version.for_work(_load(runtime, document_id), label)
+        return _file(runtime, document_id, version, purpose="work")
+
+    @get("/documents/{document_id:uuid}/current", sync_to_thread=True)
+    def current(self, document_id: DocumentId, runtime: RuntimeDep) -> Stream:
+        """What a tablet on the shop floor gets after scanning the work order's code."""
+        version = document_version.for_work(_load(runtime, document_id))
+        return _file(runtime, document_id, version, purpose="work")
+
+    @get("/documents/{document_id:uuid}/current/qr", sync_to_thread=True)
+    def qr_code(
+        self, request: Req, document_id: DocumentId, runtime: RuntimeDep
+    ) -> Response[bytes]:
+        """A QR code (PNG) of the current-version link, to print on the work order."""
+        _load(runtime, document_id)
+        base = runtime.settings.public_url or str(request.base_url)
+        link = f"{base.rstrip('/')}/documents/{document_id}/current"
+        png = io.BytesIO()
+        segno.make(link, error="m").save(png, kind="png", scale=6, border=4)
+        return Response(png.getvalue(), media_type="image/png", headers={"X-Link": link})
+
+    @get("/audit/documents/{document_id:uuid}/versions/{label:str}/content", sync_to_thread=True)
+    def audit_download(self, document_id: DocumentId, label: Label, runtime: RuntimeDep) -> Stream:
+        """Any version, superseded or not, for auditors (never for work)."""
+        version = _load(runtime, document_id).find(label)
+        return _file(runtime, document_id, version, purpose="audit")
+
+    @post(VERSION + "/confirm", sync_to_thread=True, status_code=200)
+    def confirm(
+        self,
+        request: Req,
+        document_id: DocumentId,
+        label: Label,
+        data: JSONBody[dto.ConfirmIn],
+        runtime: RuntimeDep,
+    ) -> Accepted:
+        """The customer (or a salesperson for them) signs the version's file hash."""
+        _load(runtime, document_id)
+        signer = Signer(name=data.signer, on_behalf_of_customer=data.on_behalf_of_customer)
+        facts = SignedFacts(
+            document_id=document_id,
+            label=label,
+            sha256=data.sha256,
+            signer=signer.name,
+            on_behalf_of_customer=signer.on_behalf_of_customer,
+            signed_at=data.signed_at,
+        )
+        command = ConfirmVersion(
+            label=label,
+            sha256=data.sha256,
+            signer=signer,
+            signed_at=data.signed_at,
+            signature=runtime.signing.sign(facts),
+        )
+        meta = command_meta(request, data.expected_version)
+        return run_command(runtime, DOCUMENT, document_id, command, meta)
+
+    @post(VERSION + "/reject", sync_to_thread=True, status_code=200)
+    def reject(
+        self,
+        request: Req,
+        document_id: DocumentId,
+        label: Label,
+        data: JSONBody[dto.RejectIn],
+        runtime: RuntimeDep,
+    ) -> Accepted:
+        """The customer rejects the version, with the reason."""
+        _load(runtime, document_id)
+        command = RejectVersion(
+            label=label,
+            signer=Signer(name=data.signer, on_behalf_of_customer=data.on_behalf_of_customer),
+            rejected_at=data.rejected_at,
+            reason=data.reason,
+        )
+        meta = command_meta(request, data.expected_version)
+        return run_command(runtime, DOCUMENT, document_id, command, meta)
+
+
+def _fields(accepted: Accepted) -> dict[str, Any]:
+    return {f: getattr(accepted, f) for f in accepted.__struct_fields__}
