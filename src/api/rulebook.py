@@ -19,7 +19,9 @@ from domain.rulebook import (
     PublishHealthWeights,
     PublishRoute,
     PublishStageDeadlines,
+    PublishStageGates,
     Stage,
+    StageGate,
 )
 from domain.service import RULEBOOK
 
@@ -43,6 +45,11 @@ class HealthWeightsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class StageDeadlinesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     days: dict[Stage, Annotated[int, msgspec.Meta(ge=1, le=3650)]]
+    expected_version: int | None = None
+
+
+class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    gates: tuple[StageGate, ...]
     expected_version: int | None = None
 
 
@@ -93,6 +100,14 @@ class RulebookController(Controller):
     ) -> Accepted:
         """Publish how many days each stage may take before an order is past its deadline."""
         command = PublishStageDeadlines(days=data.days)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/stage-gates", sync_to_thread=True, status_code=200)
+    def publish_stage_gates(
+        self, request: Req, data: JSONBody[StageGatesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the stages an order leaves by itself once documents are confirmed."""
+        command = PublishStageGates(gates=data.gates)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.document_version.model import DocumentKind
 from domain.shared import DomainError, Money
 
 # The rulebook is a single, well-known stream.
@@ -121,6 +122,35 @@ class HealthRules(msgspec.Struct, frozen=True, kw_only=True):
     weights: HealthWeights
 
 
+class StageGate(msgspec.Struct, frozen=True, kw_only=True):
+    """An order in `from_stage` moves to `to_stage` by itself once the customer has
+    confirmed a current version of every document kind in `confirmed_documents`,
+    and `notify_role` is given the task `task` (seed 000, 二: 设计中 -> 备料中 when the
+    drawings are uploaded and signed back; the purchasing manager checks the BOM)."""
+
+    from_stage: Stage
+    to_stage: Stage
+    confirmed_documents: tuple[DocumentKind, ...]
+    notify_role: NonEmpty
+    task: NonEmpty
+
+
+class StageGates(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    gates: tuple[StageGate, ...]
+
+
+DEFAULT_STAGE_GATES = (
+    StageGate(
+        from_stage=Stage.DESIGNING,
+        to_stage=Stage.MATERIAL_PREP,
+        confirmed_documents=(DocumentKind.DESIGN_DRAWING,),
+        notify_role="purchasing_manager",
+        task="核对物料清单: check the bill of materials",
+    ),
+)
+
+
 class StageDeadlines(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     days: dict[Stage, int]
@@ -183,7 +213,17 @@ class PublishStageDeadlines(msgspec.Struct, frozen=True, kw_only=True, tag=True)
     days: dict[Stage, int]
 
 
-RulebookCommand = PublishApprovalRules | PublishRoute | PublishHealthWeights | PublishStageDeadlines
+class PublishStageGates(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    gates: tuple[StageGate, ...]
+
+
+RulebookCommand = (
+    PublishApprovalRules
+    | PublishRoute
+    | PublishHealthWeights
+    | PublishStageDeadlines
+    | PublishStageGates
+)
 
 
 # --- events ---------------------------------------------------------------------
@@ -210,8 +250,17 @@ class StageDeadlinesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=Tru
     days: dict[Stage, int]
 
 
+class StageGatesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    gates: tuple[StageGate, ...]
+
+
 RulebookEvent = (
-    ApprovalRulesPublished | RoutePublished | HealthWeightsPublished | StageDeadlinesPublished
+    ApprovalRulesPublished
+    | RoutePublished
+    | HealthWeightsPublished
+    | StageDeadlinesPublished
+    | StageGatesPublished
 )
 
 
@@ -221,6 +270,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     routes: dict[str, Route] = msgspec.field(default_factory=dict)
     health: HealthRules | None = None
     deadlines: StageDeadlines | None = None
+    gates: StageGates | None = None
 
 
 class InvalidRule(DomainError):
@@ -274,6 +324,11 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
                 raise InvalidRule("a stage deadline is at least one day", field="days")
             version = state.deadlines.version + 1 if state.deadlines else 1
             return [StageDeadlinesPublished(version=version, days=days)]
+        case PublishStageGates(gates=gates):
+            if any(g.from_stage == g.to_stage for g in gates):
+                raise InvalidRule("a stage gate leads to another stage", field="gates")
+            version = state.gates.version + 1 if state.gates else 1
+            return [StageGatesPublished(version=version, gates=gates)]
         case _:
             assert_never(command)
 
@@ -292,6 +347,9 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
         case StageDeadlinesPublished(version=v, days=days):
             deadlines = StageDeadlines(version=v, days=days)
             return msgspec.structs.replace(state, version=state.version + 1, deadlines=deadlines)
+        case StageGatesPublished(version=v, gates=gates):
+            published = StageGates(version=v, gates=gates)
+            return msgspec.structs.replace(state, version=state.version + 1, gates=published)
         case _:
             assert_never(event)
 
@@ -305,6 +363,7 @@ def default_publications() -> list[RulebookCommand]:
     commands += [
         PublishHealthWeights(weights=HealthWeights()),
         PublishStageDeadlines(days=DEFAULT_STAGE_DAYS),
+        PublishStageGates(gates=DEFAULT_STAGE_GATES),
     ]
     return commands
 
@@ -326,6 +385,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.health is None
             case PublishStageDeadlines():
                 absent = state.deadlines is None
+            case PublishStageGates():
+                absent = state.gates is None
             case _:
                 assert_never(command)
         if absent:

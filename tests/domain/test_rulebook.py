@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from msgspec.structs import replace
 
 from domain.rulebook import (
     DEFAULT_ROUTES,
@@ -18,10 +19,12 @@ from domain.rulebook import (
     PublishHealthWeights,
     PublishRoute,
     PublishStageDeadlines,
+    PublishStageGates,
     Route,
     RoutePublished,
     Stage,
     StageDeadlinesPublished,
+    StageGatesPublished,
     default_publications,
     missing_publications,
 )
@@ -193,4 +196,21 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishRoute",
         "PublishHealthWeights",
         "PublishStageDeadlines",
+        "PublishStageGates",
     ]
+
+
+def test_stage_gates_are_versioned_data_and_lead_somewhere() -> None:
+    book = default_rulebook()
+    assert book.gates is not None
+    [gate] = book.gates.gates
+    assert (gate.from_stage, gate.to_stage, gate.notify_role) == (
+        Stage.DESIGNING,
+        Stage.MATERIAL_PREP,
+        "purchasing_manager",
+    )
+    loop = replace(gate, to_stage=gate.from_stage)
+    given(*DEFAULTS).when(PublishStageGates(gates=(loop,))).raises(InvalidRule, field="gates")
+    given(*DEFAULTS).when(PublishStageGates(gates=())).then(
+        StageGatesPublished(version=2, gates=())
+    )
