@@ -10,7 +10,7 @@ from api.dashboards import DashboardController
 from api.documents import DocumentController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
-from api.projections import ProjectionController, metrics
+from api.projections import ProjectionController, metrics, policy_commands
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
@@ -39,6 +39,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ProjectionController,
             DashboardController,
             DocumentController,
+            policy_commands,
             health,
             prometheus,
         ],

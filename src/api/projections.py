@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from api.runtime import Runtime, RuntimeDep
+from policies import outbox
 
 
 class ProjectionOut(msgspec.Struct, kw_only=True):
@@ -86,3 +87,13 @@ def metrics(runtime: Runtime) -> Response[bytes]:
         lag.labels(item.name).set(item.lag)
         degraded.labels(item.name).set(1 if item.status == "degraded" else 0)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@get("/policies/commands", sync_to_thread=True, tags=["projections"])
+def policy_commands(
+    runtime: RuntimeDep,
+    status: FromQuery[Literal["pending", "done", "refused"] | None] = None,
+    policy: FromQuery[str | None] = None,
+) -> list[dict[str, Any]]:
+    """The commands policies decided, and how each ended (done, refused with the rule)."""
+    return outbox.commands(runtime.storage.read_store, status=status, policy=policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -14,15 +15,22 @@ from api.signing import SigningKey
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from policies.outbox import Dispatcher
+from policies.when_documents_confirmed_pass_stage_gate import NAME as POLICY_NAME
+from policies.when_documents_confirmed_pass_stage_gate import StageGatePolicy
 from projections.documents import DocumentsProjection
 from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
-from projections.runner import Projection
+from projections.runner import TRANSIENT, Projection
+
+log = logging.getLogger(__name__)
 
 # Every read model, by name, with how to make a copy of it under a given name.
 PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "order_list": OrderListProjection,
     "documents": DocumentsProjection,
+    # Policies are projections whose output is commands (see policies.outbox).
+    POLICY_NAME: StageGatePolicy,
 }
 
 
@@ -45,6 +53,7 @@ class Runtime:
             )
             for name, make in PROJECTIONS.items()
         }
+        self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -62,6 +71,7 @@ class Runtime:
         self.bootstrap()
         if self.settings.run_projections:
             self.run_projections(set(self.projections))
+            self.run_dispatcher()
 
     def run_projections(self, names: set[str]) -> None:
         """Keep these projections up to date in background threads (each under its lease)."""
@@ -74,6 +84,24 @@ class Runtime:
             )
             thread.start()
             self._threads.append(thread)
+
+    def run_dispatcher(self, poll_interval: float = 0.5) -> None:
+        """Execute the policies' pending commands in a background thread."""
+        thread = threading.Thread(
+            target=self._dispatch_forever, args=(poll_interval,), name="dispatcher", daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
+
+    def _dispatch_forever(self, poll_interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.dispatcher.dispatch_once():
+                    self.notify_written()
+                    continue
+            except TRANSIENT:
+                log.warning("dispatcher: the store is unavailable; retrying", exc_info=True)
+            self._stop.wait(poll_interval)
 
     def notify_written(self) -> None:
         for runner in self.projections.values():

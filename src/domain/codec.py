@@ -29,6 +29,7 @@ from domain.document_version import DocumentEvent
 from domain.envelope import CommandHandled, Recorded
 from domain.order.events import OrderEvent
 from domain.rulebook import RulebookEvent
+from domain.task import TaskEvent
 
 E = TypeVar("E")
 
@@ -63,7 +64,7 @@ def _registry(*unions: Any) -> dict[str, type[Any]]:
 
 
 EVENT_TYPES: dict[str, type[Any]] = _registry(
-    OrderEvent, DocumentEvent, RulebookEvent, CommandHandled
+    OrderEvent, DocumentEvent, TaskEvent, RulebookEvent, CommandHandled
 )
 
 

@@ -26,7 +26,7 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
-from domain import document_version, order, rulebook
+from domain import document_version, order, rulebook, task
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.shared import DomainError
 
@@ -56,6 +56,9 @@ DOCUMENT: Decider[
     initial=document_version.INITIAL,
     decide=document_version.decide,
     evolve=document_version.evolve,
+)
+TASK: Decider[task.TaskCommand, task.TaskState, task.TaskEvent] = Decider(
+    name="Task", initial=task.INITIAL, decide=task.decide, evolve=task.evolve
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

@@ -93,7 +93,8 @@ def test_a_superseded_drawing_is_gone_for_work_but_kept_for_auditors(client: Cli
     assert second.json()["label"] == "V1.1_20251221"
     # Until the customer signs V1.1, the shop floor keeps V1.0.
     assert client.get(f"/documents/{document_id}/current").content == DRAWING_V1
-    assert confirm(client, document_id, "V1.1_20251221", DRAWING_V2).status_code == 200
+    confirmed = confirm(client, document_id, "V1.1_20251221", DRAWING_V2)
+    assert confirmed.status_code == 200
 
     gone = client.get(f"/documents/{document_id}/versions/V1.0_20251220/content")
     assert gone.status_code == 410
@@ -104,7 +105,7 @@ def test_a_superseded_drawing_is_gone_for_work_but_kept_for_auditors(client: Cli
     assert audit.content == DRAWING_V1
 
     listed = client.get(
-        f"/orders/{order_id}/documents", params={"wait_for_position": second.json()["position"]}
+        f"/orders/{order_id}/documents", params={"wait_for_position": confirmed.json()["position"]}
     ).json()
     assert [(v["label"], v["status"]) for v in listed] == [
         ("V1.0_20251220", "superseded"),

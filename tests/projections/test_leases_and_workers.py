@@ -46,9 +46,14 @@ def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
     store.close()
 
 
-def _worker(store_settings: tuple[str, str]) -> subprocess.Popen[bytes]:
+def _worker(store_settings: tuple[str, str], data_dir: Path) -> subprocess.Popen[bytes]:
     database_url, sqlite_path = store_settings
-    env = {**os.environ, "ORDERHUB_DATABASE_URL": database_url, "ORDERHUB_SQLITE_PATH": sqlite_path}
+    env = {
+        **os.environ,
+        "ORDERHUB_DATABASE_URL": database_url,
+        "ORDERHUB_SQLITE_PATH": sqlite_path,
+        "ORDERHUB_DATA_DIR": str(data_dir),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "api.cli", "worker", "--projection", "order_list"],
         env=env,
@@ -65,14 +70,14 @@ def _caught_up(storage: Storage, timeout: float = 30) -> None:
 
 
 def test_a_standby_worker_takes_over_when_the_holder_dies(
-    storage: Storage, store_settings: tuple[str, str]
+    storage: Storage, store_settings: tuple[str, str], tmp_path: Path
 ) -> None:
     write_scenario(storage.service(), orders=4)
-    holder = _worker(store_settings)
+    holder = _worker(store_settings, tmp_path)
     standby = None
     try:
         _caught_up(storage)
-        standby = _worker(store_settings)
+        standby = _worker(store_settings, tmp_path)
         time.sleep(1.0)
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=10)

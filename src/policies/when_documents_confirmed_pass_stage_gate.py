@@ -1,0 +1,164 @@
+"""When an order's gate documents are confirmed, move it on and hand out the next task.
+
+Seed 000 二: an order in 设计中 whose design drawings are uploaded and signed back
+by the customer moves to 备料中 by itself, and the purchasing manager is asked to
+check the bill of materials. Which stages and documents is rulebook data (stage
+gates). The policy tracks, per order, its stage and which document kinds have a
+customer-confirmed version; when a gate's condition holds it enqueues, in the
+same transaction as its own rows and position, the stage advance and the task,
+with command ids derived from the order and the gate, so the gate fires once
+per order however often events are redelivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import msgspec
+
+from domain.codec import topic_of
+from domain.document_version.model import VersionConfirmed, VersionUploaded
+from domain.envelope import Recorded
+from domain.order.commands import AdvanceStage
+from domain.order.events import (
+    OrderCancelled,
+    OrderPlaced,
+    OrderPutOnHold,
+    OrderResumed,
+    OrderSigned,
+    StageAdvanced,
+)
+from domain.rulebook import Stage, StageGate, StageGatesPublished
+from domain.service import ORDER, TASK
+from domain.task import AssignTask
+from policies import outbox
+from projections.store import Tx, utc_text
+
+NAME = "when_documents_confirmed_pass_stage_gate"
+_TASKS = uuid5(NAMESPACE_URL, "urn:orderhub:tasks")
+_gates = msgspec.json.Decoder(tuple[StageGate, ...])
+TRIGGERS = (OrderPlaced, OrderSigned, StageAdvanced, OrderCancelled, OrderPutOnHold, OrderResumed)
+
+
+class StageGatePolicy:
+    topics = frozenset(
+        topic_of(t) for t in (*TRIGGERS, VersionUploaded, VersionConfirmed, StageGatesPublished)
+    )
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = name
+        self.orders, self.documents, self.gates = f"{name}_orders", f"{name}_docs", f"{name}_gates"
+
+    def tables(self) -> list[str]:
+        return [self.orders, self.documents, self.gates]
+
+    def schema(self) -> list[str]:
+        return [
+            *outbox.SCHEMA,
+            f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
+            "stage TEXT NOT NULL, since TEXT NOT NULL, held BIGINT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.documents} (document_id TEXT PRIMARY KEY, "
+            "order_id TEXT NOT NULL, kind TEXT NOT NULL, confirmed_at TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.gates} (id BIGINT PRIMARY KEY, gates TEXT NOT NULL)",
+        ]
+
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        for recorded in events:
+            order_id = self._track(tx, recorded)
+            if order_id is not None:
+                self._check_gates(tx, order_id, recorded)
+
+    def _track(self, tx: Tx, recorded: Recorded[Any]) -> str | None:
+        """Record what the event says; return the order whose gates it may open."""
+        event, stream = recorded.event, str(recorded.originator_id)
+        match event:
+            case OrderPlaced(placed_at=at):
+                self._stage(tx, stream, event.route.stages[0], utc_text(at))
+            case OrderSigned(signed_at=at):
+                self._stage(tx, stream, Stage.SIGNED, utc_text(at))
+            case StageAdvanced(to_stage=stage, at=at):
+                self._stage(tx, stream, stage, utc_text(at))
+            case OrderCancelled():
+                tx.execute(f"DELETE FROM {self.orders} WHERE order_id = ?", (stream,))  # noqa: S608
+                return None
+            case OrderPutOnHold() | OrderResumed():
+                held = int(isinstance(event, OrderPutOnHold))
+                tx.execute(
+                    f"UPDATE {self.orders} SET held = ? WHERE order_id = ?",  # noqa: S608
+                    (held, stream),
+                )
+            case VersionUploaded(order_id=order_id, kind=kind):
+                tx.upsert(self.documents, ("document_id", "order_id", "kind", "confirmed_at"),
+                          "document_id", [(stream, str(order_id), kind.value, "")])  # fmt: skip
+                return None
+            case VersionConfirmed(signed_at=at):
+                tx.execute(
+                    f"UPDATE {self.documents} SET confirmed_at = ? "  # noqa: S608
+                    "WHERE document_id = ? AND confirmed_at = ''",
+                    (utc_text(at), stream),
+                )
+                tx.execute(
+                    f"SELECT order_id FROM {self.documents} WHERE document_id = ?",  # noqa: S608
+                    (stream,),
+                )
+                found = tx.fetchone()
+                return None if found is None else str(found["order_id"])
+            case StageGatesPublished(gates=gates):
+                tx.upsert(
+                    self.gates, ("id", "gates"), "id", [(1, msgspec.json.encode(gates).decode())]
+                )
+                return None
+            case _:
+                return None
+        return stream
+
+    def _stage(self, tx: Tx, order_id: str, stage: Stage, since: str) -> None:
+        tx.upsert(self.orders, ("order_id", "stage", "since", "held"), "order_id",
+                  [(order_id, stage.value, since, 0)])  # fmt: skip
+
+    def _check_gates(self, tx: Tx, order_id: str, cause: Recorded[Any]) -> None:
+        tx.execute(f"SELECT * FROM {self.orders} WHERE order_id = ?", (order_id,))  # noqa: S608
+        order_row = tx.fetchone()
+        if order_row is None or order_row["held"]:
+            return
+        tx.execute(f"SELECT gates FROM {self.gates} WHERE id = 1")  # noqa: S608
+        gates_row = tx.fetchone()
+        gates = _gates.decode(gates_row["gates"]) if gates_row else ()
+        tx.execute(
+            f"SELECT kind, MIN(confirmed_at) AS at FROM {self.documents} "  # noqa: S608
+            "WHERE order_id = ? AND confirmed_at <> '' GROUP BY kind",
+            (order_id,),
+        )
+        confirmed = {row["kind"]: row["at"] for row in tx.fetchall()}
+        for gate in gates:
+            kinds = [k.value for k in gate.confirmed_documents]
+            if order_row["stage"] != gate.from_stage.value or not all(
+                k in confirmed for k in kinds
+            ):
+                continue
+            # The business time the gate opened: the later of entering the stage and the
+            # last signature it waited for.
+            opened = max([order_row["since"], *(confirmed[k] for k in kinds)])
+            self._pass(tx, UUID(order_id), gate, opened, cause)
+
+    def _pass(
+        self, tx: Tx, order_id: UUID, gate: StageGate, opened: str, cause: Recorded[Any]
+    ) -> None:
+        at = datetime.fromisoformat(opened)
+        # Keyed by the policy, not by this copy: a rebuilt copy decides the same commands.
+        key = f"{NAME}:{order_id}:{gate.from_stage.value}->{gate.to_stage.value}"
+        advance = AdvanceStage(to_stage=gate.to_stage, at=at)
+        outbox.enqueue(tx, NAME, outbox.Intent(key, ORDER, order_id, advance), cause)
+        task_key = f"{key}:task"
+        assign = AssignTask(
+            order_id=order_id,
+            role=gate.notify_role,
+            title=gate.task,
+            assigned_at=at,
+            reason=f"order moved to {gate.to_stage.value}",
+        )
+        task = outbox.Intent(task_key, TASK, uuid5(_TASKS, task_key), assign)
+        outbox.enqueue(tx, NAME, task, cause)
