@@ -6,16 +6,13 @@ Policies assign tasks when the process needs a person; the person completes them
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, assert_never
+from typing import assert_never
 from uuid import UUID
 
 import msgspec
 from msgspec.structs import replace
 
-from domain.shared import DomainError
-
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+from domain.shared import AwareDatetime, DomainError, Name
 
 
 class AssignTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):

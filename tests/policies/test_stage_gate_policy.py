@@ -211,3 +211,18 @@ def test_operators_see_what_the_policies_decided(client: Client, runtime: Runtim
     done = ok(client.get("/policies/commands", params={"policy": NAME}))
     assert [row["status"] for row in done] == ["done", "done"]
     assert client.get("/policies/commands", params={"status": "lost"}).status_code == 400
+
+
+def test_an_order_on_hold_passes_the_gate_only_when_resumed(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = order_in(client, Stage.DESIGNING)
+    ok(client.post(f"/orders/{order_id}/hold", json={
+        "reason": "customer reviewing", "at": "2025-12-23T08:00:00+08:00"}))  # fmt: skip
+    sign_drawings(client, order_id)
+    run_policy(runtime)
+    assert runtime.dispatcher.dispatch_once() == 0
+    ok(client.post(f"/orders/{order_id}/resume", json={"at": "2025-12-27T08:00:00+08:00"}))
+    run_policy(runtime)
+    assert runtime.dispatcher.dispatch_once() == 2
+    assert stage_changes(runtime, order_id) == [Stage.DESIGNING, Stage.MATERIAL_PREP]

@@ -9,11 +9,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 
-from domain.shared import DomainError
+from domain.shared import AwareDatetime, DomainError, Name, Text
 
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 Label = Annotated[str, msgspec.Meta(pattern=r"^V[0-9]+\.[0-9]+_[0-9]{8}$")]
 

@@ -13,17 +13,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import msgspec
 
 from domain.order.events import (
-    AwareDatetime,
     Channel,
     LineRepricing,
-    Name,
     OrderLine,
     Severity,
     ShippedQuantity,
-    Text,
 )
 from domain.rulebook import ApprovalRules, Route, Stage
-from domain.shared import Money
+from domain.shared import AwareDatetime, Money, Name, Text
 
 _ORDERS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:orders")
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
 
 import msgspec
 
 from domain.rulebook import Route, Stage
-from domain.shared import Money
-
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+from domain.shared import AwareDatetime, Money, Name, Text
 
 
 class Channel(StrEnum):
