@@ -25,9 +25,12 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from domain.customer_credit import CreditEvent
 from domain.document_version import DocumentEvent
+from domain.dunning import DunningEvent
 from domain.envelope import CommandHandled, Recorded
 from domain.order.events import OrderEvent
+from domain.receivable import ReceivableEvent
 from domain.rulebook import RulebookEvent
 from domain.task import TaskEvent
 
@@ -64,7 +67,14 @@ def _registry(*unions: Any) -> dict[str, type[Any]]:
 
 
 EVENT_TYPES: dict[str, type[Any]] = _registry(
-    OrderEvent, DocumentEvent, TaskEvent, RulebookEvent, CommandHandled
+    OrderEvent,
+    DocumentEvent,
+    TaskEvent,
+    RulebookEvent,
+    ReceivableEvent,
+    CreditEvent,
+    DunningEvent,
+    CommandHandled,
 )
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 import msgspec
 
 from domain.document_version.model import DocumentKind
+from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
 
 # The rulebook is a single, well-known stream.
@@ -217,12 +218,17 @@ class PublishStageGates(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     gates: tuple[StageGate, ...]
 
 
+class PublishPaymentTerms(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    terms: PaymentTerms
+
+
 RulebookCommand = (
     PublishApprovalRules
     | PublishRoute
     | PublishHealthWeights
     | PublishStageDeadlines
     | PublishStageGates
+    | PublishPaymentTerms
 )
 
 
@@ -255,12 +261,18 @@ class StageGatesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     gates: tuple[StageGate, ...]
 
 
+class PaymentTermsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    terms: PaymentTerms
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
     | HealthWeightsPublished
     | StageDeadlinesPublished
     | StageGatesPublished
+    | PaymentTermsPublished
 )
 
 
@@ -271,6 +283,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     health: HealthRules | None = None
     deadlines: StageDeadlines | None = None
     gates: StageGates | None = None
+    payment_terms: PaymentTermsPublished | None = None
 
 
 class InvalidRule(DomainError):
@@ -329,6 +342,10 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
                 raise InvalidRule("a stage gate leads to another stage", field="gates")
             version = state.gates.version + 1 if state.gates else 1
             return [StageGatesPublished(version=version, gates=gates)]
+        case PublishPaymentTerms(terms=terms):
+            check_terms(terms)
+            version = state.payment_terms.version + 1 if state.payment_terms else 1
+            return [PaymentTermsPublished(version=version, terms=terms)]
         case _:
             assert_never(command)
 
@@ -350,6 +367,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
         case StageGatesPublished(version=v, gates=gates):
             published = StageGates(version=v, gates=gates)
             return msgspec.structs.replace(state, version=state.version + 1, gates=published)
+        case PaymentTermsPublished():
+            return msgspec.structs.replace(state, version=state.version + 1, payment_terms=event)
         case _:
             assert_never(event)
 
@@ -364,6 +383,7 @@ def default_publications() -> list[RulebookCommand]:
         PublishHealthWeights(weights=HealthWeights()),
         PublishStageDeadlines(days=DEFAULT_STAGE_DAYS),
         PublishStageGates(gates=DEFAULT_STAGE_GATES),
+        PublishPaymentTerms(terms=DEFAULT_PAYMENT_TERMS),
     ]
     return commands
 
@@ -387,6 +407,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.deadlines is None
             case PublishStageGates():
                 absent = state.gates is None
+            case PublishPaymentTerms():
+                absent = state.payment_terms is None
             case _:
                 assert_never(command)
         if absent:

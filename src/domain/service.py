@@ -26,7 +26,7 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
-from domain import document_version, order, rulebook, task
+from domain import customer_credit, document_version, dunning, order, receivable, rulebook, task
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.shared import DomainError
 
@@ -59,6 +59,25 @@ DOCUMENT: Decider[
 )
 TASK: Decider[task.TaskCommand, task.TaskState, task.TaskEvent] = Decider(
     name="Task", initial=task.INITIAL, decide=task.decide, evolve=task.evolve
+)
+RECEIVABLE: Decider[
+    receivable.ReceivableCommand, receivable.ReceivableState, receivable.ReceivableEvent
+] = Decider(
+    name="Receivable",
+    initial=receivable.INITIAL,
+    decide=receivable.decide,
+    evolve=receivable.evolve,
+)
+CUSTOMER_CREDIT: Decider[
+    customer_credit.CreditCommand, customer_credit.CreditState, customer_credit.CreditEvent
+] = Decider(
+    name="CustomerCredit",
+    initial=customer_credit.INITIAL,
+    decide=customer_credit.decide,
+    evolve=customer_credit.evolve,
+)
+DUNNING: Decider[dunning.DunningCommand, dunning.DunningState, dunning.DunningEvent] = Decider(
+    name="DunningList", initial=dunning.INITIAL, decide=dunning.decide, evolve=dunning.evolve
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

@@ -197,6 +197,7 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishHealthWeights",
         "PublishStageDeadlines",
         "PublishStageGates",
+        "PublishPaymentTerms",
     ]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from domain import document_version, order, rulebook
+from domain import customer_credit, document_version, dunning, order, receivable, rulebook
 from domain.rulebook import RulebookState
 from domain.shared import DomainError
 
@@ -101,6 +101,9 @@ def spec(
 order_spec = spec(order.decide, order.evolve, order.INITIAL)
 document_spec = spec(document_version.decide, document_version.evolve, document_version.INITIAL)
 rulebook_spec = spec(rulebook.decide, rulebook.evolve, rulebook.RulebookState())
+receivable_spec = spec(receivable.decide, receivable.evolve, receivable.INITIAL)
+credit_spec = spec(customer_credit.decide, customer_credit.evolve, customer_credit.INITIAL)
+dunning_spec = spec(dunning.decide, dunning.evolve, dunning.INITIAL)
 
 
 def default_rulebook() -> RulebookState:
