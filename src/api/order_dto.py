@@ -22,6 +22,7 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
+from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route, Stage
 from domain.shared import Money
 
@@ -113,7 +114,9 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     placed_at: Aware
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
 
-    def to_command(self, route: Route, rules: ApprovalRules) -> cmd.PlaceOrder:
+    def to_command(
+        self, route: Route, rules: ApprovalRules, rating: CreditRating
+    ) -> cmd.PlaceOrder:
         return cmd.PlaceOrder(
             order_type=self.order_type,
             channel=self.channel,
@@ -128,6 +131,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             placed_at=self.placed_at,
             route=route,
             approval_rules=rules,
+            credit_rating=rating,
         )
 
 

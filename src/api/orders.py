@@ -19,11 +19,12 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api import order_dto as dto
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
+from domain.customer_credit import customer_credit_id
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
 from domain.rulebook import RULEBOOK_ID, InvalidRule, RulebookState
-from domain.service import ORDER, RULEBOOK, CommandMeta, Decider
+from domain.service import CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
 from projections import order_list
 
 Req = Request[Any, Any, Any]
@@ -87,7 +88,8 @@ class OrderController(Controller):
                 f"no route for order type {data.order_type!r}; known: {known}", field="order_type"
             )
         order_id = order_id_for(data.channel, data.external_ref)
-        command = data.to_command(route, rulebook.approval)
+        credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(data.customer_id))
+        command = data.to_command(route, rulebook.approval, credit.rating)
         return _accepted(runtime, order_id, command, command_meta(request, None))
 
     @post("/{order_id:uuid}/approve", sync_to_thread=True, status_code=200)

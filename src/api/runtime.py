@@ -15,9 +15,12 @@ from api.signing import SigningKey
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from policies import (
+    when_documents_confirmed_pass_stage_gate,
+    when_invoice_settled_rate_customer_credit,
+    when_order_progresses_bill_milestones,
+)
 from policies.outbox import Dispatcher
-from policies.when_documents_confirmed_pass_stage_gate import NAME as POLICY_NAME
-from policies.when_documents_confirmed_pass_stage_gate import StageGatePolicy
 from projections.documents import DocumentsProjection
 from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
@@ -30,7 +33,15 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "order_list": OrderListProjection,
     "documents": DocumentsProjection,
     # Policies are projections whose output is commands (see policies.outbox).
-    POLICY_NAME: StageGatePolicy,
+    when_documents_confirmed_pass_stage_gate.NAME: (
+        when_documents_confirmed_pass_stage_gate.StageGatePolicy
+    ),
+    when_order_progresses_bill_milestones.NAME: (
+        when_order_progresses_bill_milestones.BillMilestonesPolicy
+    ),
+    when_invoice_settled_rate_customer_credit.NAME: (
+        when_invoice_settled_rate_customer_credit.RateCustomerCreditPolicy
+    ),
 }
 
 

@@ -18,9 +18,17 @@ from uuid import UUID
 
 import msgspec
 
-from domain import order, task
+from domain import customer_credit, order, receivable, task
 from domain.envelope import Recorded
-from domain.service import ORDER, TASK, ApplicationService, CommandMeta, Decider
+from domain.service import (
+    CUSTOMER_CREDIT,
+    ORDER,
+    RECEIVABLE,
+    TASK,
+    ApplicationService,
+    CommandMeta,
+    Decider,
+)
 from domain.shared import DomainError
 from projections.runner import TRANSIENT
 from projections.store import ReadStore, Row, Tx, utc_text
@@ -40,6 +48,8 @@ SCHEMA = [
 TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
     ORDER.name: (ORDER, order.OrderCommand),
     TASK.name: (TASK, task.TaskCommand),
+    RECEIVABLE.name: (RECEIVABLE, receivable.ReceivableCommand),
+    CUSTOMER_CREDIT.name: (CUSTOMER_CREDIT, customer_credit.CreditCommand),
 }
 
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 import pytest
-from litestar.testing import TestClient
 
-from api.app import create_app
 from api.runtime import Runtime
-from api.settings import Settings
 from domain.order.events import StageAdvanced
 from domain.rulebook import Stage
 from domain.service import ORDER
@@ -24,32 +20,9 @@ from policies.when_documents_confirmed_pass_stage_gate import NAME, StageGatePol
 from projections.runner import ProjectionRunner
 from projections.store import Tx
 from tests.api.conftest import order_body
+from tests.policies.conftest import Client, ok
 
-Client = TestClient[Any]
 DRAWING = b"%PDF-1.7 conveyor frame" * 50
-
-
-@pytest.fixture
-def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
-    database_url, sqlite_path = store_settings
-    settings = Settings(
-        database_url=database_url,
-        sqlite_path=sqlite_path,
-        data_dir=str(tmp_path),
-        run_projections=False,  # the test drives the policy and the dispatcher itself
-    )
-    return Runtime(settings)
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[Client]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
-        yield test_client
-
-
-def ok(response: Any) -> Any:
-    assert response.status_code < 300, response.text
-    return response.json()
 
 
 def order_in(client: Client, stage: Stage) -> str:

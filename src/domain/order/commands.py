@@ -19,6 +19,7 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
+from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route, Stage
 from domain.shared import AwareDatetime, Money, Name, Text
 
@@ -48,6 +49,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     placed_at: AwareDatetime
     route: Route
     approval_rules: ApprovalRules
+    credit_rating: CreditRating = CreditRating.STANDARD
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):

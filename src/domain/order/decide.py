@@ -193,6 +193,7 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         route=command.route,
         approval_rules_version=command.approval_rules.version,
         required_approvals=command.approval_rules.required_roles(amount),
+        credit_rating=command.credit_rating,
     )
 
 

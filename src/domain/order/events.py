@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import msgspec
 
+from domain.receivable.terms import CreditRating
 from domain.rulebook import Route, Stage
 from domain.shared import AwareDatetime, Money, Name, Text
 
@@ -92,6 +93,8 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     route: Route
     approval_rules_version: int
     required_approvals: tuple[str, ...]
+    # The customer's rating when the order was captured: priority is scheduled first.
+    credit_rating: CreditRating = CreditRating.STANDARD
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):

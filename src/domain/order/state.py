@@ -56,6 +56,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     promised_delivery: date | None = None
     expected_completion: date | None = None
     placed_at: datetime | None = None
+    credit_rating: str = "standard"  # the customer's, at capture: priority is scheduled first
     lines: tuple[OrderLine, ...] = ()
     route: Route | None = None
     stage: Stage = Stage.PENDING_CONFIRMATION
@@ -145,6 +146,7 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 ),
                 approval_rules_version=event.approval_rules_version,
                 required_approvals=event.required_approvals,
+                credit_rating=event.credit_rating.value,
             )
         case OrderApproved(role=role):
             return replace(state, approvals=(*state.approvals, role))

@@ -1,0 +1,200 @@
+"""When an order is signed, open its receivable; as it is fulfilled, make milestones billable.
+
+Seed 000 五: the cash side runs beside the order. On signing the receivable
+opens from the milestone template the customer's credit rating (recorded on
+the order when it was captured) selects in the published payment terms. The
+facts that trigger milestones follow it: everything shippable shipped (or, for
+an order with nothing to ship, reaching its last stage), the customer's
+acceptance, and the acceptance report's upload. A change order after signing
+revises the contract amount. Facts seen before signing travel with the opening.
+Each command's id derives from the order and the fact, so redelivery changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.codec import topic_of
+from domain.document_version.model import DocumentKind, VersionUploaded
+from domain.envelope import Recorded
+from domain.order.events import (
+    SHIPPABLE_KINDS,
+    CustomerAccepted,
+    OrderChanged,
+    OrderLine,
+    OrderPlaced,
+    OrderSigned,
+    ShipmentRecorded,
+    StageAdvanced,
+)
+from domain.order.state import changed_lines
+from domain.receivable import receivable_id_for
+from domain.receivable.model import (
+    Fact,
+    FactAt,
+    OpenReceivable,
+    RecordFulfilment,
+    ReviseContractAmount,
+)
+from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms
+from domain.rulebook import PaymentTermsPublished
+from domain.service import RECEIVABLE
+from domain.shared import total
+from policies import outbox
+from projections.store import Row, Tx
+
+NAME = "when_order_progresses_bill_milestones"
+_lines = msgspec.json.Decoder(tuple[OrderLine, ...])
+_facts = msgspec.json.Decoder(dict[Fact, datetime])
+_terms = msgspec.json.Decoder(PaymentTerms)
+_COLUMNS = ("order_id", "placed", "lines", "shipped", "facts", "last_stage", "signed")
+
+
+class BillMilestonesPolicy:
+    topics = frozenset(
+        topic_of(t)
+        for t in (
+            OrderPlaced, OrderChanged, OrderSigned, ShipmentRecorded, StageAdvanced,
+            CustomerAccepted, VersionUploaded, PaymentTermsPublished,
+        )
+    )  # fmt: skip
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = name
+        self.orders, self.terms = f"{name}_orders", f"{name}_terms"
+
+    def tables(self) -> list[str]:
+        return [self.orders, self.terms]
+
+    def schema(self) -> list[str]:
+        return [
+            *outbox.SCHEMA,
+            f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
+            "placed TEXT NOT NULL, lines TEXT NOT NULL, shipped TEXT NOT NULL, "
+            "facts TEXT NOT NULL, last_stage TEXT NOT NULL, signed BIGINT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.terms} (id BIGINT PRIMARY KEY, terms TEXT NOT NULL)",
+        ]
+
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        for recorded in events:
+            self._apply(tx, recorded)
+
+    def _apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
+        event, order_id = recorded.event, str(recorded.originator_id)
+        match event:
+            case OrderPlaced():
+                row: Row = {"order_id": order_id, "placed": msgspec.json.encode(event).decode(),
+                       "lines": _encode(event.lines), "shipped": "{}", "facts": "{}",
+                       "last_stage": event.route.stages[-1].value, "signed": 0}  # fmt: skip
+                self._save(tx, row)
+            case PaymentTermsPublished(terms=terms):
+                tx.upsert(self.terms, ("id", "terms"), "id", [(1, _encode(terms))])
+            case VersionUploaded(kind=DocumentKind.ACCEPTANCE_REPORT, uploaded_at=at):
+                self._fact(tx, str(event.order_id), Fact.ACCEPTANCE_REPORT, at, recorded)
+            case CustomerAccepted(accepted_at=at):
+                self._fact(tx, order_id, Fact.ACCEPTANCE, at, recorded)
+            case OrderSigned() | OrderChanged() | ShipmentRecorded() | StageAdvanced():
+                found = self._load(tx, order_id)
+                if found is not None:
+                    self._progress(tx, found, recorded)
+
+    def _progress(self, tx: Tx, row: Row, recorded: Recorded[Any]) -> None:
+        event = recorded.event
+        lines = _lines.decode(row["lines"])
+        match event:
+            case OrderSigned():
+                row["signed"] = 1
+                self._save(tx, row)
+                self._open(tx, row, event, lines, recorded)
+            case OrderChanged():
+                lines = changed_lines(
+                    lines, added=event.added, removed=event.removed, repriced=event.repriced
+                )
+                row["lines"] = _encode(lines)
+                self._save(tx, row)
+                if row["signed"]:
+                    placed = msgspec.json.decode(row["placed"], type=OrderPlaced)
+                    amount = total([line.net for line in lines], placed.currency)
+                    revise = ReviseContractAmount(
+                        revision=event.revision, amount=amount, at=event.changed_at
+                    )
+                    self._enqueue(tx, row, f"revise:{event.revision}", revise, recorded)
+            case ShipmentRecorded(shipped_at=at):
+                shipped = msgspec.json.decode(row["shipped"], type=dict[str, Decimal])
+                for item in event.lines:
+                    shipped[item.line_id] = shipped.get(item.line_id, Decimal(0)) + item.quantity
+                row["shipped"] = _encode(shipped)
+                self._save(tx, row)
+                to_ship = [ln for ln in lines if ln.kind in SHIPPABLE_KINDS]
+                if all(shipped.get(ln.line_id, Decimal(0)) >= ln.quantity for ln in to_ship):
+                    self._fact(tx, row["order_id"], Fact.SHIPMENT, at, recorded)
+            case StageAdvanced(to_stage=stage, at=at) if stage.value == row["last_stage"]:
+                # Nothing to ship (software, services): delivery is reaching the last stage.
+                if not any(ln.kind in SHIPPABLE_KINDS for ln in lines):
+                    self._fact(tx, row["order_id"], Fact.SHIPMENT, at, recorded)
+
+    def _open(
+        self,
+        tx: Tx,
+        row: Row,
+        signed: OrderSigned,
+        lines: Sequence[OrderLine],
+        cause: Recorded[Any],
+    ) -> None:
+        placed = msgspec.json.decode(row["placed"], type=OrderPlaced)
+        tx.execute(f"SELECT terms FROM {self.terms} WHERE id = 1")  # noqa: S608
+        found = tx.fetchone()
+        terms = _terms.decode(found["terms"]) if found else DEFAULT_PAYMENT_TERMS
+        facts = _facts.decode(row["facts"])
+        command = OpenReceivable(
+            order_id=cause.originator_id,
+            customer_id=placed.customer_id,
+            customer_name=placed.customer_name,
+            salesperson=placed.salesperson,
+            contract_number=signed.contract_number,
+            contract_amount=total([line.net for line in lines], placed.currency),
+            template=terms.template(placed.credit_rating),
+            credit_rating=placed.credit_rating,
+            opened_at=signed.signed_at,
+            facts=tuple(FactAt(fact=f, at=at) for f, at in sorted(facts.items())),
+        )
+        self._enqueue(tx, row, "open", command, cause)
+
+    def _fact(self, tx: Tx, order_id: str, fact: Fact, at: datetime, cause: Recorded[Any]) -> None:
+        """Remember the first time `fact` happened; pass it on once the receivable is open."""
+        row = self._load(tx, order_id)
+        if row is None:
+            return
+        facts = _facts.decode(row["facts"])
+        if fact in facts:
+            return
+        facts[fact] = at
+        row["facts"] = _encode(facts)
+        self._save(tx, row)
+        if row["signed"]:
+            self._enqueue(tx, row, fact.value, RecordFulfilment(fact=fact, at=at), cause)
+
+    def _enqueue(self, tx: Tx, row: Row, what: str, command: Any, cause: Recorded[Any]) -> None:
+        order_id = UUID(row["order_id"])
+        # Keyed by the policy, not by this copy: a rebuilt copy decides the same commands.
+        key = f"{NAME}:{order_id}:{what}"
+        intent = outbox.Intent(key, RECEIVABLE, receivable_id_for(order_id), command)
+        outbox.enqueue(tx, NAME, intent, cause)
+
+    def _load(self, tx: Tx, order_id: str) -> Row | None:
+        tx.execute(f"SELECT * FROM {self.orders} WHERE order_id = ?", (order_id,))  # noqa: S608
+        return tx.fetchone()
+
+    def _save(self, tx: Tx, row: Row) -> None:
+        tx.upsert(self.orders, _COLUMNS, "order_id", [tuple(row[c] for c in _COLUMNS)])
+
+
+def _encode(value: object) -> str:
+    return msgspec.json.encode(value).decode()

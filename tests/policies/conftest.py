@@ -1,0 +1,42 @@
+"""Policies run against a real runtime (SQLite and PostgreSQL), driven by the test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from api.runtime import Runtime
+from api.settings import Settings
+from tests.api.conftest import order_body
+
+Client = TestClient[Any]
+
+
+@pytest.fixture
+def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
+    database_url, sqlite_path = store_settings
+    return Runtime(Settings(database_url=database_url, sqlite_path=sqlite_path,
+                            data_dir=str(tmp_path), run_projections=False))  # fmt: skip
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[Client]:
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def ok(response: Any) -> Any:
+    assert response.status_code < 300, response.text
+    return response.json()
+
+
+def signed_order(client: Client, ref: str = "EC-1") -> str:
+    order_id = str(ok(client.post("/orders", json=order_body(ref)))["aggregate_id"])
+    ok(client.post(f"/orders/{order_id}/sign", json={
+        "contract_number": f"HT-{ref}", "signed_at": "2025-12-21T10:00:00+08:00"}))  # fmt: skip
+    return order_id
