@@ -6,11 +6,14 @@ from litestar import Litestar, Response, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
+from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
+from api.dunning import DunningController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics, policy_commands
+from api.receivables import ReceivableController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
@@ -36,6 +39,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         route_handlers=[
             OrderController,
             RulebookController,
+            ReceivableController,
+            DunningController,
+            CustomerController,
             ProjectionController,
             DashboardController,
             DocumentController,

@@ -10,6 +10,7 @@ from datetime import datetime
 from litestar.di import NamedDependency
 
 from api.blobs import BlobStore
+from api.clock import Clock
 from api.settings import Settings
 from api.signing import SigningKey
 from api.storage import Storage, open_storage
@@ -22,8 +23,10 @@ from policies import (
 )
 from policies.outbox import Dispatcher
 from projections.documents import DocumentsProjection
+from projections.dunning_lists import DunningListsProjection
 from projections.live import LiveProjection
 from projections.order_list import OrderListProjection
+from projections.receivables import ReceivablesProjection
 from projections.runner import TRANSIENT, Projection
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,8 @@ log = logging.getLogger(__name__)
 PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "order_list": OrderListProjection,
     "documents": DocumentsProjection,
+    "receivables": ReceivablesProjection,
+    "dunning_lists": DunningListsProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -65,6 +70,14 @@ class Runtime:
             for name, make in PROJECTIONS.items()
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
+        receivables = self.projections["receivables"]
+        self.schedule = Clock(
+            self.service,
+            self.storage.read_store,
+            lambda: receivables.copy,
+            now=self.clock,
+            settled=lambda: receivables.wait_for(self.storage.read_store.head(), timeout=60),
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -83,6 +96,8 @@ class Runtime:
         if self.settings.run_projections:
             self.run_projections(set(self.projections))
             self.run_dispatcher()
+            if self.settings.run_clock:
+                self.schedule.start()
 
     def run_projections(self, names: set[str]) -> None:
         """Keep these projections up to date in background threads (each under its lease)."""
@@ -127,6 +142,7 @@ class Runtime:
 
     def stop(self) -> None:
         self._stop.set()
+        self.schedule.stop()
         self.notify_written()
         for thread in self._threads:
             thread.join(timeout=5)

@@ -14,11 +14,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     run_projections: bool = True
+    run_clock: bool = True  # weekly dunning and the daily milestone review (with projections)
     data_dir: str = "var"  # document files and the signing key live here
     blob_dir: str = ""  # default: {data_dir}/blobs
     upload_limit: int = 200 * 2**20  # bytes per uploaded file
     signing_key: str = ""  # default: a key file made once in data_dir
     public_url: str = ""  # base of links printed as QR codes; default: the request's
+    company_name: str = "OrderHub"  # the sender on dunning letters
 
     @property
     def blobs_path(self) -> Path:
@@ -37,9 +39,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             host=env.get("ORDERHUB_HOST", "127.0.0.1"),
             port=int(env.get("ORDERHUB_PORT", "8000")),
             run_projections=env.get("ORDERHUB_RUN_PROJECTIONS", "1") not in ("0", "false", "no"),
+            run_clock=env.get("ORDERHUB_RUN_CLOCK", "1") not in ("0", "false", "no"),
             data_dir=env.get("ORDERHUB_DATA_DIR", "var"),
             blob_dir=env.get("ORDERHUB_BLOB_DIR", ""),
             upload_limit=int(env.get("ORDERHUB_UPLOAD_LIMIT", str(200 * 2**20))),
             signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
+            company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
         )

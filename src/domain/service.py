@@ -185,6 +185,11 @@ class ApplicationService:
                     return self._replay(done, digest)
                 error.details.setdefault("aggregate_id", str(aggregate_id))
                 raise
+            if not new_events:
+                # Nothing happened (a fact seen before, nothing due yet): nothing to record.
+                position = self.position_of(aggregate_id, version) if version else 0
+                return Outcome(aggregate_id=aggregate_id, version=version, position=position,
+                               events=())  # fmt: skip
             handled = CommandHandled(
                 command_id=meta.command_id,
                 command_digest=digest,

@@ -17,9 +17,10 @@ from api.settings import Settings
 @pytest.fixture
 def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
     database_url, sqlite_path = store_settings
-    return Runtime(
-        Settings(database_url=database_url, sqlite_path=sqlite_path, data_dir=str(tmp_path))
-    )
+    # The clock is driven by the tests that need it, with an injected time.
+    settings = Settings(database_url=database_url, sqlite_path=sqlite_path,
+                        data_dir=str(tmp_path), run_clock=False)  # fmt: skip
+    return Runtime(settings)
 
 
 @pytest.fixture

@@ -12,7 +12,11 @@ from eventsourcing.persistence import StoredEvent
 
 from api.storage import Storage, open_storage
 from domain.order import commands as cmd
-from domain.service import ORDER, SNAPSHOT_EVERY, ApplicationService, CommandMeta
+from domain.receivable import receivable_id_for
+from domain.receivable.model import Fact, RecordFulfilment
+from domain.service import ORDER, RECEIVABLE, SNAPSHOT_EVERY, ApplicationService, CommandMeta
+from tests.domain.receivable_examples import ORDER as ORDER_ID
+from tests.domain.receivable_examples import open_receivable
 from tests.projections.scenario import START, write_scenario
 
 
@@ -78,6 +82,23 @@ def test_a_replayed_command_reports_the_original_position(storage: Storage) -> N
     _feedback(service, order_id, 3)
     again = service.execute(ORDER, order_id, command, CommandMeta(command_id="h", actor="t"))
     assert (again.position, again.version, again.replayed) == (first.position, first.version, True)
+
+
+def test_a_command_that_decides_nothing_writes_nothing(storage: Storage) -> None:
+    service = storage.service()
+    rid = receivable_id_for(ORDER_ID)
+    opened = service.execute(
+        RECEIVABLE, rid, open_receivable(), CommandMeta(command_id="o", actor="t")
+    )
+    head = storage.read_store.head()
+    seen_again = RecordFulfilment(fact=Fact.SIGNING, at=START + timedelta(days=3))
+    outcome = service.execute(RECEIVABLE, rid, seen_again, CommandMeta(command_id="s", actor="t"))
+    assert (outcome.version, outcome.position, outcome.events) == (
+        opened.version,
+        opened.position,
+        (),
+    )
+    assert storage.read_store.head() == head
 
 
 def test_concurrent_commands_without_a_pinned_version_all_land(storage: Storage) -> None:

@@ -1,0 +1,156 @@
+"""Receivable routes: invoices, payments, refunds, credit notes, write-offs; aging and DSO.
+
+A receivable is addressed by its order's id (one per order, opened when the
+order is signed). Commands answer like every command route (aggregate id,
+version, log position). A payment's idempotency key is its bank reference: the
+same bank transaction posted again — on any receivable — is answered with the
+first result (or refused, if it differs), never recorded twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery, JSONBody, Parameter
+
+from api import receivable_dto as dto
+from api.order_dto import Accepted
+from api.orders import command_meta, run_command
+from api.problems import WaitFor, WaitTimeout, read_after
+from api.runtime import Runtime, RuntimeDep
+from domain.receivable import receivable_id_for
+from domain.service import RECEIVABLE, CommandMeta
+from projections import receivables, receivables_queries
+from projections.receivables_queries import Dso
+
+Req = Request[Any, Any, Any]
+OrderId = Annotated[UUID, Parameter(description="The order whose receivable this is")]
+AsOf = Annotated[date | None, Parameter(description="Business date to read as of (default today)")]
+
+
+def _execute(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> Accepted:
+    return run_command(runtime, RECEIVABLE, receivable_id_for(order_id), command, meta)
+
+
+def _today(runtime: Runtime) -> date:
+    return runtime.clock().date()
+
+
+class ReceivableController(Controller):
+    path = "/receivables"
+    tags = ["receivables"]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_receivables(  # noqa: PLR0913
+        self,
+        *,
+        runtime: RuntimeDep,
+        customer_id: FromQuery[str | None] = None,
+        salesperson: FromQuery[str | None] = None,
+        open_only: FromQuery[bool] = False,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[dict[str, Any]]:
+        """The receivables read model: balances per order, by customer or salesperson."""
+        live = runtime.projections[receivables.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return receivables_queries.receivables(
+                tx, live.copy, customer_id=customer_id, salesperson=salesperson,
+                open_only=open_only, limit=limit, offset=offset,
+            )  # fmt: skip
+
+    @get("/aging", sync_to_thread=True)
+    def aging(
+        self,
+        runtime: RuntimeDep,
+        as_of: AsOf = None,
+        by: FromQuery[Literal["customer", "salesperson"]] = "customer",
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[dict[str, str]]:
+        """Outstanding money by customer or salesperson in the buckets current, 1-30, 31-60,
+        61-90 and over 90 days overdue, as it stood on `as_of`."""
+        live = runtime.projections[receivables.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return receivables_queries.aging(tx, live.copy, as_of or _today(runtime), by)
+
+    @get("/dso", sync_to_thread=True)
+    def dso(
+        self,
+        runtime: RuntimeDep,
+        start: FromQuery[date],
+        end: FromQuery[date],
+        currency: Annotated[str, Parameter(pattern=r"^[A-Z]{3}$")] = "CNY",
+    ) -> Dso:
+        """Days sales outstanding over [start, end]: receivables at the end over the window's
+        credit sales, times its days."""
+        live = runtime.projections[receivables.NAME]
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return receivables_queries.dso(tx, live.copy, start, end, currency)
+
+    @get("/{order_id:uuid}", sync_to_thread=True)
+    def detail(self, order_id: OrderId, runtime: RuntimeDep) -> dto.ReceivableOut:
+        """The receivable as the log has it now: milestones with status, invoices, balances."""
+        receivable_id = receivable_id_for(order_id)
+        state = runtime.service.load(RECEIVABLE, receivable_id)
+        if not state.version:
+            raise NotFoundException(f"order {order_id} has no receivable (is it signed?)")
+        return dto.ReceivableOut.of(receivable_id, state)
+
+    @post("/{order_id:uuid}/invoices", sync_to_thread=True, status_code=200)
+    def invoice(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.InvoiceIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Invoice a billable milestone for its amount, due on the milestone's term."""
+        meta = command_meta(request, data.expected_version)
+        return _execute(runtime, order_id, data.to_command(), meta)
+
+    @post("/{order_id:uuid}/payments", sync_to_thread=True, status_code=200)
+    def payment(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.PaymentIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Record money received: applied to the invoices named, then oldest due first; the
+        rest is held on account. Idempotent by bank reference."""
+        meta = command_meta(request, data.expected_version)
+        meta = CommandMeta(
+            command_id=f"bank:{data.bank_reference}", actor=meta.actor,
+            correlation_id=meta.correlation_id, causation_id=meta.causation_id,
+            expected_version=meta.expected_version,
+        )  # fmt: skip
+        return _execute(runtime, order_id, data.to_command(), meta)
+
+    @post("/{order_id:uuid}/refunds", sync_to_thread=True, status_code=200)
+    def refund(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.RefundIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Pay back money held on account (never more than is held)."""
+        meta = command_meta(request, data.expected_version)
+        return _execute(runtime, order_id, data.to_command(), meta)
+
+    @post("/{order_id:uuid}/credit-notes", sync_to_thread=True, status_code=200)
+    def credit_note(
+        self,
+        request: Req,
+        order_id: OrderId,
+        data: JSONBody[dto.CreditNoteIn],
+        runtime: RuntimeDep,
+    ) -> Accepted:
+        """Credit (part of) an invoice; what it no longer owed after payment goes on account."""
+        meta = command_meta(request, data.expected_version)
+        return _execute(runtime, order_id, data.to_command(), meta)
+
+    @post("/{order_id:uuid}/write-offs", sync_to_thread=True, status_code=200)
+    def write_off(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.WriteOffIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Write off what is still outstanding on an invoice, with the reason."""
+        meta = command_meta(request, data.expected_version)
+        return _execute(runtime, order_id, data.to_command(), meta)

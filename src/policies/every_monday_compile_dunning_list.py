@@ -1,0 +1,97 @@
+"""Every Monday at 09:00 (company time), compile the dunning list of overdue items.
+
+Seed 000 五: a weekly scan of everything overdue and unpaid, a list per
+salesperson. The time, levels, fees and interest are rulebook data. A firing is
+named by the scheduled time it stands for (the latest scheduled time at or
+before the moment it runs), and that time is the list's identity and command
+id: two running instances, a restart that fires again, or the catch-up on start
+after a missed Monday all compile the same list once.
+
+The items come from the receivables read model as of the scheduled date; the
+list records them as they were, so what each salesperson was asked to chase stays
+in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from domain.dunning import (
+    DEFAULT_DUNNING_RULES,
+    CompileDunningList,
+    DunningListExists,
+    DunningRules,
+    compile_lines,
+    dunning_list_id,
+)
+from domain.rulebook import RULEBOOK_ID
+from domain.service import DUNNING, RULEBOOK, ApplicationService, CommandIdReused, CommandMeta
+from projections.receivables_queries import open_items
+from projections.store import ReadStore
+
+log = logging.getLogger(__name__)
+
+NAME = "every_monday_compile_dunning_list"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def latest_firing(rules: DunningRules, now: datetime) -> datetime:
+    """The latest scheduled time at or before `now`, in the company's time zone."""
+    local = now.astimezone(ZoneInfo(rules.timezone))
+    days_back = (local.weekday() - _WEEKDAYS.index(rules.day_of_week)) % 7
+    firing = (local - timedelta(days=days_back)).replace(
+        hour=rules.hour, minute=rules.minute, second=0, microsecond=0
+    )
+    return firing if firing <= local else firing - timedelta(days=7)
+
+
+def trigger(rules: DunningRules) -> CronTrigger:
+    return CronTrigger(
+        day_of_week=rules.day_of_week,
+        hour=rules.hour,
+        minute=rules.minute,
+        timezone=ZoneInfo(rules.timezone),
+    )
+
+
+def company_rules(service: ApplicationService) -> DunningRules:
+    """The published dunning rules (schedule, time zone, levels), or the defaults."""
+    published = service.load(RULEBOOK, RULEBOOK_ID).payment_terms
+    return published.terms.dunning if published else DEFAULT_DUNNING_RULES
+
+
+class WeeklyDunning:
+    """Compiles the list for a firing; `run(now)` is what the scheduler calls."""
+
+    def __init__(
+        self, service: ApplicationService, store: ReadStore, receivables: Callable[[], str]
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.receivables = receivables  # the receivables read model's active copy
+
+    def run(self, now: datetime) -> UUID:
+        """Compile the list of the latest firing at or before `now`, unless it exists."""
+        rules = company_rules(self.service)
+        scheduled = latest_firing(rules, now)
+        list_id = dunning_list_id(scheduled)
+        if self.service.load(DUNNING, list_id).version:
+            return list_id
+        as_of = scheduled.date()
+        with self.store.transaction(commit=False) as tx:
+            items = open_items(tx, self.receivables(), as_of)
+        command = CompileDunningList(
+            scheduled_for=scheduled, as_of=as_of, lines=compile_lines(items, as_of, rules)
+        )
+        meta = CommandMeta(command_id=f"{NAME}:{scheduled.isoformat()}", actor=f"clock:{NAME}")
+        try:
+            self.service.execute(DUNNING, list_id, command, meta)
+        except (DunningListExists, CommandIdReused):
+            log.info("dunning list for %s was compiled by another instance", scheduled)
+        return list_id
