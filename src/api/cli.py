@@ -100,6 +100,11 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     runtime.bootstrap()
     runtime.run_projections(names)
+    # Policies' commands and the clock run wherever projections run; both act once
+    # however many processes run them (idempotent command ids).
+    runtime.run_dispatcher()
+    if settings.run_clock:
+        runtime.schedule.start()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: runtime.request_stop())
     print(f"worker: {', '.join(sorted(names))} (standing by while another worker holds one)")

@@ -11,12 +11,14 @@ from litestar.params import FromPath, JSONBody
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
 from api.runtime import Runtime, RuntimeDep
+from domain.receivable.terms import PaymentTerms
 from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
     HealthWeights,
     PublishApprovalRules,
     PublishHealthWeights,
+    PublishPaymentTerms,
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
@@ -50,6 +52,11 @@ class StageDeadlinesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 
 class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     gates: tuple[StageGate, ...]
+    expected_version: int | None = None
+
+
+class PaymentTermsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    terms: PaymentTerms
     expected_version: int | None = None
 
 
@@ -108,6 +115,16 @@ class RulebookController(Controller):
     ) -> Accepted:
         """Publish the stages an order leaves by itself once documents are confirmed."""
         command = PublishStageGates(gates=data.gates)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/payment-terms", sync_to_thread=True, status_code=200)
+    def publish_payment_terms(
+        self, request: Req, data: JSONBody[PaymentTermsIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish milestone templates, credit rules and dunning levels and schedule.
+
+        Receivables opened afterwards use them; open receivables keep their milestones."""
+        command = PublishPaymentTerms(terms=data.terms)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

@@ -90,3 +90,18 @@ def test_health_weights_and_stage_deadlines_are_published_over_http(
     client.get("/orders", params={"wait_for_position": late["position"]})
     ops = client.get("/dashboards/operations", params={"as_of": "2025-12-25T00:00:00Z"}).json()
     assert [o["stage"] for o in ops["past_stage_deadline"]] == ["pending_confirmation"]
+
+
+def test_payment_terms_are_published_and_checked(client: TestClient[Any]) -> None:
+    terms = client.get("/rulebook").json()["rules"]["payment_terms"]["terms"]
+    assert [m["percent"] for m in terms["templates"][0]["milestones"]] == ["30", "60", "10"]
+    terms["dunning"]["annual_interest_rate"] = "0.06"
+    terms["credit"]["on_time_streak_for_priority"] = 5
+    assert client.post("/rulebook/payment-terms", json={"terms": terms}).status_code == 200
+    published = client.get("/rulebook").json()["rules"]["payment_terms"]
+    assert (published["version"], published["terms"]["credit"]["on_time_streak_for_priority"]) == (
+        2, 5)  # fmt: skip
+    terms["templates"][0]["milestones"][0]["percent"] = "31"
+    refused = client.post("/rulebook/payment-terms", json={"terms": terms})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "percent"
