@@ -9,7 +9,6 @@ A list's lines are read from the log, where the list is one immutable event.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
@@ -17,7 +16,7 @@ from litestar import Controller, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from api.exports import csv_bytes, xlsx_bytes
+from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
 from api.letters import dunning_letter_pdf
 from api.order_dto import Aware
 from api.runtime import Runtime, RuntimeDep
@@ -30,18 +29,10 @@ HEADER = (
     "milestone", "due_on", "days_overdue", "level", "level_name", "currency",
     "outstanding", "fee", "interest", "total",
 )  # fmt: skip
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RunIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     at: Aware | None = None  # compile the list of the latest firing at or before this
-
-
-def attachment(name: str) -> dict[str, str]:
-    """A download's file name: ASCII for old clients, UTF-8 (RFC 6266) for the rest."""
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return {"content-disposition": f"attachment; filename=\"{fallback}\"; "
-                                   f"filename*=UTF-8''{quote(name)}"}  # fmt: skip
 
 
 def _compiled(runtime: Runtime, list_id: UUID) -> DunningListCompiled:
@@ -114,7 +105,7 @@ class DunningController(Controller):
         rows = [_row(line) for line in _lines(compiled, salesperson)]
         name = f"dunning-{compiled.as_of.isoformat()}.{format}"
         if format == "csv":
-            body, media_type = csv_bytes(HEADER, rows), "text/csv; charset=utf-8"
+            body, media_type = csv_bytes(HEADER, rows), CSV
         else:
             body, media_type = xlsx_bytes(f"dunning {compiled.as_of}", HEADER, rows), XLSX
         return Response(body, media_type=media_type, headers=attachment(name))

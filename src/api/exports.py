@@ -13,12 +13,15 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 _FIXED = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl keeps naive UTC stamps; fixed for stable output
 _MAX_WIDTH = 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
 
 
 def _text(value: object) -> str:
@@ -63,3 +66,10 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def attachment(name: str) -> dict[str, str]:
+    """A download's file name: ASCII for old clients, UTF-8 (RFC 6266) for the rest."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return {"content-disposition": f"attachment; filename=\"{fallback}\"; "
+                                   f"filename*=UTF-8''{quote(name)}"}  # fmt: skip

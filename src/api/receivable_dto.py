@@ -181,6 +181,22 @@ class ReceivableOut(msgspec.Struct, kw_only=True):
         )
 
 
+class OpenItemOut(msgspec.Struct, kw_only=True):
+    """An invoice with money outstanding on a day, and how late it is."""
+
+    order_id: UUID
+    customer_id: str
+    customer_name: str
+    salesperson: str
+    contract_number: str
+    invoice_number: str
+    milestone: str
+    due_on: date
+    outstanding: Money
+    days_overdue: int
+    bucket: str
+
+
 class CreditOut(msgspec.Struct, kw_only=True):
     customer_id: str
     rating: str

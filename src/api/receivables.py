@@ -10,14 +10,16 @@ first result (or refused, if it differs), never recorded twice.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import receivable_dto as dto
+from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
@@ -29,6 +31,7 @@ from projections.receivables_queries import Dso
 
 Req = Request[Any, Any, Any]
 OrderId = Annotated[UUID, Parameter(description="The order whose receivable this is")]
+AMOUNTS = {*receivables_queries.BUCKETS, "total"}
 AsOf = Annotated[date | None, Parameter(description="Business date to read as of (default today)")]
 
 
@@ -81,6 +84,56 @@ class ReceivableController(Controller):
         read_after(live, wait_for_position, wait_timeout)
         with runtime.storage.read_store.transaction(commit=False) as tx:
             return receivables_queries.aging(tx, live.copy, as_of or _today(runtime), by)
+
+    @get("/aging/export", sync_to_thread=True)
+    def aging_export(
+        self,
+        runtime: RuntimeDep,
+        as_of: AsOf = None,
+        by: FromQuery[Literal["customer", "salesperson"]] = "customer",
+        format: FromQuery[Literal["csv", "xlsx"]] = "csv",
+    ) -> Response[bytes]:
+        """The aging as CSV (UTF-8 with BOM) or XLSX."""
+        day = as_of or _today(runtime)
+        live = runtime.projections[receivables.NAME]
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            rows = receivables_queries.aging(tx, live.copy, day, by)
+        header = list(rows[0]) if rows else [by, "currency", *receivables_queries.BUCKETS, "total"]
+        table = [[Decimal(v) if k in AMOUNTS else v for k, v in r.items()] for r in rows]
+        name = f"aging-{by}-{day.isoformat()}.{format}"
+        if format == "csv":
+            return Response(csv_bytes(header, table), media_type=CSV, headers=attachment(name))
+        body = xlsx_bytes(f"aging {day}", header, table)
+        return Response(body, media_type=XLSX, headers=attachment(name))
+
+    @get("/open-items", sync_to_thread=True)
+    def open_items(  # noqa: PLR0913 - filters
+        self,
+        *,
+        runtime: RuntimeDep,
+        as_of: AsOf = None,
+        customer_id: FromQuery[str | None] = None,
+        salesperson: FromQuery[str | None] = None,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[dto.OpenItemOut]:
+        """Every invoice with money outstanding on `as_of`, with its days overdue and bucket."""
+        day = as_of or _today(runtime)
+        live = runtime.projections[receivables.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            items = receivables_queries.open_items(tx, live.copy, day)
+        return [
+            dto.OpenItemOut(
+                order_id=i.order_id, customer_id=i.customer_id, customer_name=i.customer_name,
+                salesperson=i.salesperson, contract_number=i.contract_number,
+                invoice_number=i.invoice_number, milestone=i.milestone, due_on=i.due_on,
+                outstanding=i.outstanding, days_overdue=max(0, (day - i.due_on).days),
+                bucket=receivables_queries.bucket((day - i.due_on).days),
+            )
+            for i in items
+            if customer_id in (None, i.customer_id) and salesperson in (None, i.salesperson)
+        ]  # fmt: skip
 
     @get("/dso", sync_to_thread=True)
     def dso(

@@ -100,6 +100,25 @@ def test_aging_puts_the_overdue_invoice_in_its_bucket_as_of_a_date(
     assert current["current"] == "19200.00"
 
 
+def test_open_items_say_how_late_each_invoice_is_and_aging_exports(
+    client: Client, runtime: Runtime, signed: str
+) -> None:
+    invoice(client, signed, "INV-1", "m1")
+    settled(client, runtime)
+    [item] = ok(client.get("/receivables/open-items", params={"as_of": "2026-03-01"}))
+    assert (item["invoice_number"], item["days_overdue"], item["bucket"]) == ("INV-1", 40, "31_60")
+    assert ok(client.get("/receivables/open-items", params={"salesperson": "nobody"})) == []
+    exported = client.get("/receivables/aging/export", params={"as_of": "2026-03-01"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["customer_id", "customer_name", "currency"]
+    assert rows[1][rows[0].index("31_60")] == "19200.00"
+    xlsx = client.get("/receivables/aging/export", params={"as_of": "2026-03-01", "format": "xlsx"})
+    assert "attachment" in xlsx.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert sheet.cell(2, 1).value == "C-JX-001"
+
+
 def test_weekly_dunning_lists_the_overdue_item_once_with_exports_and_a_letter(
     client: Client, runtime: Runtime, signed: str
 ) -> None:
