@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 
 from api.order_dto import Amount, Aware, In, Name, Text, check_decimal
+from domain.dunning import OverdueItem
 from domain.receivable import model as rcv
 from domain.receivable.model import ReceivableState
 from domain.shared import CurrencyCode, Money
@@ -181,18 +182,9 @@ class ReceivableOut(msgspec.Struct, kw_only=True):
         )
 
 
-class OpenItemOut(msgspec.Struct, kw_only=True):
+class OpenItemOut(OverdueItem, frozen=True, kw_only=True):
     """An invoice with money outstanding on a day, and how late it is."""
 
-    order_id: UUID
-    customer_id: str
-    customer_name: str
-    salesperson: str
-    contract_number: str
-    invoice_number: str
-    milestone: str
-    due_on: date
-    outstanding: Money
     days_overdue: int
     bucket: str
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
@@ -125,10 +126,7 @@ class ReceivableController(Controller):
             items = receivables_queries.open_items(tx, live.copy, day)
         return [
             dto.OpenItemOut(
-                order_id=i.order_id, customer_id=i.customer_id, customer_name=i.customer_name,
-                salesperson=i.salesperson, contract_number=i.contract_number,
-                invoice_number=i.invoice_number, milestone=i.milestone, due_on=i.due_on,
-                outstanding=i.outstanding, days_overdue=max(0, (day - i.due_on).days),
+                **msgspec.structs.asdict(i), days_overdue=max(0, (day - i.due_on).days),
                 bucket=receivables_queries.bucket((day - i.due_on).days),
             )
             for i in items
