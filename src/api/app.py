@@ -10,6 +10,7 @@ from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
 from api.dunning import DunningController
+from api.notifications import DirectoryController, NotificationController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics, policy_commands
@@ -42,6 +43,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ReceivableController,
             DunningController,
             CustomerController,
+            DirectoryController,
+            NotificationController,
             ProjectionController,
             DashboardController,
             DocumentController,

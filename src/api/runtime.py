@@ -18,9 +18,12 @@ from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
 from policies import (
     when_documents_confirmed_pass_stage_gate,
+    when_dunning_list_compiled_notify_salespeople,
     when_invoice_settled_rate_customer_credit,
     when_order_progresses_bill_milestones,
+    when_task_assigned_notify_assignee,
 )
+from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
@@ -47,6 +50,12 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_invoice_settled_rate_customer_credit.NAME: (
         when_invoice_settled_rate_customer_credit.RateCustomerCreditPolicy
     ),
+    when_task_assigned_notify_assignee.NAME: (
+        when_task_assigned_notify_assignee.NotifyAssigneePolicy
+    ),
+    when_dunning_list_compiled_notify_salespeople.NAME: (
+        when_dunning_list_compiled_notify_salespeople.NotifySalespeoplePolicy
+    ),
 }
 
 
@@ -70,6 +79,7 @@ class Runtime:
             for name, make in PROJECTIONS.items()
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
+        self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
         receivables = self.projections["receivables"]
         self.schedule = Clock(
             self.service,
@@ -112,12 +122,22 @@ class Runtime:
             self._threads.append(thread)
 
     def run_dispatcher(self, poll_interval: float = 0.5) -> None:
-        """Execute the policies' pending commands in a background thread."""
-        thread = threading.Thread(
-            target=self._dispatch_forever, args=(poll_interval,), name="dispatcher", daemon=True
-        )
-        thread.start()
-        self._threads.append(thread)
+        """Execute the policies' pending commands, and deliver their notifications, in
+        background threads (a slow mail server never holds up commands)."""
+        for target, name in ((self._dispatch_forever, "dispatcher"),
+                             (self._deliver_forever, "delivery")):  # fmt: skip
+            thread = threading.Thread(target=target, args=(poll_interval,), name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _deliver_forever(self, poll_interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.deliverer.deliver_once():
+                    continue
+            except TRANSIENT:
+                log.warning("delivery: the store is unavailable; retrying", exc_info=True)
+            self._stop.wait(poll_interval * 4)
 
     def _dispatch_forever(self, poll_interval: float) -> None:
         while not self._stop.is_set():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import msgspec
 
+from policies.delivery import SmtpSettings
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = ""
@@ -21,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signing_key: str = ""  # default: a key file made once in data_dir
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
+    smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
 
     @property
     def blobs_path(self) -> Path:
@@ -46,4 +49,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
+            smtp=SmtpSettings(
+                host=env.get("ORDERHUB_SMTP_HOST", ""),
+                port=int(env.get("ORDERHUB_SMTP_PORT", "25")),
+                sender=env.get("ORDERHUB_SMTP_FROM", "orderhub@localhost"),
+                username=env.get("ORDERHUB_SMTP_USER", ""),
+                password=env.get("ORDERHUB_SMTP_PASSWORD", ""),
+                starttls=env.get("ORDERHUB_SMTP_STARTTLS", "0") in ("1", "true", "yes"),
+            ),
         )

@@ -26,6 +26,7 @@ from eventsourcing.persistence import (
 )
 
 from domain.customer_credit import CreditEvent
+from domain.directory import DirectoryEvent
 from domain.document_version import DocumentEvent
 from domain.dunning import DunningEvent
 from domain.envelope import CommandHandled, Recorded
@@ -74,6 +75,7 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     ReceivableEvent,
     CreditEvent,
     DunningEvent,
+    DirectoryEvent,
     CommandHandled,
 )
 

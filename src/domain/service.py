@@ -26,7 +26,16 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
-from domain import customer_credit, document_version, dunning, order, receivable, rulebook, task
+from domain import (
+    customer_credit,
+    directory,
+    document_version,
+    dunning,
+    order,
+    receivable,
+    rulebook,
+    task,
+)
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.shared import DomainError
 
@@ -78,6 +87,11 @@ CUSTOMER_CREDIT: Decider[
 )
 DUNNING: Decider[dunning.DunningCommand, dunning.DunningState, dunning.DunningEvent] = Decider(
     name="DunningList", initial=dunning.INITIAL, decide=dunning.decide, evolve=dunning.evolve
+)
+DIRECTORY: Decider[
+    directory.DirectoryCommand, directory.DirectoryState, directory.DirectoryEvent
+] = Decider(
+    name="Directory", initial=directory.INITIAL, decide=directory.decide, evolve=directory.evolve
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

@@ -76,6 +76,12 @@ class Tx:
     def fetchall(self) -> list[Row]:
         return [dict(r) for r in self.raw.fetchall()]
 
+    @property
+    def rowcount(self) -> int:
+        """Rows the last UPDATE or DELETE touched (for conditional updates: did we win?)."""
+        cursor = getattr(self.raw, "sqlite_cursor", self.raw)  # the library wraps SQLite's
+        return int(cursor.rowcount)
+
     def fetchone(self) -> Row | None:
         row = self.raw.fetchone()
         return None if row is None else dict(row)
