@@ -31,6 +31,7 @@ from domain.document_version import DocumentEvent
 from domain.dunning import DunningEvent
 from domain.envelope import CommandHandled, Recorded
 from domain.order.events import OrderEvent
+from domain.order_alert import AlertEvent
 from domain.receivable import ReceivableEvent
 from domain.rulebook import RulebookEvent
 from domain.task import TaskEvent
@@ -76,6 +77,7 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     CreditEvent,
     DunningEvent,
     DirectoryEvent,
+    AlertEvent,
     CommandHandled,
 )
 

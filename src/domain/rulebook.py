@@ -16,6 +16,8 @@ from uuid import UUID
 import msgspec
 
 from domain.document_version.model import DocumentKind
+from domain.order_alert import DEFAULT_EXCEPTION_RULES, ExceptionRules
+from domain.order_alert import check_rules as check_exception_rules
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
 
@@ -222,6 +224,10 @@ class PublishPaymentTerms(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     terms: PaymentTerms
 
 
+class PublishExceptionRules(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    rules: ExceptionRules
+
+
 RulebookCommand = (
     PublishApprovalRules
     | PublishRoute
@@ -229,6 +235,7 @@ RulebookCommand = (
     | PublishStageDeadlines
     | PublishStageGates
     | PublishPaymentTerms
+    | PublishExceptionRules
 )
 
 
@@ -266,6 +273,11 @@ class PaymentTermsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True)
     terms: PaymentTerms
 
 
+class ExceptionRulesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    rules: ExceptionRules
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -273,6 +285,7 @@ RulebookEvent = (
     | StageDeadlinesPublished
     | StageGatesPublished
     | PaymentTermsPublished
+    | ExceptionRulesPublished
 )
 
 
@@ -284,6 +297,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     deadlines: StageDeadlines | None = None
     gates: StageGates | None = None
     payment_terms: PaymentTermsPublished | None = None
+    exception_rules: ExceptionRulesPublished | None = None
 
 
 class InvalidRule(DomainError):
@@ -346,6 +360,10 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             check_terms(terms)
             version = state.payment_terms.version + 1 if state.payment_terms else 1
             return [PaymentTermsPublished(version=version, terms=terms)]
+        case PublishExceptionRules(rules=rules):
+            check_exception_rules(rules)
+            version = state.exception_rules.version + 1 if state.exception_rules else 1
+            return [ExceptionRulesPublished(version=version, rules=rules)]
         case _:
             assert_never(command)
 
@@ -369,6 +387,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
             return msgspec.structs.replace(state, version=state.version + 1, gates=published)
         case PaymentTermsPublished():
             return msgspec.structs.replace(state, version=state.version + 1, payment_terms=event)
+        case ExceptionRulesPublished():
+            return msgspec.structs.replace(state, version=state.version + 1, exception_rules=event)
         case _:
             assert_never(event)
 
@@ -384,6 +404,7 @@ def default_publications() -> list[RulebookCommand]:
         PublishStageDeadlines(days=DEFAULT_STAGE_DAYS),
         PublishStageGates(gates=DEFAULT_STAGE_GATES),
         PublishPaymentTerms(terms=DEFAULT_PAYMENT_TERMS),
+        PublishExceptionRules(rules=DEFAULT_EXCEPTION_RULES),
     ]
     return commands
 
@@ -409,6 +430,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.gates is None
             case PublishPaymentTerms():
                 absent = state.payment_terms is None
+            case PublishExceptionRules():
+                absent = state.exception_rules is None
             case _:
                 assert_never(command)
         if absent:

@@ -32,6 +32,7 @@ from domain import (
     document_version,
     dunning,
     order,
+    order_alert,
     receivable,
     rulebook,
     task,
@@ -92,6 +93,14 @@ DIRECTORY: Decider[
     directory.DirectoryCommand, directory.DirectoryState, directory.DirectoryEvent
 ] = Decider(
     name="Directory", initial=directory.INITIAL, decide=directory.decide, evolve=directory.evolve
+)
+ORDER_ALERT: Decider[order_alert.AlertCommand, order_alert.AlertState, order_alert.AlertEvent] = (
+    Decider(
+        name="OrderAlert",
+        initial=order_alert.INITIAL,
+        decide=order_alert.decide,
+        evolve=order_alert.evolve,
+    )
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

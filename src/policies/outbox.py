@@ -18,11 +18,12 @@ from uuid import UUID
 
 import msgspec
 
-from domain import customer_credit, order, receivable, task
+from domain import customer_credit, order, order_alert, receivable, task
 from domain.envelope import Recorded
 from domain.service import (
     CUSTOMER_CREDIT,
     ORDER,
+    ORDER_ALERT,
     RECEIVABLE,
     TASK,
     ApplicationService,
@@ -50,6 +51,7 @@ TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
     TASK.name: (TASK, task.TaskCommand),
     RECEIVABLE.name: (RECEIVABLE, receivable.ReceivableCommand),
     CUSTOMER_CREDIT.name: (CUSTOMER_CREDIT, customer_credit.CreditCommand),
+    ORDER_ALERT.name: (ORDER_ALERT, order_alert.AlertCommand),
 }
 
 

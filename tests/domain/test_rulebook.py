@@ -198,6 +198,7 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishStageDeadlines",
         "PublishStageGates",
         "PublishPaymentTerms",
+        "PublishExceptionRules",
     ]
 
 

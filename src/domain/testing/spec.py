@@ -6,7 +6,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from domain import customer_credit, document_version, dunning, order, receivable, rulebook
+from domain import (
+    customer_credit,
+    document_version,
+    dunning,
+    order,
+    order_alert,
+    receivable,
+    rulebook,
+)
 from domain.rulebook import RulebookState
 from domain.shared import DomainError
 
@@ -104,6 +112,7 @@ rulebook_spec = spec(rulebook.decide, rulebook.evolve, rulebook.RulebookState())
 receivable_spec = spec(receivable.decide, receivable.evolve, receivable.INITIAL)
 credit_spec = spec(customer_credit.decide, customer_credit.evolve, customer_credit.INITIAL)
 dunning_spec = spec(dunning.decide, dunning.evolve, dunning.INITIAL)
+alert_spec = spec(order_alert.decide, order_alert.evolve, order_alert.INITIAL)
 
 
 def default_rulebook() -> RulebookState:
