@@ -6,6 +6,7 @@ from litestar import Litestar, Response, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
+from api.alerts import AlertController
 from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
@@ -44,6 +45,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DunningController,
             CustomerController,
             DirectoryController,
+            AlertController,
             NotificationController,
             ProjectionController,
             DashboardController,

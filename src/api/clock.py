@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.service import ApplicationService
+from policies.every_few_minutes_escalate_unanswered_alerts import EVERY, EscalateUnanswered
 from policies.every_monday_compile_dunning_list import WeeklyDunning, company_rules, trigger
 from policies.every_morning_review_milestones import DailyReview, daily_trigger
 from projections.store import ReadStore
@@ -33,27 +34,29 @@ class ReadModelBehind(Exception):
 
 
 class Clock:
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the ports the clock's jobs need
         self,
         service: ApplicationService,
         store: ReadStore,
         receivables: Callable[[], str],
+        alerts: Callable[[], str],
         *,
         now: Callable[[], datetime],
         settled: Callable[[], bool],
     ) -> None:
         self.service = service
         self.now = now
-        self.settled = settled  # True once the receivables read model covers the log's head
+        self.settled = settled  # True once the read models the jobs read cover the log's head
         self.dunning = WeeklyDunning(service, store, receivables)
         self.review = DailyReview(service, store, receivables)
+        self.escalate = EscalateUnanswered(service, store, alerts)
         self.scheduler = BackgroundScheduler()
 
     def fire(self, job: Job) -> bool:
         """Run `job` for the latest firing now; False (and a retry scheduled) if it failed."""
         try:
             if not self.settled():
-                raise ReadModelBehind("the receivables read model is behind the log")
+                raise ReadModelBehind("a read model the clock reads is behind the log")
             job(self.now())
         except Exception:
             log.exception("clock job %s failed; retrying in %s", job, RETRY_AFTER)
@@ -70,6 +73,8 @@ class Clock:
                                id="weekly-dunning", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, daily_trigger(rules), args=[self.review.run],
                                id="daily-milestone-review", **options)  # fmt: skip
+        self.scheduler.add_job(self.fire, EVERY, args=[self.escalate.run],
+                               id="escalate-unanswered-alerts", **options)  # fmt: skip
         self.scheduler.start()
         # Catch up on what was missed while no instance ran, in the scheduler's thread.
         for job in (self.dunning.run, self.review.run):

@@ -11,12 +11,14 @@ from litestar.params import FromPath, JSONBody
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
 from api.runtime import Runtime, RuntimeDep
+from domain.order_alert import ExceptionRules
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
     HealthWeights,
     PublishApprovalRules,
+    PublishExceptionRules,
     PublishHealthWeights,
     PublishPaymentTerms,
     PublishRoute,
@@ -57,6 +59,11 @@ class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class PaymentTermsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     terms: PaymentTerms
+    expected_version: int | None = None
+
+
+class ExceptionRulesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    rules: ExceptionRules
     expected_version: int | None = None
 
 
@@ -125,6 +132,15 @@ class RulebookController(Controller):
 
         Receivables opened afterwards use them; open receivables keep their milestones."""
         command = PublishPaymentTerms(terms=data.terms)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/exception-rules", sync_to_thread=True, status_code=200)
+    def publish_exception_rules(
+        self, request: Req, data: JSONBody[ExceptionRulesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the L1-L4 levels: delay thresholds, owners, actions, response times and
+        who gets a written report. Alerts raised afterwards use them."""
+        command = PublishExceptionRules(rules=data.rules)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

@@ -17,10 +17,12 @@ from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
 from policies import (
+    when_alert_raised_notify_owners,
     when_documents_confirmed_pass_stage_gate,
     when_dunning_list_compiled_notify_salespeople,
     when_invoice_settled_rate_customer_credit,
     when_order_progresses_bill_milestones,
+    when_order_slips_raise_exception,
     when_task_assigned_notify_assignee,
 )
 from policies.delivery import Deliverer
@@ -28,6 +30,7 @@ from policies.outbox import Dispatcher
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
 from projections.live import LiveProjection
+from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
 from projections.runner import TRANSIENT, Projection
@@ -40,6 +43,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "documents": DocumentsProjection,
     "receivables": ReceivablesProjection,
     "dunning_lists": DunningListsProjection,
+    "order_alerts": OrderAlertsProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -56,6 +60,8 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_dunning_list_compiled_notify_salespeople.NAME: (
         when_dunning_list_compiled_notify_salespeople.NotifySalespeoplePolicy
     ),
+    when_order_slips_raise_exception.NAME: when_order_slips_raise_exception.RaiseExceptionPolicy,
+    when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
 }
 
 
@@ -80,13 +86,17 @@ class Runtime:
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
-        receivables = self.projections["receivables"]
+        receivables, alerts = self.projections["receivables"], self.projections["order_alerts"]
         self.schedule = Clock(
             self.service,
             self.storage.read_store,
             lambda: receivables.copy,
+            lambda: alerts.copy,
             now=self.clock,
-            settled=lambda: receivables.wait_for(self.storage.read_store.head(), timeout=60),
+            settled=lambda: all(
+                live.wait_for(self.storage.read_store.head(), timeout=60)
+                for live in (receivables, alerts)
+            ),
         )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

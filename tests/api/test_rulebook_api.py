@@ -105,3 +105,16 @@ def test_payment_terms_are_published_and_checked(client: TestClient[Any]) -> Non
     refused = client.post("/rulebook/payment-terms", json={"terms": terms})
     assert refused.status_code == 422
     assert refused.json()["field"] == "percent"
+
+
+def test_exception_rules_are_published_and_checked(client: TestClient[Any]) -> None:
+    rules = client.get("/rulebook").json()["rules"]["exception_rules"]["rules"]
+    assert [lv["min_delay_days"] for lv in rules["levels"]] == [1, 4, 8, None]
+    rules["levels"][2]["owners"] = ["vp", "coo"]
+    assert client.post("/rulebook/exception-rules", json={"rules": rules}).status_code == 200
+    published = client.get("/rulebook").json()["rules"]["exception_rules"]
+    assert published["version"] == 2
+    rules["levels"][1]["min_delay_days"] = 9  # L2 would start after L3
+    refused = client.post("/rulebook/exception-rules", json={"rules": rules})
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "invalid_exception_rules"

@@ -1,0 +1,109 @@
+"""L1-L4 exceptions from the order's facts: raised, reported, escalated, closed — each once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from api.runtime import Runtime
+from domain.directory import DIRECTORY_ID, Contact, SetContact
+from domain.order_alert import order_alert_id
+from domain.service import DIRECTORY, ORDER_ALERT, CommandMeta
+from policies import notifications
+from policies.every_few_minutes_escalate_unanswered_alerts import EscalateUnanswered
+from policies.when_alert_raised_notify_owners import NotifyAlertOwnersPolicy
+from policies.when_order_slips_raise_exception import RaiseExceptionPolicy
+from projections.runner import ProjectionRunner
+from tests.api.conftest import order_body
+from tests.policies.conftest import Client, ok
+
+
+def run(runtime: Runtime, *policies: Any) -> None:
+    store = runtime.storage
+    for policy in policies:
+        ProjectionRunner(policy, store.log, store.mapper, store.read_store).catch_up()
+    runtime.dispatcher.dispatch_once()
+    runtime.projections["order_alerts"].catch_up()
+
+
+def placed(client: Client) -> str:
+    return str(ok(client.post("/orders", json=order_body()))["aggregate_id"])  # due 2026-03-01
+
+
+def expect(client: Client, order_id: str, day: str) -> None:
+    ok(client.post(f"/orders/{order_id}/expected-completion",
+                   json={"expected_completion": day, "reason": "welding line down"}))  # fmt: skip
+
+
+def level(runtime: Runtime, order_id: str) -> str:
+    return runtime.service.load(ORDER_ALERT, order_alert_id(UUID(order_id))).level
+
+
+def test_a_slipping_order_raises_l1_then_l3_with_a_report_to_the_executives(
+    client: Client, runtime: Runtime
+) -> None:
+    for key in ("team_lead", "vp", "executives"):
+        runtime.service.execute(
+            DIRECTORY, DIRECTORY_ID,
+            SetContact(key=key, contact=Contact(name=key, email=f"{key}@example.com")),
+            CommandMeta(command_id=f"dir-{key}", actor="ops"),
+        )  # fmt: skip
+    order_id = placed(client)
+    expect(client, order_id, "2026-03-03")
+    run(runtime, RaiseExceptionPolicy())
+    [alert] = ok(client.get("/exceptions"))
+    assert (alert["level"], alert["owners"], alert["order_id"]) == ("L1", "team_lead", order_id)
+    expect(client, order_id, "2026-03-11")
+    run(runtime, RaiseExceptionPolicy(), NotifyAlertOwnersPolicy())
+    run(runtime, RaiseExceptionPolicy(), NotifyAlertOwnersPolicy())  # redelivery: nothing new
+    assert level(runtime, order_id) == "L3"
+    messages = notifications.notifications(runtime.storage.read_store)
+    assert sorted((m["recipient"], m["kind"]) for m in messages) == [
+        ("executives", "exception_report"), ("team_lead", "exception_raised"),
+        ("vp", "exception_raised")]  # fmt: skip
+    report = next(m for m in messages if m["kind"] == "exception_report")
+    assert "L3" in report["subject"]
+    assert "嘉兴恒力输送设备有限公司" in report["body"]
+
+
+def test_no_response_escalates_once_and_a_response_stops_it(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = placed(client)
+    expect(client, order_id, "2026-03-02")
+    run(runtime, RaiseExceptionPolicy())
+    escalate = EscalateUnanswered(runtime.service, runtime.storage.read_store,
+                                  lambda: "order_alerts")  # fmt: skip
+    later = datetime.now(UTC) + timedelta(hours=3)
+    assert escalate.run(later)
+    escalate.run(later + timedelta(minutes=5))  # the same overdue L1 again: already escalated
+    assert level(runtime, order_id) == "L2"
+    runtime.projections["order_alerts"].catch_up()
+    ok(client.post(f"/exceptions/{order_id}/respond", json={
+        "by": "supervisor.liu", "note": "overtime approved", "at": later.isoformat()}))  # fmt: skip
+    runtime.projections["order_alerts"].catch_up()
+    assert escalate.run(later + timedelta(days=2)) == []
+    [alert] = ok(client.get("/exceptions"))
+    assert (alert["status"], alert["responded_by"]) == ("responded", "supervisor.liu")
+
+
+def test_a_complaint_is_l4_until_closed_and_cancelling_closes_it(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = placed(client)
+    ok(client.post(f"/orders/{order_id}/complaints", json={
+        "description": "conveyor belt noise", "at": "2025-12-22T10:00:00+08:00"}))  # fmt: skip
+    expect(client, order_id, "2026-03-01")  # on schedule: an L4 stays
+    run(runtime, RaiseExceptionPolicy())
+    assert level(runtime, order_id) == "L4"
+    ok(client.post(f"/orders/{order_id}/cancel", json={
+        "reason": "customer withdrew", "at": "2025-12-23T10:00:00+08:00"}))  # fmt: skip
+    run(runtime, RaiseExceptionPolicy())
+    assert level(runtime, order_id) == ""
+    assert ok(client.get("/exceptions")) == []
+    [closed] = ok(client.get("/exceptions", params={"open_only": "false"}))
+    assert closed["resolution"] == "order cancelled"
+    refused = client.post(f"/exceptions/{order_id}/close", json={
+        "by": "gm", "resolution": "x", "at": "2025-12-24T10:00:00+08:00"})  # fmt: skip
+    assert refused.status_code == 422
