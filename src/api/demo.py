@@ -32,15 +32,10 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
-from domain.rulebook import (
-    RULEBOOK_ID,
-    Route,
-    RulebookState,
-    Stage,
-    missing_publications,
-)
+from domain.rulebook import RULEBOOK_ID, Route, RulebookState, missing_publications
 from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
+from domain.stages import Stage
 
 _S = Stage
 

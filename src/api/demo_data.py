@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from domain.order.events import Channel, LineKind, OrderLine
-from domain.rulebook import Stage
 from domain.shared import Money
+from domain.stages import Stage
 
 CST = timezone(timedelta(hours=8), "CST")
 HISTORY_DAYS = 270

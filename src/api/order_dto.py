@@ -23,8 +23,9 @@ from domain.order.events import (
     ShippedQuantity,
 )
 from domain.receivable.terms import CreditRating
-from domain.rulebook import ApprovalRules, Route, Stage
+from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
+from domain.stages import Stage
 
 Aware = Annotated[datetime, msgspec.Meta(tz=True, description="ISO 8601 with a UTC offset")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

@@ -24,10 +24,10 @@ from domain.rulebook import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
-    Stage,
     StageGate,
 )
 from domain.service import RULEBOOK
+from domain.stages import Stage
 
 Req = Request[Any, Any, Any]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, assert_never
 from uuid import UUID
 
@@ -20,38 +19,12 @@ from domain.order_alert import DEFAULT_EXCEPTION_RULES, ExceptionRules
 from domain.order_alert import check_rules as check_exception_rules
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
+from domain.stages import Stage
 
 # The rulebook is a single, well-known stream.
 RULEBOOK_ID = UUID("6f1c1f0e-0000-4000-8000-000000000001")
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-
-
-class Stage(StrEnum):
-    PENDING_CONFIRMATION = "pending_confirmation"
-    SIGNED = "signed"
-    DESIGNING = "designing"
-    MATERIAL_PREP = "material_prep"
-    IN_PRODUCTION = "in_production"
-    TESTING = "testing"
-    AWAITING_SHIPMENT = "awaiting_shipment"
-    COMPLETED = "completed"
-    PROVISIONING = "provisioning"
-    LIVE = "live"
-
-
-STAGE_LABELS: dict[Stage, str] = {
-    Stage.PENDING_CONFIRMATION: "待确认",
-    Stage.SIGNED: "已签约",
-    Stage.DESIGNING: "设计中",
-    Stage.MATERIAL_PREP: "备料中",
-    Stage.IN_PRODUCTION: "生产中",
-    Stage.TESTING: "测试中",
-    Stage.AWAITING_SHIPMENT: "待发货",
-    Stage.COMPLETED: "已完成",
-    Stage.PROVISIONING: "开通中",
-    Stage.LIVE: "已上线",
-}
 
 
 class ApprovalStep(msgspec.Struct, frozen=True, kw_only=True):

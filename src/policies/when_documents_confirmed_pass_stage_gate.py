@@ -31,8 +31,9 @@ from domain.order.events import (
     OrderSigned,
     StageAdvanced,
 )
-from domain.rulebook import Stage, StageGate, StageGatesPublished
+from domain.rulebook import StageGate, StageGatesPublished
 from domain.service import ORDER, TASK
+from domain.stages import Stage
 from domain.task import AssignTask
 from policies import outbox
 from projections.store import Tx, utc_text

@@ -35,8 +35,9 @@ from domain.order_alert import (
     ReportIncident,
     order_alert_id,
 )
-from domain.rulebook import ExceptionRulesPublished, Stage
+from domain.rulebook import ExceptionRulesPublished
 from domain.service import ORDER_ALERT
+from domain.stages import Stage
 from policies import outbox
 from projections.store import Tx
 

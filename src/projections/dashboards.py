@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 
 from domain.order.events import OrderLine
-from domain.rulebook import Stage
+from domain.stages import Stage
 from projections.store import Row, Tx
 
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])

@@ -33,8 +33,8 @@ from domain.order.events import (
     StageAdvanced,
 )
 from domain.order.state import changed_lines
-from domain.rulebook import Stage
 from domain.shared import total
+from domain.stages import Stage
 from projections.store import Row, Tx, utc_text
 
 NAME = "order_list"

@@ -26,8 +26,9 @@ from domain.order.events import (
     OrderLine,
     ShippedQuantity,
 )
-from domain.rulebook import ApprovalRules, Route, Stage
+from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
+from domain.stages import Stage
 from domain.testing import default_rulebook, order_spec
 
 given = order_spec

@@ -16,7 +16,8 @@ from domain.order.rules import (
     OrderOnHold,
     TimeTravel,
 )
-from domain.rulebook import ApprovalStep, PublishApprovalRules, Stage
+from domain.rulebook import ApprovalStep, PublishApprovalRules
+from domain.stages import Stage
 from domain.testing import rulebook_spec
 from tests.domain.order_examples import (
     approve,

@@ -35,8 +35,8 @@ from domain.order.rules import (
     OrderNotFound,
     TimeTravel,
 )
-from domain.rulebook import Stage
 from domain.shared import Money
+from domain.stages import Stage
 from tests.domain.order_examples import ROUTES, RULES, T0, day, given, line, place, placed
 
 

@@ -9,8 +9,8 @@ import pytest
 from domain.order.commands import CancelOrder
 from domain.order.events import LineKind, LineRepricing, OrderChanged, OrderPlaced
 from domain.order.rules import ApprovalRequired, InvalidOrderLine, OrderClosed
-from domain.rulebook import Stage
 from domain.shared import Money
+from domain.stages import Stage
 from tests.domain.order_examples import (
     advance,
     approve,

@@ -32,7 +32,7 @@ from domain.order.rules import (
     ShipmentRejected,
     TimeTravel,
 )
-from domain.rulebook import Stage
+from domain.stages import Stage
 from tests.domain.order_examples import (
     advance,
     at_stage,

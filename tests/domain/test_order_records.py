@@ -26,8 +26,8 @@ from domain.order.events import (
     Severity,
 )
 from domain.order.rules import InvalidAmount, InvalidTransition, OrderClosed
-from domain.rulebook import Stage
 from domain.shared import Money
+from domain.stages import Stage
 from tests.domain.order_examples import at_stage, cny, day, followed_by, given, placed, signed
 
 

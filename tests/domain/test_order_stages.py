@@ -9,7 +9,8 @@ import pytest
 from domain.order.commands import AdvanceStage, HoldOrder, ResumeOrder
 from domain.order.events import LineKind, StageAdvanced
 from domain.order.rules import InvalidTransition, OrderOnHold, StageSkipped, TimeTravel
-from domain.rulebook import DEFAULT_ROUTES, Stage
+from domain.rulebook import DEFAULT_ROUTES
+from domain.stages import Stage
 from tests.domain.order_examples import (
     ROUTES,
     T0,

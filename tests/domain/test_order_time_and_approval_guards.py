@@ -11,7 +11,7 @@ from domain.order.commands import (
 )
 from domain.order.events import Severity
 from domain.order.rules import ApprovalRequired, TimeTravel
-from domain.rulebook import Stage
+from domain.stages import Stage
 from tests.domain.order_examples import (
     approve,
     at_stage,

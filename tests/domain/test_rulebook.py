@@ -22,13 +22,13 @@ from domain.rulebook import (
     PublishStageGates,
     Route,
     RoutePublished,
-    Stage,
     StageDeadlinesPublished,
     StageGatesPublished,
     default_publications,
     missing_publications,
 )
 from domain.shared import Money
+from domain.stages import Stage
 from domain.testing import default_rulebook, rulebook_spec
 
 given = rulebook_spec

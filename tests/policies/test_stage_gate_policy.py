@@ -11,8 +11,8 @@ import pytest
 
 from api.runtime import Runtime
 from domain.order.events import StageAdvanced
-from domain.rulebook import Stage
 from domain.service import ORDER
+from domain.stages import Stage
 from domain.task import TaskAssigned
 from policies import outbox
 from policies.outbox import Dispatcher

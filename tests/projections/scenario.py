@@ -10,9 +10,10 @@ from uuid import UUID
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, LineRepricing, OrderLine, ShippedQuantity
-from domain.rulebook import RULEBOOK_ID, Stage, default_publications
+from domain.rulebook import RULEBOOK_ID, default_publications
 from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
+from domain.stages import Stage
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2025, 10, 1, 9, tzinfo=CST)

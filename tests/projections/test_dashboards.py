@@ -13,9 +13,10 @@ from api.storage import Storage, open_storage
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, OrderLine, ShippedQuantity
-from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights, Stage
+from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
 from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
+from domain.stages import Stage
 from projections import dashboards as board
 from projections import kpis
 from projections.order_list import OrderListProjection

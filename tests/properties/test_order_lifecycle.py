@@ -32,8 +32,8 @@ from domain.order.commands import (
 from domain.order.events import SHIPPABLE_KINDS, LineRepricing, OrderEvent, ShippedQuantity
 from domain.order.rules import OrderClosed
 from domain.order.state import OrderState
-from domain.rulebook import Stage
 from domain.shared import DomainError, Money, quantum
+from domain.stages import Stage
 from domain.testing import (
     business_time,
     default_rulebook,

@@ -20,8 +20,9 @@ from domain.order.events import (
     ShippedQuantity,
 )
 from domain.receivable.terms import CreditRating
-from domain.rulebook import ApprovalRules, Route, Stage
+from domain.rulebook import ApprovalRules, Route
 from domain.shared import AwareDatetime, Money, Name, Text
+from domain.stages import Stage
 
 _ORDERS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:orders")
 

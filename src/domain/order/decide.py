@@ -49,8 +49,8 @@ from domain.order.events import (
     StageAdvanced,
 )
 from domain.order.state import OrderState, changed_lines
-from domain.rulebook import Stage
 from domain.shared import total
+from domain.stages import Stage
 
 
 def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:

@@ -9,8 +9,9 @@ from enum import StrEnum
 import msgspec
 
 from domain.receivable.terms import CreditRating
-from domain.rulebook import Route, Stage
+from domain.rulebook import Route
 from domain.shared import AwareDatetime, Money, Name, Text
+from domain.stages import Stage
 
 
 class Channel(StrEnum):

@@ -33,8 +33,9 @@ from domain.order.events import (
     ShipmentRecorded,
     StageAdvanced,
 )
-from domain.rulebook import Route, Stage
+from domain.rulebook import Route
 from domain.shared import Money, total
+from domain.stages import Stage
 
 
 class StageVisit(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,7 +5,7 @@ Exported so that users can test their own rules against the real model::
     import hypothesis
     from domain.order.commands import AdvanceStage
     from domain.order.rules import InvalidTransition, OrderClosed
-    from domain.rulebook import Stage
+    from domain.stages import Stage
     from domain.testing import order_histories, order_spec, place_order_commands
 
     given = order_spec  # spec(decide, evolve, initial) makes one for any decider

@@ -35,7 +35,7 @@ from domain.order.events import (
     ShippedQuantity,
 )
 from domain.order.state import OrderState
-from domain.rulebook import Stage
+from domain.stages import Stage
 from domain.testing.spec import default_rulebook
 from domain.testing.strategies import (
     OFFSETS,
