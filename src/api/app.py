@@ -19,6 +19,7 @@ from api.receivables import ReceivableController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
+from api.tasks import TaskController
 
 
 def create_app(runtime: Runtime | None = None) -> Litestar:
@@ -46,6 +47,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             CustomerController,
             DirectoryController,
             AlertController,
+            TaskController,
             NotificationController,
             ProjectionController,
             DashboardController,

@@ -1,4 +1,5 @@
-"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review.
+"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review,
+and escalating unanswered exceptions and overdue tasks every few minutes.
 
 Each job computes the firing it stands for from the time it runs and acts
 through idempotent commands named by that firing, so a job fired twice (two
@@ -14,10 +15,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.service import ApplicationService
+from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTasks
 from policies.every_few_minutes_escalate_unanswered_alerts import EVERY, EscalateUnanswered
 from policies.every_monday_compile_dunning_list import WeeklyDunning, company_rules, trigger
 from policies.every_morning_review_milestones import DailyReview, daily_trigger
@@ -34,22 +37,24 @@ class ReadModelBehind(Exception):
 
 
 class Clock:
-    def __init__(  # noqa: PLR0913 - the ports the clock's jobs need
+    def __init__(
         self,
         service: ApplicationService,
         store: ReadStore,
-        receivables: Callable[[], str],
-        alerts: Callable[[], str],
+        copy_of: Callable[[str], str],
         *,
         now: Callable[[], datetime],
         settled: Callable[[], bool],
     ) -> None:
+        """`copy_of(name)` is the active copy of the read model `name` the jobs read."""
         self.service = service
         self.now = now
         self.settled = settled  # True once the read models the jobs read cover the log's head
+        receivables = partial(copy_of, "receivables")
         self.dunning = WeeklyDunning(service, store, receivables)
         self.review = DailyReview(service, store, receivables)
-        self.escalate = EscalateUnanswered(service, store, alerts)
+        self.escalate = EscalateUnanswered(service, store, partial(copy_of, "order_alerts"))
+        self.escalate_tasks = EscalateOverdueTasks(service, store, partial(copy_of, "tasks"))
         self.scheduler = BackgroundScheduler()
 
     def fire(self, job: Job) -> bool:
@@ -75,6 +80,8 @@ class Clock:
                                id="daily-milestone-review", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, EVERY, args=[self.escalate.run],
                                id="escalate-unanswered-alerts", **options)  # fmt: skip
+        self.scheduler.add_job(self.fire, EVERY, args=[self.escalate_tasks.run],
+                               id="escalate-overdue-tasks", **options)  # fmt: skip
         self.scheduler.start()
         # Catch up on what was missed while no instance ran, in the scheduler's thread.
         for job in (self.dunning.run, self.review.run):

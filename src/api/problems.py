@@ -67,6 +67,7 @@ _CONFLICTS = (VersionConflict, CommandIdReused)
 _STATUS_BY_RULE = {
     "duplicate_order": 409,
     "unknown_version": 404,
+    "task_not_found": 404,
     "no_current_version": 409,
     "not_current_version": 410,  # gone for work; the problem names the current version
 }

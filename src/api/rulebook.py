@@ -24,10 +24,12 @@ from domain.rulebook import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
+    PublishTaskTemplates,
     StageGate,
 )
 from domain.service import RULEBOOK
 from domain.stages import Stage
+from domain.work_templates import TaskTemplate, TaskTemplates
 
 Req = Request[Any, Any, Any]
 
@@ -54,6 +56,11 @@ class StageDeadlinesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 
 class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     gates: tuple[StageGate, ...]
+    expected_version: int | None = None
+
+
+class TaskTemplatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    templates: Annotated[tuple[TaskTemplate, ...], msgspec.Meta(max_length=500)]
     expected_version: int | None = None
 
 
@@ -141,6 +148,16 @@ class RulebookController(Controller):
         """Publish the L1-L4 levels: delay thresholds, owners, actions, response times and
         who gets a written report. Alerts raised afterwards use them."""
         command = PublishExceptionRules(rules=data.rules)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/task-templates", sync_to_thread=True, status_code=200)
+    def publish_task_templates(
+        self, request: Req, data: JSONBody[TaskTemplatesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the task each stage of a route hands out: role, title, deadline,
+        escalation chain and the rules that pick the assignee by region and product
+        line. Orders entering a stage afterwards use them."""
+        command = PublishTaskTemplates(templates=TaskTemplates(templates=data.templates))
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

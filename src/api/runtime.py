@@ -21,6 +21,7 @@ from policies import (
     when_documents_confirmed_pass_stage_gate,
     when_dunning_list_compiled_notify_salespeople,
     when_invoice_settled_rate_customer_credit,
+    when_order_enters_stage_assign_task,
     when_order_progresses_bill_milestones,
     when_order_slips_raise_exception,
     when_task_assigned_notify_assignee,
@@ -34,6 +35,7 @@ from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
 from projections.runner import TRANSIENT, Projection
+from projections.tasks import TasksProjection
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "receivables": ReceivablesProjection,
     "dunning_lists": DunningListsProjection,
     "order_alerts": OrderAlertsProjection,
+    "tasks": TasksProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -61,6 +64,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
         when_dunning_list_compiled_notify_salespeople.NotifySalespeoplePolicy
     ),
     when_order_slips_raise_exception.NAME: when_order_slips_raise_exception.RaiseExceptionPolicy,
+    when_order_enters_stage_assign_task.NAME: (
+        when_order_enters_stage_assign_task.AssignStageTasksPolicy
+    ),
     when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
 }
 
@@ -86,16 +92,14 @@ class Runtime:
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
-        receivables, alerts = self.projections["receivables"], self.projections["order_alerts"]
+        read_by_clock = [self.projections[n] for n in ("receivables", "order_alerts", "tasks")]
         self.schedule = Clock(
             self.service,
             self.storage.read_store,
-            lambda: receivables.copy,
-            lambda: alerts.copy,
+            lambda name: self.projections[name].copy,
             now=self.clock,
             settled=lambda: all(
-                live.wait_for(self.storage.read_store.head(), timeout=60)
-                for live in (receivables, alerts)
+                live.wait_for(self.storage.read_store.head(), timeout=60) for live in read_by_clock
             ),
         )
         self._stop = threading.Event()

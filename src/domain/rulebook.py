@@ -20,6 +20,7 @@ from domain.order_alert import check_rules as check_exception_rules
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
 from domain.stages import Stage
+from domain.work_templates import DEFAULT_TASK_TEMPLATES, TaskTemplates, check_templates
 
 # The rulebook is a single, well-known stream.
 RULEBOOK_ID = UUID("6f1c1f0e-0000-4000-8000-000000000001")
@@ -201,6 +202,10 @@ class PublishExceptionRules(msgspec.Struct, frozen=True, kw_only=True, tag=True)
     rules: ExceptionRules
 
 
+class PublishTaskTemplates(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    templates: TaskTemplates
+
+
 RulebookCommand = (
     PublishApprovalRules
     | PublishRoute
@@ -209,6 +214,7 @@ RulebookCommand = (
     | PublishStageGates
     | PublishPaymentTerms
     | PublishExceptionRules
+    | PublishTaskTemplates
 )
 
 
@@ -251,6 +257,11 @@ class ExceptionRulesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=Tru
     rules: ExceptionRules
 
 
+class TaskTemplatesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    templates: TaskTemplates
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -259,6 +270,7 @@ RulebookEvent = (
     | StageGatesPublished
     | PaymentTermsPublished
     | ExceptionRulesPublished
+    | TaskTemplatesPublished
 )
 
 
@@ -271,6 +283,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     gates: StageGates | None = None
     payment_terms: PaymentTermsPublished | None = None
     exception_rules: ExceptionRulesPublished | None = None
+    task_templates: TaskTemplatesPublished | None = None
 
 
 class InvalidRule(DomainError):
@@ -337,6 +350,10 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             check_exception_rules(rules)
             version = state.exception_rules.version + 1 if state.exception_rules else 1
             return [ExceptionRulesPublished(version=version, rules=rules)]
+        case PublishTaskTemplates(templates=templates):
+            check_templates(templates)
+            version = state.task_templates.version + 1 if state.task_templates else 1
+            return [TaskTemplatesPublished(version=version, templates=templates)]
         case _:
             assert_never(command)
 
@@ -362,6 +379,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
             return msgspec.structs.replace(state, version=state.version + 1, payment_terms=event)
         case ExceptionRulesPublished():
             return msgspec.structs.replace(state, version=state.version + 1, exception_rules=event)
+        case TaskTemplatesPublished():
+            return msgspec.structs.replace(state, version=state.version + 1, task_templates=event)
         case _:
             assert_never(event)
 
@@ -378,6 +397,7 @@ def default_publications() -> list[RulebookCommand]:
         PublishStageGates(gates=DEFAULT_STAGE_GATES),
         PublishPaymentTerms(terms=DEFAULT_PAYMENT_TERMS),
         PublishExceptionRules(rules=DEFAULT_EXCEPTION_RULES),
+        PublishTaskTemplates(templates=DEFAULT_TASK_TEMPLATES),
     ]
     return commands
 
@@ -405,6 +425,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.payment_terms is None
             case PublishExceptionRules():
                 absent = state.exception_rules is None
+            case PublishTaskTemplates():
+                absent = state.task_templates is None
             case _:
                 assert_never(command)
         if absent:

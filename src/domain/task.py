@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Annotated, assert_never
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 from msgspec.structs import replace
@@ -19,6 +19,13 @@ from msgspec.structs import replace
 from domain.shared import AwareDatetime, DomainError, Name, Text
 
 Hours = Annotated[int, msgspec.Meta(ge=1, le=24 * 365)]
+
+_TASKS = uuid5(NAMESPACE_URL, "urn:orderhub:tasks")
+
+
+def task_id(key: str) -> UUID:
+    """The task a policy creates for a cause, named by the policy's key for that cause."""
+    return uuid5(_TASKS, key)
 
 
 class AssignTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -145,12 +152,19 @@ def _open(state: TaskState, at: datetime, field: str) -> None:
         raise CompletedBeforeAssigned(f"{field} is before the task was assigned", field=field)
 
 
+def escalation_due(due_at: datetime | None, every_hours: int, chain: int, now: datetime) -> int:
+    """How far up a chain of `chain` roles an open task should have gone by `now`:
+    the first level at the deadline, one more every `every_hours` after it."""
+    if due_at is None or now <= due_at:
+        return 0
+    return min(chain, 1 + int((now - due_at) / timedelta(hours=every_hours)))
+
+
 def _escalations(state: TaskState, now: datetime) -> list[TaskEvent]:
-    """One escalation per level whose time has come: the deadline, then every interval."""
-    if state.completed or state.due_at is None or now <= state.due_at:
+    """One escalation per level whose time has come."""
+    if state.completed or state.due_at is None:
         return []
-    step = timedelta(hours=state.escalate_every_hours)
-    reached = min(len(state.escalation), 1 + int((now - state.due_at) / step))
+    reached = escalation_due(state.due_at, state.escalate_every_hours, len(state.escalation), now)
     return [
         TaskEscalated(level=level, to_role=state.escalation[level - 1],
                       overdue_since=state.due_at, at=now)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 import msgspec
 
@@ -34,12 +34,11 @@ from domain.order.events import (
 from domain.rulebook import StageGate, StageGatesPublished
 from domain.service import ORDER, TASK
 from domain.stages import Stage
-from domain.task import AssignTask
+from domain.task import AssignTask, task_id
 from policies import outbox
 from projections.store import Tx, utc_text
 
 NAME = "when_documents_confirmed_pass_stage_gate"
-_TASKS = uuid5(NAMESPACE_URL, "urn:orderhub:tasks")
 _gates = msgspec.json.Decoder(tuple[StageGate, ...])
 TRIGGERS = (OrderPlaced, OrderSigned, StageAdvanced, OrderCancelled, OrderPutOnHold, OrderResumed)
 
@@ -163,5 +162,5 @@ class StageGatePolicy:
             assigned_at=at,
             reason=f"order moved to {gate.to_stage.value}",
         )
-        task = outbox.Intent(task_key, TASK, uuid5(_TASKS, task_key), assign)
+        task = outbox.Intent(task_key, TASK, task_id(task_key), assign)
         outbox.enqueue(tx, NAME, task, cause)

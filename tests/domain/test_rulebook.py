@@ -199,6 +199,7 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishStageGates",
         "PublishPaymentTerms",
         "PublishExceptionRules",
+        "PublishTaskTemplates",
     ]
 
 

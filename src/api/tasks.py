@@ -1,0 +1,121 @@
+"""Work order routes: who has what to do, and accepting, completing and reassigning it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery, JSONBody, Parameter
+
+from api.order_dto import Accepted, Aware, In, Name, Text
+from api.orders import command_meta, run_command
+from api.problems import WaitFor, WaitTimeout, read_after
+from api.runtime import RuntimeDep
+from domain.service import TASK
+from domain.task import AcceptTask, CompleteTask, ReassignTask
+from projections import tasks
+from projections.store import Row, utc_text
+
+Req = Request[Any, Any, Any]
+TaskId = Annotated[UUID, Parameter(description="The task")]
+Status = Literal["todo", "open", "accepted", "completed", "withdrawn"]
+
+
+class AcceptIn(In, kw_only=True, forbid_unknown_fields=True):
+    by: Name
+    at: Aware
+
+
+class CompleteIn(In, kw_only=True, forbid_unknown_fields=True):
+    by: Name
+    at: Aware
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ReassignIn(In, kw_only=True, forbid_unknown_fields=True):
+    role: Name
+    assignee: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    reason: Text
+    by: Name
+    at: Aware
+
+
+class TaskController(Controller):
+    path = "/tasks"
+    tags = ["tasks"]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_tasks(  # noqa: PLR0913 - the list's filters
+        self,
+        *,
+        runtime: RuntimeDep,
+        status: FromQuery[Status | None] = "todo",
+        role: FromQuery[str | None] = None,
+        assignee: FromQuery[str | None] = None,
+        order_id: FromQuery[UUID | None] = None,
+        overdue: FromQuery[bool] = False,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[Row]:
+        """Tasks, earliest deadline first: by default those still to do (open or accepted).
+        `overdue` keeps those past their deadline now; each shows how far up its
+        escalation chain it has gone."""
+        live = runtime.projections[tasks.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return tasks.tasks(
+                tx, live.copy, status=status, role=role, assignee=assignee,
+                order_id=str(order_id) if order_id else None,
+                overdue_at=utc_text(runtime.clock()) if overdue else None,
+                limit=limit, offset=offset,
+            )  # fmt: skip
+
+    @get("/{task_id:uuid}", sync_to_thread=True)
+    def read_task(
+        self,
+        runtime: RuntimeDep,
+        task_id: TaskId,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> Row:
+        """One task."""
+        live = runtime.projections[tasks.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            found = tasks.task(tx, live.copy, str(task_id))
+        if found is None:
+            raise NotFoundException(f"no task {task_id}")
+        return found
+
+    @post("/{task_id:uuid}/accept", sync_to_thread=True, status_code=200)
+    def accept(
+        self, request: Req, task_id: TaskId, data: JSONBody[AcceptIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """The assignee takes the task on."""
+        command = AcceptTask(by=data.by, at=data.at)
+        return run_command(runtime, TASK, task_id, command, command_meta(request,
+                           data.expected_version))  # fmt: skip
+
+    @post("/{task_id:uuid}/complete", sync_to_thread=True, status_code=200)
+    def complete(
+        self, request: Req, task_id: TaskId, data: JSONBody[CompleteIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """The task is done: it no longer escalates."""
+        command = CompleteTask(completed_by=data.by, completed_at=data.at, note=data.note)
+        return run_command(runtime, TASK, task_id, command, command_meta(request,
+                           data.expected_version))  # fmt: skip
+
+    @post("/{task_id:uuid}/reassign", sync_to_thread=True, status_code=200)
+    def reassign(
+        self, request: Req, task_id: TaskId, data: JSONBody[ReassignIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Give the task to another role or person, with the reason; they are told."""
+        command = ReassignTask(role=data.role, assignee=data.assignee, reason=data.reason,
+                               by=data.by, at=data.at)  # fmt: skip
+        return run_command(runtime, TASK, task_id, command, command_meta(request,
+                           data.expected_version))  # fmt: skip
