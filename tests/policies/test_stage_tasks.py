@@ -89,8 +89,9 @@ def test_tasks_are_accepted_reassigned_completed_and_withdrawn_with_their_order(
     assert (task["assignee"], task["order_id"]) == ("", order_id)
     path, at = f"/tasks/{task['task_id']}", "2025-12-21T11:00:00+08:00"
     ok(client.post(f"{path}/accept", json={"by": "eng.chen", "at": at}))
-    ok(client.post(f"{path}/reassign", json={"role": "engineer", "assignee": "eng.wu",
-                                             "reason": "chen on leave", "by": "lead", "at": at}))
+    move = {"role": "engineer", "assignee": "eng.wu", "reason": "chen on leave", "by": "lead",
+            "at": at}  # fmt: skip
+    ok(client.post(f"{path}/reassign", json=move))
     run(runtime)
     assert ("task_reassigned", "eng.wu") in sent(runtime)
     assert ok(client.get(path))["status"] == "open"
