@@ -21,6 +21,7 @@ from policies import (
     when_documents_confirmed_pass_stage_gate,
     when_dunning_list_compiled_notify_salespeople,
     when_invoice_settled_rate_customer_credit,
+    when_order_awaits_approval_assign_approver,
     when_order_enters_stage_assign_task,
     when_order_progresses_bill_milestones,
     when_order_slips_raise_exception,
@@ -66,6 +67,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_order_slips_raise_exception.NAME: when_order_slips_raise_exception.RaiseExceptionPolicy,
     when_order_enters_stage_assign_task.NAME: (
         when_order_enters_stage_assign_task.AssignStageTasksPolicy
+    ),
+    when_order_awaits_approval_assign_approver.NAME: (
+        when_order_awaits_approval_assign_approver.AssignApproverPolicy
     ),
     when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
 }

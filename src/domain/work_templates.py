@@ -53,8 +53,26 @@ class TaskTemplate(msgspec.Struct, frozen=True, kw_only=True):
         return next((r.assignee for r in self.assignees if r.matches(region, lines)), "")
 
 
+class ApprovalTasks(msgspec.Struct, frozen=True, kw_only=True):
+    """How long an order may wait for each approver before it escalates, and to whom;
+    and how long its salesperson has to rework a rejected order (seed 004: rules for
+    approvals that wait too long and for rejections, so no order stalls)."""
+
+    due_in_hours: Hours = 24
+    escalate_every_hours: Hours = 24
+    escalation: dict[str, tuple[Name, ...]] = msgspec.field(
+        default_factory=lambda: {
+            "sales_director": ("vp", "general_manager"),
+            "vp": ("general_manager",),
+        }
+    )
+    rework_due_in_hours: Hours = 48
+    rework_escalation: tuple[Name, ...] = ("sales_director",)
+
+
 class TaskTemplates(msgspec.Struct, frozen=True, kw_only=True):
     templates: tuple[TaskTemplate, ...]
+    approvals: ApprovalTasks = msgspec.field(default_factory=ApprovalTasks)
 
 
 _CHAIN = ("team_lead", "department_head", "vp")
@@ -100,6 +118,10 @@ def check_templates(templates: TaskTemplates) -> None:
         if len(set(t.escalation)) != len(t.escalation):
             raise InvalidTaskTemplates(f"templates[{i}]: a role appears twice in the chain",
                                        field="escalation")  # fmt: skip
+    for role, chain in templates.approvals.escalation.items():
+        if role in chain or len(set(chain)) != len(chain):
+            raise InvalidTaskTemplates(f"approvals: {role}'s chain repeats a role",
+                                       field="approvals.escalation")  # fmt: skip
 
 
 def tasks_on_entering(  # noqa: PLR0913 - the order facts a template reads
@@ -128,3 +150,43 @@ def tasks_on_entering(  # noqa: PLR0913 - the order facts a template reads
         for t in templates.templates
         if t.applies_to(order_type, stage)
     ]
+
+
+def approval_task(
+    rules: ApprovalTasks, *, order_id: UUID, order_ref: str, role: str, waiting_since: datetime
+) -> AssignTask:
+    """The task of the approver an order waits for."""
+    return AssignTask(
+        order_id=order_id,
+        role=role,
+        title=f"审批订单 Approve order {order_ref}",
+        assigned_at=waiting_since,
+        reason=f"order {order_ref} waits for the {role}'s approval",
+        due_at=waiting_since + timedelta(hours=rules.due_in_hours),
+        escalation=rules.escalation.get(role, ()),
+        escalate_every_hours=rules.escalate_every_hours,
+    )
+
+
+def rework_task(  # noqa: PLR0913 - the rejection's facts
+    rules: ApprovalTasks,
+    *,
+    order_id: UUID,
+    order_ref: str,
+    salesperson: str,
+    rejected_by: str,
+    reason: str,
+    rejected_at: datetime,
+) -> AssignTask:
+    """A rejected order goes back to its owner, the salesperson, with the reason."""
+    return AssignTask(
+        order_id=order_id,
+        role="sales",
+        assignee=salesperson,
+        title=f"订单被驳回 Rework rejected order {order_ref}",
+        assigned_at=rejected_at,
+        reason=f"rejected by {rejected_by}: {reason}",
+        due_at=rejected_at + timedelta(hours=rules.rework_due_in_hours),
+        escalation=rules.rework_escalation,
+        escalate_every_hours=rules.escalate_every_hours,
+    )

@@ -41,6 +41,30 @@ _templates = msgspec.json.Decoder(TaskTemplates)
 _lines = msgspec.json.Decoder(dict[str, str])
 
 
+class PublishedTemplates:
+    """The task templates in force as a policy has seen the log up to its event."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.schema = [
+            f"CREATE TABLE IF NOT EXISTS {table} (id BIGINT PRIMARY KEY, templates TEXT NOT NULL)"
+        ]
+
+    def track(self, tx: Tx, event: object) -> bool:
+        """Apply a publication; True if it was one."""
+        if not isinstance(event, TaskTemplatesPublished):
+            return False
+        row = (1, msgspec.json.encode(event.templates).decode())
+        tx.upsert(self.table, ("id", "templates"), "id", [row])
+        return True
+
+    def current(self, tx: Tx) -> TaskTemplates | None:
+        """None before the first publication: orders older than templates get no tasks."""
+        tx.execute(f"SELECT templates FROM {self.table} WHERE id = 1")  # noqa: S608
+        found = tx.fetchone()
+        return None if found is None else _templates.decode(found["templates"])
+
+
 class AssignStageTasksPolicy:
     topics = frozenset(
         topic_of(t)
@@ -50,27 +74,26 @@ class AssignStageTasksPolicy:
 
     def __init__(self, name: str = NAME) -> None:
         self.name = name
-        self.orders, self.templates = f"{name}_orders", f"{name}_templates"
+        self.orders = f"{name}_orders"
+        self.templates = PublishedTemplates(f"{name}_templates")
 
     def tables(self) -> list[str]:
-        return [self.orders, self.templates]
+        return [self.orders, self.templates.table]
 
     def schema(self) -> list[str]:
         return [
             *outbox.SCHEMA,
             f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
             "order_type TEXT NOT NULL, region TEXT NOT NULL, product_lines TEXT NOT NULL)",
-            f"CREATE TABLE IF NOT EXISTS {self.templates} "
-            "(id BIGINT PRIMARY KEY, templates TEXT NOT NULL)",
+            *self.templates.schema,
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
         for recorded in events:
             event, order_id = recorded.event, str(recorded.originator_id)
+            if self.templates.track(tx, event):
+                continue
             match event:
-                case TaskTemplatesPublished(templates=templates):
-                    tx.upsert(self.templates, ("id", "templates"), "id",
-                              [(1, msgspec.json.encode(templates).decode())])  # fmt: skip
                 case OrderPlaced():
                     lines = {line.line_id: line.product_line for line in event.lines}
                     self._order(tx, order_id, event.order_type, event.region, lines)
@@ -110,11 +133,9 @@ class AssignStageTasksPolicy:
         row = self._row(tx, str(order_id))
         if row is None:
             return
-        tx.execute(f"SELECT templates FROM {self.templates} WHERE id = 1")  # noqa: S608
-        found = tx.fetchone()
-        if found is None:
-            return  # no templates were in force yet (an order older than the rulebook part)
-        templates = _templates.decode(found["templates"])
+        templates = self.templates.current(tx)
+        if templates is None:
+            return
         lines = [line for line in _lines.decode(row["product_lines"]).values() if line]
         for assign in tasks_on_entering(
             templates, order_id=UUID(str(order_id)), order_type=row["order_type"], stage=stage,

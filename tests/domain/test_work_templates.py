@@ -14,11 +14,14 @@ from domain.stages import Stage
 from domain.task import INITIAL, AssignTask, EscalateTask, TaskEscalated, decide, evolve
 from domain.work_templates import (
     DEFAULT_TASK_TEMPLATES,
+    ApprovalTasks,
     AssigneeRule,
     InvalidTaskTemplates,
     TaskTemplate,
     TaskTemplates,
+    approval_task,
     check_templates,
+    rework_task,
     tasks_on_entering,
 )
 from tests.domain.test_rulebook import given
@@ -111,3 +114,20 @@ def test_a_late_task_climbs_each_level_once_in_order_however_the_clock_fires(
     latest = max(hours, default=0)
     reached = 0 if latest == 0 else min(chain, 1 + latest // every)
     assert levels == [(i, roles[i - 1]) for i in range(1, reached + 1)]
+
+
+def test_approvers_and_rework_have_deadlines_and_chains() -> None:
+    rules = ApprovalTasks()
+    wait = approval_task(rules, order_id=UUID(int=1), order_ref="EC-1", role="sales_director",
+                         waiting_since=SIGNED_AT)  # fmt: skip
+    assert (wait.due_at, wait.escalation) == (SIGNED_AT + timedelta(hours=24),
+                                              ("vp", "general_manager"))  # fmt: skip
+    assert approval_task(rules, order_id=UUID(int=1), order_ref="EC-1", role="credit_control",
+                         waiting_since=SIGNED_AT).escalation == ()  # fmt: skip
+    back = rework_task(rules, order_id=UUID(int=1), order_ref="EC-1", salesperson="wang.fang",
+                       rejected_by="vp zhao", reason="margin", rejected_at=SIGNED_AT)  # fmt: skip
+    assert (back.role, back.assignee, back.reason) == ("sales", "wang.fang",
+                                                       "rejected by vp zhao: margin")  # fmt: skip
+    looping = ApprovalTasks(escalation={"vp": ("vp",)})
+    with pytest.raises(InvalidTaskTemplates):
+        check_templates(TaskTemplates(templates=(), approvals=looping))
