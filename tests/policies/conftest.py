@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.runtime import Runtime
 from api.settings import Settings
+from projections.runner import Projection
+from projections.store import Tx
 from tests.api.conftest import order_body
 
 Client = TestClient[Any]
@@ -40,3 +42,28 @@ def signed_order(client: Client, ref: str = "EC-1") -> str:
     ok(client.post(f"/orders/{order_id}/sign", json={
         "contract_number": f"HT-{ref}", "signed_at": "2025-12-21T10:00:00+08:00"}))  # fmt: skip
     return order_id
+
+
+class Crash(Exception):
+    """The process dying."""
+
+
+class Crashing:
+    """A policy that dies once, after `after` events of a batch, before its commit."""
+
+    def __init__(self, inner: Projection, after: int) -> None:
+        self.inner = inner
+        self.name, self.topics = inner.name, inner.topics
+        self.after = after
+
+    def schema(self) -> list[str]:
+        return self.inner.schema()
+
+    def tables(self) -> list[str]:
+        return self.inner.tables()
+
+    def apply(self, tx: Tx, events: Sequence[Any]) -> None:
+        self.inner.apply(tx, events[: self.after])
+        if self.after < len(events):
+            self.after = 10**9
+            raise Crash

@@ -27,7 +27,7 @@ from policies.delivery import MAX_ATTEMPTS, Deliverer, SmtpSettings
 from policies.when_dunning_list_compiled_notify_salespeople import NotifySalespeoplePolicy
 from policies.when_task_assigned_notify_assignee import NotifyAssigneePolicy
 from projections.runner import ProjectionRunner
-from tests.policies.conftest import Client, ok
+from tests.policies.conftest import Client, Crashing, ok
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -205,6 +205,22 @@ def test_a_robot_error_code_counts_as_a_failure(
     decide(runtime, NotifyAssigneePolicy())
     runtime.deliverer.deliver_once()
     assert "errcode 93000" in rows(runtime)[0]["last_error"]
+
+
+def test_a_crash_between_the_causes_and_their_messages_loses_and_repeats_nothing(
+    runtime: Runtime, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    contact(runtime, "purchasing_manager", email="caigou@example.com")
+    for n in range(3):
+        assign(runtime, n)
+    decide(runtime, Crashing(NotifyAssigneePolicy(), after=2))  # dies with two decided
+    decide(runtime, NotifyAssigneePolicy())  # the restarted process goes on
+    assert sorted(r["message_id"] for r in rows(runtime)) == [
+        f"when_task_assigned_notify_assignee:{UUID(int=100 + n)}:email" for n in range(3)
+    ]
+    assert runtime.deliverer.deliver_once() == 3
+    assert runtime.deliverer.deliver_once() == 0
+    assert len(inbox[0].mails) == 3
 
 
 def test_nobody_to_reach_is_recorded_as_failed_not_dropped(runtime: Runtime, clock: Clock) -> None:

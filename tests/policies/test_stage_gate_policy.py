@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +17,8 @@ from policies import outbox
 from policies.outbox import Dispatcher
 from policies.when_documents_confirmed_pass_stage_gate import NAME, StageGatePolicy
 from projections.runner import ProjectionRunner
-from projections.store import Tx
 from tests.api.conftest import order_body
-from tests.policies.conftest import Client, ok
+from tests.policies.conftest import Client, Crash, Crashing, ok
 
 DRAWING = b"%PDF-1.7 conveyor frame" * 50
 
@@ -97,10 +95,6 @@ def test_the_gate_waits_for_the_design_stage(client: Client, runtime: Runtime) -
     assert stage_changes(runtime, order_id) == [Stage.DESIGNING, Stage.MATERIAL_PREP]
 
 
-class Crash(Exception):
-    pass
-
-
 def test_a_dispatcher_killed_after_executing_applies_the_command_once(
     client: Client, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,33 +117,12 @@ def test_a_dispatcher_killed_after_executing_applies_the_command_once(
     assert stage_changes(runtime, order_id) == [Stage.DESIGNING, Stage.MATERIAL_PREP]
 
 
-class CrashingPolicy:
-    """The policy, dying once after `after` events of a batch (before its commit)."""
-
-    def __init__(self, after: int) -> None:
-        self.inner = StageGatePolicy()
-        self.name, self.topics = self.inner.name, self.inner.topics
-        self.after = after
-
-    def schema(self) -> list[str]:
-        return self.inner.schema()
-
-    def tables(self) -> list[str]:
-        return self.inner.tables()
-
-    def apply(self, tx: Tx, events: Sequence[Any]) -> None:
-        self.inner.apply(tx, events[: self.after])
-        if self.after < len(events):
-            self.after = 10**9
-            raise Crash
-
-
 def test_a_policy_killed_mid_batch_or_replayed_from_zero_fires_once(
     client: Client, runtime: Runtime
 ) -> None:
     order_id = order_in(client, Stage.DESIGNING)
     sign_drawings(client, order_id)
-    run_policy(runtime, CrashingPolicy(after=5))  # dies mid-batch, is re-run singly
+    run_policy(runtime, Crashing(StageGatePolicy(), after=5))  # dies mid-batch, is re-run singly
     run_policy(runtime, StageGatePolicy(f"{NAME}_replayed"))  # the whole log delivered again
     assert len(outbox.commands(runtime.storage.read_store)) == 2
     runtime.dispatcher.dispatch_once()
