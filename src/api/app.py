@@ -19,6 +19,7 @@ from api.receivables import ReceivableController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
+from api.stock import StockController
 from api.tasks import TaskController
 
 
@@ -48,6 +49,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DirectoryController,
             AlertController,
             TaskController,
+            StockController,
             NotificationController,
             ProjectionController,
             DashboardController,

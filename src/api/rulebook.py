@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from api.order_dto import Accepted
+from api.order_dto import Accepted, Name
 from api.orders import command_meta, run_command
 from api.runtime import Runtime, RuntimeDep
 from domain.order_alert import ExceptionRules
@@ -20,6 +20,7 @@ from domain.rulebook import (
     PublishApprovalRules,
     PublishExceptionRules,
     PublishHealthWeights,
+    PublishKeyComponents,
     PublishPaymentTerms,
     PublishRoute,
     PublishStageDeadlines,
@@ -29,6 +30,7 @@ from domain.rulebook import (
 )
 from domain.service import RULEBOOK
 from domain.stages import Stage
+from domain.stock import ComponentNeed, KeyComponents
 from domain.work_templates import TaskTemplate, TaskTemplates
 
 Req = Request[Any, Any, Any]
@@ -61,6 +63,14 @@ class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class TaskTemplatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     templates: Annotated[tuple[TaskTemplate, ...], msgspec.Meta(max_length=500)]
+    expected_version: int | None = None
+
+
+class KeyComponentsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    by_product: Annotated[
+        dict[Name, Annotated[tuple[ComponentNeed, ...], msgspec.Meta(max_length=50)]],
+        msgspec.Meta(max_length=10_000),
+    ]
     expected_version: int | None = None
 
 
@@ -158,6 +168,15 @@ class RulebookController(Controller):
         escalation chain and the rules that pick the assignee by region and product
         line. Orders entering a stage afterwards use them."""
         command = PublishTaskTemplates(templates=TaskTemplates(templates=data.templates))
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/key-components", sync_to_thread=True, status_code=200)
+    def publish_key_components(
+        self, request: Req, data: JSONBody[KeyComponentsIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish which key components (part numbers and quantity per unit) each product
+        takes: orders captured or changed afterwards reserve them in the stock ledger."""
+        command = PublishKeyComponents(components=KeyComponents(by_product=data.by_product))
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
 

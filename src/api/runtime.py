@@ -22,9 +22,11 @@ from policies import (
     when_dunning_list_compiled_notify_salespeople,
     when_invoice_settled_rate_customer_credit,
     when_order_awaits_approval_assign_approver,
+    when_order_captured_reserve_stock,
     when_order_enters_stage_assign_task,
     when_order_progresses_bill_milestones,
     when_order_slips_raise_exception,
+    when_stock_runs_short_warn_order,
     when_task_assigned_notify_assignee,
 )
 from policies.delivery import Deliverer
@@ -36,6 +38,7 @@ from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
 from projections.runner import TRANSIENT, Projection
+from projections.stock import StockProjection
 from projections.tasks import TasksProjection
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "dunning_lists": DunningListsProjection,
     "order_alerts": OrderAlertsProjection,
     "tasks": TasksProjection,
+    "stock": StockProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -71,6 +75,8 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_order_awaits_approval_assign_approver.NAME: (
         when_order_awaits_approval_assign_approver.AssignApproverPolicy
     ),
+    when_order_captured_reserve_stock.NAME: when_order_captured_reserve_stock.ReserveStockPolicy,
+    when_stock_runs_short_warn_order.NAME: when_stock_runs_short_warn_order.WarnOrderPolicy,
     when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
 }
 

@@ -34,6 +34,7 @@ from domain.order.events import OrderEvent
 from domain.order_alert import AlertEvent
 from domain.receivable import ReceivableEvent
 from domain.rulebook import RulebookEvent
+from domain.stock import StockEvent
 from domain.task import TaskEvent
 
 E = TypeVar("E")
@@ -78,6 +79,7 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     DunningEvent,
     DirectoryEvent,
     AlertEvent,
+    StockEvent,
     CommandHandled,
 )
 

@@ -20,6 +20,7 @@ from domain.order_alert import check_rules as check_exception_rules
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
 from domain.stages import Stage
+from domain.stock import DEFAULT_KEY_COMPONENTS, KeyComponents
 from domain.work_templates import DEFAULT_TASK_TEMPLATES, TaskTemplates, check_templates
 
 # The rulebook is a single, well-known stream.
@@ -206,6 +207,10 @@ class PublishTaskTemplates(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     templates: TaskTemplates
 
 
+class PublishKeyComponents(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    components: KeyComponents
+
+
 RulebookCommand = (
     PublishApprovalRules
     | PublishRoute
@@ -215,6 +220,7 @@ RulebookCommand = (
     | PublishPaymentTerms
     | PublishExceptionRules
     | PublishTaskTemplates
+    | PublishKeyComponents
 )
 
 
@@ -262,6 +268,11 @@ class TaskTemplatesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True
     templates: TaskTemplates
 
 
+class KeyComponentsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    components: KeyComponents
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -271,6 +282,7 @@ RulebookEvent = (
     | PaymentTermsPublished
     | ExceptionRulesPublished
     | TaskTemplatesPublished
+    | KeyComponentsPublished
 )
 
 
@@ -284,6 +296,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     payment_terms: PaymentTermsPublished | None = None
     exception_rules: ExceptionRulesPublished | None = None
     task_templates: TaskTemplatesPublished | None = None
+    key_components: KeyComponentsPublished | None = None
 
 
 class InvalidRule(DomainError):
@@ -354,6 +367,9 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             check_templates(templates)
             version = state.task_templates.version + 1 if state.task_templates else 1
             return [TaskTemplatesPublished(version=version, templates=templates)]
+        case PublishKeyComponents(components=components):
+            version = state.key_components.version + 1 if state.key_components else 1
+            return [KeyComponentsPublished(version=version, components=components)]
         case _:
             assert_never(command)
 
@@ -381,6 +397,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
             return msgspec.structs.replace(state, version=state.version + 1, exception_rules=event)
         case TaskTemplatesPublished():
             return msgspec.structs.replace(state, version=state.version + 1, task_templates=event)
+        case KeyComponentsPublished():
+            return msgspec.structs.replace(state, version=state.version + 1, key_components=event)
         case _:
             assert_never(event)
 
@@ -398,6 +416,7 @@ def default_publications() -> list[RulebookCommand]:
         PublishPaymentTerms(terms=DEFAULT_PAYMENT_TERMS),
         PublishExceptionRules(rules=DEFAULT_EXCEPTION_RULES),
         PublishTaskTemplates(templates=DEFAULT_TASK_TEMPLATES),
+        PublishKeyComponents(components=DEFAULT_KEY_COMPONENTS),
     ]
     return commands
 
@@ -427,6 +446,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.exception_rules is None
             case PublishTaskTemplates():
                 absent = state.task_templates is None
+            case PublishKeyComponents():
+                absent = state.key_components is None
             case _:
                 assert_never(command)
         if absent:

@@ -35,6 +35,7 @@ from domain import (
     order_alert,
     receivable,
     rulebook,
+    stock,
     task,
 )
 from domain.envelope import CommandHandled, Recorded, command_stream
@@ -101,6 +102,9 @@ ORDER_ALERT: Decider[order_alert.AlertCommand, order_alert.AlertState, order_ale
         decide=order_alert.decide,
         evolve=order_alert.evolve,
     )
+)
+STOCK: Decider[stock.StockCommand, stock.StockState, stock.StockEvent] = Decider(
+    name="StockItem", initial=stock.INITIAL, decide=stock.decide, evolve=stock.evolve
 )
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(

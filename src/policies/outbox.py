@@ -18,13 +18,14 @@ from uuid import UUID
 
 import msgspec
 
-from domain import customer_credit, order, order_alert, receivable, task
+from domain import customer_credit, order, order_alert, receivable, stock, task
 from domain.envelope import Recorded
 from domain.service import (
     CUSTOMER_CREDIT,
     ORDER,
     ORDER_ALERT,
     RECEIVABLE,
+    STOCK,
     TASK,
     ApplicationService,
     CommandMeta,
@@ -52,6 +53,7 @@ TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
     RECEIVABLE.name: (RECEIVABLE, receivable.ReceivableCommand),
     CUSTOMER_CREDIT.name: (CUSTOMER_CREDIT, customer_credit.CreditCommand),
     ORDER_ALERT.name: (ORDER_ALERT, order_alert.AlertCommand),
+    STOCK.name: (STOCK, stock.StockCommand),
 }
 
 

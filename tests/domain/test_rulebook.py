@@ -200,6 +200,7 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishPaymentTerms",
         "PublishExceptionRules",
         "PublishTaskTemplates",
+        "PublishKeyComponents",
     ]
 
 

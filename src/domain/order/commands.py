@@ -18,6 +18,7 @@ from domain.order.events import (
     OrderLine,
     Severity,
     ShippedQuantity,
+    StockWarning,
 )
 from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
@@ -132,6 +133,14 @@ class FileComplaint(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     at: AwareDatetime
 
 
+class RecordStockCheck(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """What the stock ledger found for one key component (no warning: all is well)."""
+
+    part: Name
+    warning: StockWarning | None
+    at: AwareDatetime
+
+
 class ReportQualityIncident(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     severity: Severity
     description: Text
@@ -165,4 +174,5 @@ OrderCommand = (
     | FileComplaint
     | ReportQualityIncident
     | ChangeOrder
+    | RecordStockCheck
 )

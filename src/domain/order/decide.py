@@ -21,6 +21,7 @@ from domain.order.commands import (
     RecordActualCost,
     RecordFeedback,
     RecordShipment,
+    RecordStockCheck,
     RejectOrder,
     ReportQualityIncident,
     ResumeOrder,
@@ -47,6 +48,8 @@ from domain.order.events import (
     QualityIncidentReported,
     ShipmentRecorded,
     StageAdvanced,
+    StockWarningCleared,
+    StockWarningRaised,
 )
 from domain.order.state import OrderState, changed_lines
 from domain.shared import total
@@ -110,6 +113,14 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             return [_record(state, command)]
         case ChangeOrder():
             return [_change(state, command)]
+        case RecordStockCheck(part=part, warning=warning, at=at):
+            rules.must_exist(state)
+            current = state.stock_warnings.get(part)
+            if warning == current:
+                return []
+            if warning is None:
+                return [StockWarningCleared(part=part, at=at)]
+            return [StockWarningRaised(part=part, warning=warning, at=at)]
         case _:
             assert_never(command)
 

@@ -198,6 +198,29 @@ class OrderChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     approvals_reset: bool
 
 
+class StockWarning(msgspec.Struct, frozen=True, kw_only=True):
+    """A key component the order is short of, or that its reservation took below the
+    safety level, with what could be done: wait for the expected receipts (materials
+    in on `materials_on`, delivery then `suggested_delivery`) or use an alternative."""
+
+    shortfall: Decimal
+    below_safety: bool
+    materials_on: date | None
+    suggested_delivery: date | None
+    alternatives: tuple[str, ...]
+
+
+class StockWarningRaised(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    part: str
+    warning: StockWarning
+    at: AwareDatetime
+
+
+class StockWarningCleared(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    part: str
+    at: AwareDatetime
+
+
 OrderEvent = (
     OrderPlaced
     | OrderApproved
@@ -216,4 +239,6 @@ OrderEvent = (
     | ComplaintFiled
     | QualityIncidentReported
     | OrderChanged
+    | StockWarningRaised
+    | StockWarningCleared
 )

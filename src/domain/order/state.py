@@ -32,6 +32,9 @@ from domain.order.events import (
     QualityIncidentReported,
     ShipmentRecorded,
     StageAdvanced,
+    StockWarning,
+    StockWarningCleared,
+    StockWarningRaised,
 )
 from domain.rulebook import Route
 from domain.shared import Money, total
@@ -79,6 +82,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     complaint_count: int = 0
     incident_count: int = 0
     revision: int = 0
+    stock_warnings: dict[str, StockWarning] = msgspec.field(default_factory=dict)  # by part
 
     @property
     def exists(self) -> bool:
@@ -186,6 +190,11 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
             return replace(state, incident_count=state.incident_count + 1)
         case OrderChanged():
             return _apply_change(state, event)
+        case StockWarningRaised(part=part, warning=warning):
+            return replace(state, stock_warnings={**state.stock_warnings, part: warning})
+        case StockWarningCleared(part=part):
+            warnings = {k: v for k, v in state.stock_warnings.items() if k != part}
+            return replace(state, stock_warnings=warnings)
         case _:
             assert_never(event)
 

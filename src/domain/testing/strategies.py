@@ -114,6 +114,8 @@ def structs(cls: type[T]) -> st.SearchStrategy[T]:
 
 def _from_info(t: mi.Type) -> st.SearchStrategy[Any]:
     match t:
+        case mi.Metadata():  # a described type: its description does not constrain it
+            return _from_info(t.type)
         case mi.StructType():
             return st.builds(t.cls, **{f.name: _from_info(f.type) for f in t.fields})
         case mi.StrType(pattern=str(pattern)):
