@@ -33,9 +33,16 @@ from domain.order.events import (
     ShippedQuantity,
 )
 from domain.rulebook import RULEBOOK_ID, Route, RulebookState, missing_publications
-from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
+from domain.service import ORDER, RULEBOOK, STOCK, ApplicationService, CommandMeta
 from domain.shared import Money
 from domain.stages import Stage
+from domain.stock import (
+    DefineComponent,
+    ExpectReceipt,
+    ReceiveStock,
+    StockCommand,
+    stock_item_id,
+)
 
 _S = Stage
 
@@ -66,6 +73,7 @@ def load_demo(
     book = _ensure_rulebook(service)
     anchor = _anchor(service, seed, today)
     cutoff = datetime.combine(anchor, time(0), CST)
+    _stock_ledger(service, seed, anchor)
     stages: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     types: Counter[str] = Counter()
@@ -97,6 +105,24 @@ def _ensure_rulebook(service: ApplicationService) -> RulebookState:
         meta = CommandMeta(command_id=f"demo-rulebook-{i}", actor="system")
         service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
     return service.load(RULEBOOK, RULEBOOK_ID)
+
+
+def _stock_ledger(service: ApplicationService, seed: int, anchor: date) -> None:
+    """The key components on hand before the first order of the set, and what is coming."""
+    opened = datetime.combine(anchor - timedelta(days=400), time(8), CST)
+    for part, name, on_hand, safety, alternatives in data.STOCK:
+        commands: list[StockCommand] = [
+            DefineComponent(part=part, name=name, safety_level=Decimal(safety),
+                            alternatives=alternatives, at=opened),
+            ReceiveStock(part=part, reference=f"GR-OPENING-{part}", quantity=Decimal(on_hand),
+                         at=opened),
+            ExpectReceipt(part=part, reference=f"PO-{anchor:%Y%m}-{part}",
+                          quantity=Decimal(2 * safety), due_on=anchor + timedelta(days=14),
+                          at=opened),
+        ]  # fmt: skip
+        for i, command in enumerate(commands):
+            meta = CommandMeta(command_id=f"demo-{seed}-stock-{part}-{i}", actor="system")
+            service.execute(STOCK, stock_item_id(part), command, meta)
 
 
 def _command_id(seed: int, n: int, step: int, label: str) -> str:

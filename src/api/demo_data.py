@@ -463,3 +463,15 @@ FEEDBACK = {
     2: ("交期延误影响了我方投产计划",),
     1: ("问题多次反馈未及时解决",),
 }
+
+
+# The key components' ledger at the start of the set (seed 000: servo motors and PLC
+# controllers are what orders wait for): part, name, on hand, safety level,
+# alternatives. A purchase order of twice the safety level is on its way.
+STOCK = (
+    ("SERVO-750W", "伺服电机 750W", 40, 10, ("SERVO-2KW",)),
+    ("SERVO-2KW", "伺服电机 2kW", 12, 4, ()),
+    ("PLC-S7-1500", "PLC控制器 S7-1500", 6, 3, ()),
+    ("PLC-S7-1200", "PLC控制器 S7-1200", 15, 5, ("PLC-S7-1500",)),
+    ("ROBOT-SCARA", "SCARA机器人本体", 2, 1, ()),
+)
