@@ -88,5 +88,6 @@ class Clock:
             self.scheduler.add_job(self.fire, "date", args=[job])
 
     def stop(self) -> None:
+        """Stop firing, and wait for a job that is running (it must not outlive the store)."""
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -102,18 +103,26 @@ class Runtime:
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
-        read_by_clock = [self.projections[n] for n in ("receivables", "order_alerts", "tasks")]
         self.schedule = Clock(
             self.service,
             self.storage.read_store,
             lambda name: self.projections[name].copy,
             now=self.clock,
-            settled=lambda: all(
-                live.wait_for(self.storage.read_store.head(), timeout=60) for live in read_by_clock
-            ),
+            settled=self._clock_reads_settled,
         )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+
+    def _clock_reads_settled(self, timeout: float = 60) -> bool:
+        """Have the read models the clock reads caught up with the log's head? Waits up
+        to `timeout`, and gives up at once when the runtime is stopping."""
+        head = self.storage.read_store.head()
+        lives = [self.projections[n] for n in ("receivables", "order_alerts", "tasks")]
+        deadline = time.monotonic() + timeout
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            if all(live.wait_for(head, timeout=0.5) for live in lives):
+                return True
+        return False
 
     def bootstrap(self) -> None:
         """Publish the default of every part of the rulebook not yet published.
