@@ -7,6 +7,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from api.alerts import AlertController
+from api.audit import AuditController
 from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
@@ -48,6 +49,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             CustomerController,
             DirectoryController,
             AlertController,
+            AuditController,
             TaskController,
             StockController,
             NotificationController,

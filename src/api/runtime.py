@@ -32,6 +32,8 @@ from policies import (
 )
 from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
+from projections.audit_chain import AuditChainProjection
+from projections.audit_trail import AuditTrailProjection
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
 from projections.live import LiveProjection
@@ -53,6 +55,8 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "order_alerts": OrderAlertsProjection,
     "tasks": TasksProjection,
     "stock": StockProjection,
+    "audit_chain": AuditChainProjection,
+    "audit_trail": AuditTrailProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy

@@ -30,6 +30,16 @@ class Recorded(msgspec.Struct, Generic[E], frozen=True, kw_only=True):
     event: E
 
 
+def business_time(event: Any) -> datetime | None:
+    """When the fact happened in the business's own time: the event's first time field
+    (`placed_at`, `signed_at`, `at`...); None for an event without one."""
+    for field in getattr(event, "__struct_fields__", ()):
+        value = getattr(event, field)
+        if isinstance(value, datetime):
+            return value
+    return None
+
+
 class CommandHandled(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     """The log's memory of a handled command, for idempotent retries.
 

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, get_args
 from uuid import UUID
 
 import msgspec
@@ -38,6 +38,7 @@ from domain import (
     stock,
     task,
 )
+from domain.codec import topic_of
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.shared import DomainError
 
@@ -114,6 +115,19 @@ RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.Rul
         evolve=rulebook.evolve,
     )
 )
+
+# Which aggregate type a stream is, by the topic of any of its events.
+DECIDER_BY_TOPIC: dict[str, Decider[Any, Any, Any]] = {
+    topic_of(event_type): decider
+    for decider, events in (
+        (ORDER, order.OrderEvent), (DOCUMENT, document_version.DocumentEvent),
+        (TASK, task.TaskEvent), (RECEIVABLE, receivable.ReceivableEvent),
+        (CUSTOMER_CREDIT, customer_credit.CreditEvent), (DUNNING, dunning.DunningEvent),
+        (DIRECTORY, directory.DirectoryEvent), (ORDER_ALERT, order_alert.AlertEvent),
+        (STOCK, stock.StockEvent), (RULEBOOK, rulebook.RulebookEvent),
+    )
+    for event_type in get_args(events) or (events,)
+}  # fmt: skip
 
 
 class CommandMeta(msgspec.Struct, frozen=True, kw_only=True):

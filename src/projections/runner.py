@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import psycopg
 from eventsourcing.persistence import (
@@ -51,6 +51,13 @@ class Projection(Protocol):
     def tables(self) -> list[str]:
         """The tables this copy owns (dropped with it, compared by rebuild --compare)."""
         ...
+
+
+@runtime_checkable
+class RawProjection(Protocol):
+    """A projection of the stored records themselves (every topic, bytes as stored)."""
+
+    def apply_notifications(self, tx: Tx, notifications: Sequence[Notification]) -> None: ...
 
 
 class ProjectionRunner:
@@ -112,11 +119,15 @@ class ProjectionRunner:
         return self.position() >= position
 
     def _apply(self, notifications: Sequence[Notification]) -> None:
-        topics = self.projection.topics
-        events = [self.mapper.to_domain_event(n) for n in notifications if n.topic in topics]
+        projection, topics = self.projection, self.projection.topics
+        raw = isinstance(projection, RawProjection)
+        events = [] if raw else [self.mapper.to_domain_event(n) for n in notifications
+                                 if n.topic in topics]  # fmt: skip
         with self.store.transaction(commit=True) as tx:
-            if events:
-                self.projection.apply(tx, events)
+            if isinstance(projection, RawProjection):
+                projection.apply_notifications(tx, notifications)
+            elif events:
+                projection.apply(tx, events)
             self.store.track(tx, self.name, notifications[-1].id)
 
     def _apply_singly(self, notifications: Sequence[Notification]) -> int:

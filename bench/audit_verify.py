@@ -1,0 +1,107 @@
+"""`orderhub audit verify` over a generated log, against reading the same log, in one run.
+
+    python bench/audit_verify.py [--events 1000000] [--backend sqlite|postgres|both]
+                                 [--db PATH_OR_URL] [--keep]
+
+For each backend it generates the log (or reuses `--db`), chains it (the audit
+chain projection's catch-up from 0, timed too), then measures in records per
+second: (a) reading the whole log as verify pages it, and (b) verify itself
+(read the log and the chain, hash every record, check every link). The issue's
+target: a million records verified in under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import msgspec
+from projection_catchup import log_for, peak_rss_mib
+
+from api.storage import Storage
+from projections import audit_chain
+from projections.audit_chain import AuditChainProjection
+from projections.runner import ProjectionRunner
+
+TARGET_SECONDS_PER_MILLION = 60.0
+
+
+class Row(msgspec.Struct, frozen=True, kw_only=True):
+    backend: str
+    records: int
+    chain: float
+    read: float
+    verify: float
+    verify_seconds: float
+
+    @property
+    def met(self) -> bool:
+        return self.verify_seconds * 1_000_000 / self.records <= TARGET_SECONDS_PER_MILLION
+
+
+def read_rate(storage: Storage) -> float:
+    started, done, position = time.perf_counter(), 0, 0
+    while batch := storage.log.select_notifications(
+        start=position, limit=audit_chain.BATCH, inclusive_of_start=False
+    ):
+        done += len(batch)
+        position = batch[-1].id
+    return done / (time.perf_counter() - started)
+
+
+def measure(storage: Storage) -> Row:
+    name = "audit_chain_bench"
+    with storage.read_store.transaction(commit=True) as tx:
+        tx.execute(f"DROP TABLE IF EXISTS {name}")
+        storage.read_store.forget(tx, name)
+    runner = ProjectionRunner(AuditChainProjection(name), storage.log, storage.mapper,
+                              storage.read_store, batch_size=5000)  # fmt: skip
+    started = time.perf_counter()
+    records = runner.catch_up()
+    chain = records / (time.perf_counter() - started)
+    read_rate(storage)  # warm the caches
+    read = max(read_rate(storage) for _ in range(3))
+    started = time.perf_counter()
+    report = audit_chain.verify(storage.log, storage.read_store, table=name)
+    seconds = time.perf_counter() - started
+    assert report.intact, report.findings[:5]
+    assert report.checked == records, (report.checked, records)
+    row = Row(backend=storage.backend, records=records, chain=chain, read=read,
+              verify=records / seconds, verify_seconds=seconds)  # fmt: skip
+    print(f"  {row.records:,} records: chain {row.chain:,.0f}/s, read {row.read:,.0f}/s, "
+          f"verify {row.verify:,.0f}/s ({seconds:.1f} s)", flush=True)  # fmt: skip
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--db", default="", help="reuse this log (SQLite path or PostgreSQL URL)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    rows = []
+    for backend in backends:
+        print(f"{backend}:", flush=True)
+        with log_for(backend, args) as storage:
+            rows.append(measure(storage))
+    machine = f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+    print(f"\nmachine: {machine}, {platform.system()} {platform.machine()}; "
+          f"peak RSS {peak_rss_mib():,.0f} MiB")  # fmt: skip
+    target = f"target <= {TARGET_SECONDS_PER_MILLION:.0f} s"
+    head = (f"{'backend':<10} {'records':>10} {'(a) read/s':>11} {'(b) verify/s':>12} "
+            f"{'(b)/(a)':>7} {'s per 1M':>8}  {target}")  # fmt: skip
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        per_million = r.verify_seconds * 1_000_000 / r.records
+        print(f"{r.backend:<10} {r.records:>10,} {r.read:>11,.0f} {r.verify:>12,.0f} "
+              f"{r.verify / r.read:>7.3f} {per_million:>8.1f}  "
+              f"{'met' if r.met else 'MISSED'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
