@@ -8,6 +8,7 @@ from litestar.openapi import OpenAPIConfig
 
 from api.alerts import AlertController
 from api.audit import AuditController
+from api.auth import jwt_auth
 from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
@@ -64,6 +65,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         # Uploads stream to disk; the blob store enforces the exact per-file limit.
         request_max_body_size=rt.settings.upload_limit + 2**20,
+        on_app_init=[jwt_auth(rt.token_key).on_app_init],
         on_startup=[rt.start],
         on_shutdown=[rt.stop],
         openapi_config=OpenAPIConfig(

@@ -219,6 +219,20 @@ def _replay(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from api.auth import Role, issue_token
+    from api.signing import load_secret
+
+    try:
+        role = Role(args.role)
+    except ValueError:
+        print(f"no role {args.role!r}; roles: {', '.join(Role)}")
+        return 2
+    key = load_secret(settings.token_key, settings.token_key_file)
+    print(issue_token(key, args.user, role, days=args.days))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orderhub",
@@ -283,6 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--digest", default="", help="verify: POSITION:HASH from an earlier `audit digest`"
     )
     audit.set_defaults(handler=_audit)
+
+    token = sub.add_parser("token", help="issue a bearer token for local use")
+    token.add_argument("action", choices=["issue"])
+    token.add_argument("--user", required=True, help="who acts (recorded on every event)")
+    token.add_argument("--role", required=True, help="admin, sales, engineer, production, "
+                       "purchasing, finance, auditor or reader")  # fmt: skip
+    token.add_argument("--days", type=int, default=30, help="valid this many days")
+    token.set_defaults(handler=_token)
     return parser
 
 

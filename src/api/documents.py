@@ -21,7 +21,7 @@ from litestar.response import Stream
 
 from api import document_dto as dto
 from api.order_dto import Accepted
-from api.orders import OrderId, command_meta, run_command
+from api.orders import OrderId, acting_user, command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from api.signing import SignedFacts
@@ -109,7 +109,7 @@ class DocumentController(Controller):
                 media_type=data.file.content_type or "application/octet-stream",
                 filename=data.file.filename or "file",
             ),
-            uploaded_by=request.headers.get("x-actor") or "anonymous",
+            uploaded_by=acting_user(request),
             uploaded_at=data.uploaded_at or runtime.clock(),
             change=data.change,
             change_note=data.change_note,

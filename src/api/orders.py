@@ -1,9 +1,10 @@
 """Order routes: one POST per intention, GET for the order and the order list.
 
 Headers on every command: `Idempotency-Key` (the command id; a retry with the
-same key is applied once and answered with the first result), `X-Actor`,
-`X-Correlation-Id` and `X-Causation-Id`. A body's `expected_version` makes the
-write conditional (409 with the current version if stale).
+same key is applied once and answered with the first result),
+`X-Correlation-Id` and `X-Causation-Id`; the actor is the bearer token's user.
+A body's `expected_version` makes the write conditional (409 with the current
+version if stale).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
+from api.auth import User
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.customer_credit import customer_credit_id
@@ -30,11 +32,17 @@ from projections import order_list
 Req = Request[Any, Any, Any]
 
 
+def acting_user(request: Req) -> str:
+    """The token's subject: recorded as the actor of everything the request causes."""
+    user = request.scope.get("user")
+    return user.name if isinstance(user, User) else "anonymous"
+
+
 def command_meta(request: Req, expected_version: int | None) -> CommandMeta:
     headers = request.headers
     return CommandMeta(
         command_id=headers.get("idempotency-key") or f"anon-{uuid4()}",
-        actor=headers.get("x-actor") or "anonymous",
+        actor=acting_user(request),
         correlation_id=headers.get("x-correlation-id") or "",
         causation_id=headers.get("x-causation-id") or "",
         expected_version=expected_version,

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from api.blobs import BlobStore
 from api.clock import Clock
 from api.settings import Settings
-from api.signing import SigningKey
+from api.signing import SigningKey, load_secret
 from api.storage import Storage, open_storage
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from domain.service import RULEBOOK, ApplicationService, CommandMeta
@@ -94,6 +94,7 @@ class Runtime:
         self.clock = self.service.clock
         self.blobs = BlobStore(settings.blobs_path, max_bytes=settings.upload_limit)
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
+        self.token_key = load_secret(settings.token_key, settings.token_key_file)
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
                 name,

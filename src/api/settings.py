@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     blob_dir: str = ""  # default: {data_dir}/blobs
     upload_limit: int = 200 * 2**20  # bytes per uploaded file
     signing_key: str = ""  # default: a key file made once in data_dir
+    token_key: str = ""  # verifies bearer tokens (HS256); default: a key file in data_dir
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
     smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
@@ -32,6 +33,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def signing_key_file(self) -> Path:
         return Path(self.data_dir) / "signing.key"
+
+    @property
+    def token_key_file(self) -> Path:
+        return Path(self.data_dir) / "token.key"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -47,6 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             blob_dir=env.get("ORDERHUB_BLOB_DIR", ""),
             upload_limit=int(env.get("ORDERHUB_UPLOAD_LIMIT", str(200 * 2**20))),
             signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
+            token_key=env.get("ORDERHUB_TOKEN_KEY", ""),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
             smtp=SmtpSettings(

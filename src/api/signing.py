@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -31,6 +32,19 @@ class SignedFacts(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
     signed_at: datetime
 
 
+def load_secret(secret: str, key_file: Path) -> str:
+    """The configured secret, else the key file (created on first use, owner-only)."""
+    if secret:
+        return secret
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(FileExistsError):  # another process made it first
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
 class SigningKey:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
@@ -39,15 +53,7 @@ class SigningKey:
 
     @classmethod
     def load(cls, secret: str, key_file: Path) -> SigningKey:
-        """The configured secret, else the key file (created on first use)."""
-        if secret:
-            return cls(secret.encode())
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
-        return cls(key_file.read_text().strip().encode())
+        return cls(load_secret(secret, key_file).encode())
 
     def sign(self, facts: SignedFacts) -> str:
         message = msgspec.json.encode(facts)

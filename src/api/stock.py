@@ -18,7 +18,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Body, FromQuery, JSONBody, Parameter
 
 from api.order_dto import Accepted, Aware, In, Name
-from api.orders import command_meta, run_command
+from api.orders import acting_user, command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import RuntimeDep
 from domain.service import STOCK, CommandMeta
@@ -176,7 +176,7 @@ class StockController(Controller):
                 detail=f"{len(errors)} bad cell(s); nothing was imported", extra=errors
             )
         digest = hashlib.sha256(content).hexdigest()[:16]
-        actor = request.headers.get("x-actor") or "anonymous"
+        actor = acting_user(request)
         changed = 0
         for row, row_commands in commands:
             outcomes = [

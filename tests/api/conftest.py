@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.auth import Role, issue_token
 from api.runtime import Runtime
 from api.settings import Settings
 
@@ -23,9 +25,22 @@ def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
     return Runtime(settings)
 
 
+def bearer(runtime: Runtime, role: Role = Role.ADMIN, user: str = "admin") -> dict[str, str]:
+    """The Authorization header of `user` acting in `role` on this installation."""
+    return {"Authorization": f"Bearer {issue_token(runtime.token_key, user, role)}"}
+
+
+@contextmanager
+def signed_in(runtime: Runtime, role: Role = Role.ADMIN) -> Iterator[TestClient[Any]]:
+    """A client of the running app whose requests carry a token of `role` by default."""
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
+        test_client.headers.update(bearer(runtime, role))
+        yield test_client
+
+
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient[Any]]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
+    with signed_in(runtime) as test_client:
         yield test_client
 
 

@@ -56,8 +56,15 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert health.json()["backend"] == "sqlite"
         assert health.json()["head"] > 0  # the default rulebook was published
-        rulebook = httpx.get(f"http://127.0.0.1:{port}/rulebook", timeout=5).json()
-        assert set(rulebook["rules"]["routes"]) == {"equipment", "standard_parts", "software"}
+        url = f"http://127.0.0.1:{port}/rulebook"
+        assert httpx.get(url, timeout=5).status_code == 401  # no token, no answer
+        token = subprocess.run(
+            [sys.executable, "-m", "api.cli", "token", "issue", "--user", "ops", "--role",
+             "reader"], env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        rulebook = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        routes = rulebook.json()["rules"]["routes"]
+        assert set(routes) == {"equipment", "standard_parts", "software"}
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -9,10 +9,9 @@ from uuid import UUID
 
 from litestar.testing import TestClient
 
-from api.app import create_app
 from api.runtime import Runtime
 from api.settings import Settings
-from tests.api.conftest import order_body
+from tests.api.conftest import order_body, signed_in
 
 Client = TestClient[Any]
 DRAWING_V1 = b"%PDF-1.7 frame, bore 12 mm" * 100
@@ -37,7 +36,6 @@ def upload(
             "change_note": note,
             "uploaded_at": f"2025-12-{day}T10:00:00+08:00",
         },
-        headers={"X-Actor": "zhao.lei"},
     )
 
 
@@ -154,7 +152,7 @@ def test_an_upload_over_the_limit_is_refused_and_leaves_nothing(
         upload_limit=1000,
     )
     small = Runtime(settings)
-    with TestClient(create_app(small), raise_server_exceptions=False) as client:
+    with signed_in(small) as client:
         order_id = place(client)
         response = upload(client, order_id, DRAWING_V1)
         assert response.status_code == 413

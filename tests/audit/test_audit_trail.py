@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from api.auth import Role
 from api.runtime import Runtime
 from domain.codec import EVENT_TYPES
 from domain.service import DECIDER_BY_TOPIC
-from tests.api.conftest import order_body
+from tests.api.conftest import bearer, order_body
 from tests.policies.conftest import Client, ok
 
 SIGN = {"contract_number": "HT-7", "signed_at": "2025-12-21T10:00:00+08:00"}
@@ -24,9 +25,9 @@ def settle(runtime: Runtime) -> None:
 def test_the_trail_follows_an_order_into_its_receivable_tasks_and_customer(
     client: Client, runtime: Runtime
 ) -> None:
-    order_id = ok(client.post("/orders", json=order_body(), headers={"X-Actor": "wang.fang"}))[
-        "aggregate_id"]  # fmt: skip
-    ok(client.post(f"/orders/{order_id}/sign", json=SIGN, headers={"X-Actor": "li.ming"}))
+    wang, li = bearer(runtime, Role.SALES, "wang.fang"), bearer(runtime, Role.SALES, "li.ming")
+    order_id = ok(client.post("/orders", json=order_body(), headers=wang))["aggregate_id"]
+    ok(client.post(f"/orders/{order_id}/sign", json=SIGN, headers=li))
     other = ok(client.post("/orders", json=order_body("EC-2", customer_id="C-SZ-009")))
     settle(runtime)
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from api.auth import Role
 from api.cli import main
 from api.runtime import Runtime
 from api.settings import Settings
 from projections import audit_chain
 from projections.rebuild import compare
 from projections.store import ReadStore
-from tests.api.conftest import order_body
+from tests.api.conftest import bearer, order_body
 from tests.policies.conftest import Client, ok
 
 SIGN = {"contract_number": "HT-7", "signed_at": "2025-12-21T10:00:00+08:00"}
@@ -23,11 +24,12 @@ SIGN = {"contract_number": "HT-7", "signed_at": "2025-12-21T10:00:00+08:00"}
 def book(client: Client, runtime: Runtime, orders: int = 3) -> list[str]:
     ids = []
     for n in range(orders):
-        headers = {"X-Actor": "wang.fang", "Idempotency-Key": f"place-{n}",
+        headers = {**bearer(runtime, Role.SALES, "wang.fang"), "Idempotency-Key": f"place-{n}",
                    "X-Correlation-Id": f"deal-{n}"}  # fmt: skip
         ids.append(ok(client.post("/orders", json=order_body(f"EC-{n}"), headers=headers))[
             "aggregate_id"])  # fmt: skip
-        ok(client.post(f"/orders/{ids[-1]}/sign", json=SIGN, headers={"X-Actor": "li.ming"}))
+        ok(client.post(f"/orders/{ids[-1]}/sign", json=SIGN,
+                       headers=bearer(runtime, Role.SALES, "li.ming")))  # fmt: skip
     runtime.projections["audit_chain"].catch_up()
     return ids
 

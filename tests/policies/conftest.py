@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from api.app import create_app
 from api.runtime import Runtime
 from api.settings import Settings
 from projections.runner import Projection
 from projections.store import Tx
-from tests.api.conftest import order_body
+from tests.api.conftest import order_body, signed_in
 
 Client = TestClient[Any]
 
@@ -28,7 +27,7 @@ def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[Client]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
+    with signed_in(runtime) as test_client:
         yield test_client
 
 

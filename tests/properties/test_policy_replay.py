@@ -22,7 +22,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from api.app import create_app
 from api.demo import load_demo
 from api.runtime import PROJECTIONS, Runtime
 from api.settings import Settings
@@ -35,6 +34,7 @@ from domain.stages import Stage
 from policies import notifications, outbox
 from projections.runner import Projection
 from projections.store import ReadStore
+from tests.api.conftest import signed_in
 from tests.policies.conftest import ok
 from tests.policies.test_stage_gate_policy import order_in, sign_drawings
 
@@ -96,7 +96,7 @@ def log() -> Iterator[list[Recorded[Any]]]:
         settings_ = Settings(sqlite_path=f"{tmp}/log.db", data_dir=tmp, run_projections=False,
                              run_clock=False)  # fmt: skip
         runtime = Runtime(settings_)
-        with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
+        with signed_in(runtime) as client:
             _write_log(runtime, client)
             store = runtime.storage
             head = store.read_store.head()

@@ -1,0 +1,144 @@
+"""Who may do what: bearer tokens (JWT, HS256) and roles.
+
+Every route but `/health`, `/metrics` and the OpenAPI pages needs a token whose
+signature checks out with the installation's token key (`ORDERHUB_TOKEN_KEY`,
+else a key file made once in the data directory) and whose `role` claim is one
+of the roles below. Reads are open to every role, except the audit routes
+(auditors and admins); each write belongs to the roles that own it (the table
+`WRITES`); an admin may do everything; an auditor and a reader write nothing.
+The token's subject is the acting user recorded on every event.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.security.jwt import JWTAuth, Token
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SALES = "sales"
+    ENGINEER = "engineer"
+    PRODUCTION = "production"
+    PURCHASING = "purchasing"
+    FINANCE = "finance"
+    AUDITOR = "auditor"  # reads everything, history included; changes nothing
+    READER = "reader"  # an API consumer: reads the read models; changes nothing
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    role: Role
+
+
+_O = "/orders/{order_id}"
+_R = "/receivables/{order_id}"
+_D = "/documents/{document_id}/versions/{label}"
+_S = "/stock/{part}"
+_T = "/tasks/{task_id}"
+SALES, ENGINEER, PRODUCTION = {Role.SALES}, {Role.ENGINEER}, {Role.PRODUCTION}
+PURCHASING, FINANCE = {Role.PURCHASING}, {Role.FINANCE}
+WORKERS = SALES | ENGINEER | PRODUCTION | PURCHASING | FINANCE
+NOBODY_BUT_ADMIN: frozenset[Role] = frozenset()
+
+# Each write ("METHOD path template") and the roles that own it, besides admin.
+WRITES: dict[str, frozenset[Role]] = {
+    k: frozenset(v)
+    for k, v in {
+        "POST /orders": SALES,
+        **{f"POST {_O}/{verb}": SALES for verb in (
+            "approve", "reject", "sign", "hold", "resume", "cancel", "changes", "feedback",
+            "complaints")},
+        f"POST {_O}/advance": PRODUCTION | ENGINEER,
+        f"POST {_O}/shipments": PRODUCTION,
+        f"POST {_O}/acceptance": SALES | PRODUCTION,
+        f"POST {_O}/expected-completion": PRODUCTION | ENGINEER,
+        f"POST {_O}/quality-incidents": PRODUCTION | ENGINEER,
+        f"POST {_O}/actual-costs": FINANCE | PRODUCTION,
+        f"POST {_O}/cost-estimate": FINANCE | ENGINEER,
+        f"POST {_O}/documents": ENGINEER | SALES,
+        f"POST {_D}/confirm": SALES,  # on the customer's behalf, or the customer's own
+        f"POST {_D}/reject": SALES,
+        **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
+            "approval-rules", "exception-rules", "health-weights", "key-components",
+            "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}")},
+        "POST /rulebook/payment-terms": FINANCE,
+        **{f"POST {_R}/{verb}": FINANCE for verb in (
+            "invoices", "payments", "refunds", "credit-notes", "write-offs")},
+        "POST /dunning-lists/run": FINANCE,
+        "POST /exceptions/{order_id}/respond": PRODUCTION | ENGINEER | SALES,
+        "POST /exceptions/{order_id}/close": PRODUCTION | ENGINEER | SALES,
+        **{f"POST {_T}/{verb}": WORKERS for verb in ("accept", "complete", "reassign")},
+        f"PUT {_S}": PURCHASING | PRODUCTION,
+        **{f"POST {_S}/{verb}": PURCHASING | PRODUCTION for verb in (
+            "receipts", "issues", "expected-receipts")},
+        "POST /stock/import": PURCHASING,
+        "PUT /directory/{key}": NOBODY_BUT_ADMIN,
+        "DELETE /directory/{key}": NOBODY_BUT_ADMIN,
+        "POST /notifications/{message_id}/retry": NOBODY_BUT_ADMIN,
+        "POST /projections/{name}/retry": NOBODY_BUT_ADMIN,
+    }.items()
+}  # fmt: skip
+
+# Reads open to fewer than every role, by path prefix.
+RESTRICTED_READS: dict[str, frozenset[Role]] = {"/audit/": frozenset({Role.AUDITOR})}
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC = ["^/health$", "^/metrics$", "^/schema"]  # no token needed (patterns, anchored)
+
+
+def allowed_roles(method: str, path_template: str) -> frozenset[Role]:
+    """The roles that may call this route (admin always may)."""
+    if method in READS:
+        for prefix, roles in RESTRICTED_READS.items():
+            if path_template.startswith(prefix):
+                return roles | {Role.ADMIN}
+        return frozenset(Role)
+    owners = WRITES.get(f"{method} {path_template}")
+    if owners is None:
+        # A write nobody listed: only an admin, until the table says otherwise.
+        return frozenset({Role.ADMIN})
+    return owners | {Role.ADMIN}
+
+
+def role_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    method = str(connection.scope.get("method", "GET"))
+    template = str(connection.scope.get("path_template", ""))
+    if any(re.match(p, template) for p in PUBLIC):
+        return
+    user = connection.user
+    if not isinstance(user, User):
+        raise NotAuthorizedException("a bearer token is required")
+    if user.role not in allowed_roles(method, template):
+        raise PermissionDeniedException(f"the role {user.role.value!r} may not {method} {template}")
+
+
+def _user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    try:
+        return User(name=token.sub, role=Role(token.extras.get("role", "")))
+    except ValueError:
+        return None  # an unknown role: not authenticated
+
+
+def jwt_auth(key: str) -> JWTAuth[User, Token]:
+    return JWTAuth[User, Token](
+        token_secret=key,
+        retrieve_user_handler=_user,
+        exclude=PUBLIC,
+        guards=[role_guard],
+        description="A bearer token from `orderhub token issue --user U --role R`.",
+    )
+
+
+def issue_token(key: str, user: str, role: Role, days: int = 30) -> str:
+    """A signed token for `user` in `role`, valid `days` days."""
+    auth = jwt_auth(key)
+    return auth.create_token(identifier=user, token_expiration=timedelta(days=days),
+                             token_extras={"role": role.value})  # fmt: skip
