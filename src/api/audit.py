@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, Parameter
 
 from api.order_dto import Aware
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.codec import topic_of
 from domain.envelope import Recorded, business_time
@@ -143,7 +143,7 @@ class AuditController(Controller):
         recorded_from: FromQuery[Aware | None] = None,
         recorded_to: FromQuery[Aware | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[Row]:

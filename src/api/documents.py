@@ -20,6 +20,7 @@ from litestar.params import Body, JSONBody, Parameter
 from litestar.response import Stream
 
 from api import document_dto as dto
+from api.exports import attachment, safe_filename
 from api.order_dto import Accepted
 from api.orders import OrderId, acting_user, command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
@@ -58,7 +59,7 @@ def _file(runtime: Runtime, document_id: UUID, version: Version, *, purpose: str
         chunks,
         media_type=version.file.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{version.file.filename}"',
+            **attachment(version.file.filename),
             "Content-Length": str(version.file.size),
             "ETag": f'"{version.file.sha256}"',
             "X-Document-Id": str(document_id),
@@ -107,7 +108,7 @@ class DocumentController(Controller):
                 sha256=stored.sha256,
                 size=stored.size,
                 media_type=data.file.content_type or "application/octet-stream",
-                filename=data.file.filename or "file",
+                filename=safe_filename(data.file.filename),
             ),
             uploaded_by=acting_user(request),
             uploaded_at=data.uploaded_at or runtime.clock(),

@@ -19,6 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
 from api.letters import dunning_letter_pdf
 from api.order_dto import Aware
+from api.problems import Offset
 from api.runtime import Runtime, RuntimeDep
 from domain.dunning import DunningLine, DunningListCompiled
 from projections import dunning_lists
@@ -64,7 +65,7 @@ class DunningController(Controller):
         self,
         runtime: RuntimeDep,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 52,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> list[dict[str, Any]]:
         """The weekly lists, latest first, with their line counts per salesperson."""
         live = runtime.projections[dunning_lists.NAME]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from openpyxl import Workbook
@@ -68,8 +70,16 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     return out.getvalue()
 
 
+def safe_filename(raw: str | None, default: str = "file") -> str:
+    """A client's file name without its folders, control characters or excess length."""
+    name = PurePosixPath((raw or "").replace("\\", "/")).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:255] if name not in ("", ".", "..") else default
+
+
 def attachment(name: str) -> dict[str, str]:
     """A download's file name: ASCII for old clients, UTF-8 (RFC 6266) for the rest."""
+    name = safe_filename(name, default="download")
     fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     return {"content-disposition": f"attachment; filename=\"{fallback}\"; "
                                    f"filename*=UTF-8''{quote(name)}"}  # fmt: skip

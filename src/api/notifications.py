@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
+from api.problems import Offset
 from api.runtime import RuntimeDep
 from domain.directory import DIRECTORY_ID, Contact, RemoveContact, SetContact
 from domain.service import DIRECTORY
@@ -64,7 +65,7 @@ class NotificationController(Controller):
         runtime: RuntimeDep,
         status: FromQuery[str | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> list[dict[str, Any]]:
         """Messages by status (`pending`, `sent`, `failed`) with attempts and the last error."""
         store = runtime.storage.read_store

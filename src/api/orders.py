@@ -19,7 +19,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api.auth import User
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.customer_credit import customer_credit_id
 from domain.order import commands as cmd
@@ -283,7 +283,7 @@ class OrderController(Controller):
         region: FromQuery[str | None] = None,
         order_type: FromQuery[str | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
     ) -> dto.OrderPage:

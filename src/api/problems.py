@@ -55,11 +55,23 @@ WaitFor = Annotated[
     Parameter(ge=0, description="Wait (bounded) until this log position is projected"),
 ]
 WaitTimeout = Annotated[float, Parameter(gt=0, le=30, description="Seconds to wait at most")]
+# Bounded so a database never sees an integer wider than 64 bits.
+Offset = Annotated[int, Parameter(ge=0, le=2**62, description="Rows to skip")]
 
 
 def read_after(live: LiveProjection, position: int | None, timeout: float) -> None:
-    """Read-your-writes: wait until `live` covers `position`, else 503 with Retry-After."""
-    if position is not None and not live.wait_for(position, timeout):
+    """Read-your-writes: wait until `live` covers `position`, else 503 with Retry-After.
+
+    A position past the end of the log was never handed out by a write: waiting
+    for it could only time out, so it is refused at once as bad input.
+    """
+    if position is None or live.position() >= position:
+        return
+    end = live.log.max_notification_id() or 0
+    if position > end:
+        message = f"position {position} is past the end of the log ({end})"
+        raise ValidationException(message, extra=[{"key": "wait_for_position", "message": message}])
+    if not live.wait_for(position, timeout):
         raise ProjectionBehind(live.position(), position)
 
 

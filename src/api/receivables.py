@@ -23,7 +23,7 @@ from api import receivable_dto as dto
 from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.receivable import receivable_id_for
 from domain.service import RECEIVABLE, CommandMeta
@@ -57,7 +57,7 @@ class ReceivableController(Controller):
         salesperson: FromQuery[str | None] = None,
         open_only: FromQuery[bool] = False,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from litestar.params import Body, FromQuery, JSONBody, Parameter
 
 from api.order_dto import Accepted, Aware, In, Name
 from api.orders import acting_user, command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import RuntimeDep
 from domain.service import STOCK, CommandMeta
 from domain.stock import (
@@ -91,7 +91,7 @@ class StockController(Controller):
         runtime: RuntimeDep,
         status: FromQuery[Literal["ok", "below_safety", "short"] | None] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[Row]:

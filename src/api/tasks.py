@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.order_dto import Accepted, Aware, In, Name, Text
 from api.orders import command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import RuntimeDep
 from domain.service import TASK
 from domain.task import AcceptTask, CompleteTask, ReassignTask
@@ -58,7 +58,7 @@ class TaskController(Controller):
         order_id: FromQuery[UUID | None] = None,
         overdue: FromQuery[bool] = False,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[Row]:

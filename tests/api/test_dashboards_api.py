@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.conftest import order_body
+from api.runtime import Runtime
+from api.settings import Settings
+from tests.api.conftest import order_body, signed_in
 
 ROUTES = (
     "in-progress",
@@ -50,10 +53,22 @@ def test_bad_dashboard_parameters_are_400_naming_them(client: TestClient[Any]) -
         assert response.json()["field"] in params
 
 
-def test_waiting_for_a_position_that_never_comes_is_503(client: TestClient[Any]) -> None:
-    response = client.get(
-        "/dashboards/in-progress", params={"wait_for_position": 10**9, "wait_timeout": 0.2}
-    )
+def test_a_position_past_the_end_of_the_log_is_refused_at_once(client: TestClient[Any]) -> None:
+    response = client.get("/dashboards/in-progress", params={"wait_for_position": 10**9})
+    assert response.status_code == 400
+    assert response.json()["field"] == "wait_for_position"
+    assert "past the end of the log" in response.json()["detail"]
+
+
+def test_waiting_for_a_position_not_yet_projected_is_503(tmp_path: Path) -> None:
+    idle = Runtime(Settings(sqlite_path=str(tmp_path / "log.db"), data_dir=str(tmp_path),
+                            run_projections=False, run_clock=False))  # fmt: skip
+    with signed_in(idle) as client:
+        accepted = client.post("/orders", json=order_body(), headers={"Idempotency-Key": "o"})
+        response = client.get(
+            "/dashboards/in-progress",
+            params={"wait_for_position": accepted.json()["position"], "wait_timeout": 0.2},
+        )
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
     assert response.json()["rule"] == "projection_behind"
