@@ -64,6 +64,8 @@ WRITES: dict[str, frozenset[Role]] = {
         f"POST {_O}/quality-incidents": PRODUCTION | ENGINEER,
         f"POST {_O}/actual-costs": FINANCE | PRODUCTION,
         f"POST {_O}/cost-estimate": FINANCE | ENGINEER,
+        f"PUT {_O}/contact": SALES,
+        "POST /customers/{customer_id}/erasure": NOBODY_BUT_ADMIN,  # a data-protection request
         f"POST {_O}/documents": ENGINEER | SALES,
         f"POST {_D}/confirm": SALES,  # on the customer's behalf, or the customer's own
         f"POST {_D}/reject": SALES,

@@ -22,6 +22,7 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
+from domain.personal import ContactPerson, Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
@@ -114,9 +115,10 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     promised_delivery: date
     placed_at: Aware
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
+    contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
 
     def to_command(
-        self, route: Route, rules: ApprovalRules, rating: CreditRating
+        self, route: Route, rules: ApprovalRules, rating: CreditRating, contact: Sealed | None
     ) -> cmd.PlaceOrder:
         return cmd.PlaceOrder(
             order_type=self.order_type,
@@ -133,7 +135,22 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             route=route,
             approval_rules=rules,
             credit_rating=rating,
+            contact=contact,
         )
+
+
+class ContactIn(In, kw_only=True, forbid_unknown_fields=True):
+    contact: ContactPerson
+    at: Aware
+
+
+class ContactOut(msgspec.Struct, kw_only=True):
+    """A contact read back through the keyring; all None and `erased` once shredded."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+    erased: bool
 
 
 class ApproveIn(In, kw_only=True, forbid_unknown_fields=True):
@@ -309,7 +326,8 @@ class OrderDetail(msgspec.Struct, kw_only=True):
     total: Money
     pending_approvals: list[str]
     closed: bool
-    state: dict[str, Any]
+    contact: ContactOut | None
+    state: dict[str, Any]  # the sealed contact is shown only as `contact`, opened
 
 
 class OrderSummary(msgspec.Struct, kw_only=True):

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
@@ -25,6 +25,7 @@ from domain.customer_credit import customer_credit_id
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
+from domain.personal import ContactPerson, Sealed
 from domain.rulebook import RULEBOOK_ID, InvalidRule, RulebookState
 from domain.service import CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
 from projections import order_list
@@ -72,6 +73,15 @@ def run_command(
     )
 
 
+def _opened(runtime: Runtime, sealed: Sealed | None) -> dto.ContactOut | None:
+    if sealed is None:
+        return None
+    person = runtime.keyring.open(sealed, ContactPerson)
+    if person is None:
+        return dto.ContactOut(name=None, phone=None, email=None, erased=True)
+    return dto.ContactOut(name=person.name, phone=person.phone, email=person.email, erased=False)
+
+
 def _accepted(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
     return run_command(runtime, ORDER, order_id, command, meta)
 
@@ -97,8 +107,21 @@ class OrderController(Controller):
             )
         order_id = order_id_for(data.channel, data.external_ref)
         credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(data.customer_id))
-        command = data.to_command(route, rulebook.approval, credit.rating)
+        contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
+        command = data.to_command(route, rulebook.approval, credit.rating, contact)
         return _accepted(runtime, order_id, command, command_meta(request, None))
+
+    @put("/{order_id:uuid}/contact", sync_to_thread=True, status_code=200)
+    def change_contact(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.ContactIn], runtime: RuntimeDep
+    ) -> dto.Accepted:
+        """Replace the customer's contact person for this order (stored sealed)."""
+        state = runtime.service.load(ORDER, order_id)
+        if not state.exists:
+            raise NotFoundException(f"no order {order_id}")
+        sealed = runtime.keyring.seal(state.customer_id, data.contact)
+        command = cmd.ChangeContact(contact=sealed, at=data.at)
+        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @post("/{order_id:uuid}/approve", sync_to_thread=True, status_code=200)
     def approve(
@@ -267,7 +290,8 @@ class OrderController(Controller):
             total=state.total,
             pending_approvals=list(state.pending_approvals),
             closed=state.closed,
-            state=msgspec.to_builtins(state),
+            contact=_opened(runtime, state.contact),
+            state={k: v for k, v in msgspec.to_builtins(state).items() if k != "contact"},
         )
 
     @get("/", sync_to_thread=True)

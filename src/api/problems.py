@@ -194,6 +194,20 @@ def projection_behind(
     return response
 
 
+def out_of_range(request: Request[Any, Any, Any], error: OverflowError) -> Response[Problem]:
+    """A date or number so far out that arithmetic on it overflows (e.g. year 1 minus a day)."""
+    return _respond(
+        request,
+        Problem(
+            type="https://orderhub.dev/problems/out_of_range",
+            title="out of range",
+            status=400,
+            detail=f"a date or number in the request is out of the supported range: {error}",
+            rule="out_of_range",
+        ),
+    )
+
+
 def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     log.exception("unhandled error on %s", request.url.path, exc_info=error)
     return _respond(
@@ -226,5 +240,6 @@ EXCEPTION_HANDLERS: Any = {
     HTTPException: http_error,
     ProjectionBehind: projection_behind,
     BlobError: blob_error,
+    OverflowError: out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }

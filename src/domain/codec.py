@@ -32,6 +32,7 @@ from domain.dunning import DunningEvent
 from domain.envelope import CommandHandled, Recorded
 from domain.order.events import OrderEvent
 from domain.order_alert import AlertEvent
+from domain.personal import PersonalEvent
 from domain.receivable import ReceivableEvent
 from domain.rulebook import RulebookEvent
 from domain.stock import StockEvent
@@ -80,6 +81,7 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     DirectoryEvent,
     AlertEvent,
     StockEvent,
+    PersonalEvent,
     CommandHandled,
 )
 

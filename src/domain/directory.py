@@ -15,11 +15,10 @@ from uuid import UUID
 import msgspec
 from msgspec.structs import replace
 
-from domain.shared import DomainError, Name
+from domain.shared import DomainError, Email, Name
 
 DIRECTORY_ID = UUID("6f1c1f0e-0000-4000-8000-000000000002")
 
-Email = Annotated[str, msgspec.Meta(pattern=r"^$|^[^@\s]+@[^@\s]+$", max_length=320)]
 Url = Annotated[str, msgspec.Meta(pattern=r"^$|^https?://\S+$", max_length=2000)]
 
 

@@ -33,6 +33,7 @@ from domain import (
     dunning,
     order,
     order_alert,
+    personal,
     receivable,
     rulebook,
     stock,
@@ -107,6 +108,11 @@ ORDER_ALERT: Decider[order_alert.AlertCommand, order_alert.AlertState, order_ale
 STOCK: Decider[stock.StockCommand, stock.StockState, stock.StockEvent] = Decider(
     name="StockItem", initial=stock.INITIAL, decide=stock.decide, evolve=stock.evolve
 )
+DATA_SUBJECT: Decider[
+    personal.PersonalCommand, personal.DataSubjectState, personal.PersonalEvent
+] = Decider(
+    name="DataSubject", initial=personal.INITIAL, decide=personal.decide, evolve=personal.evolve
+)
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(
         name="Rulebook",
@@ -125,6 +131,7 @@ DECIDER_BY_TOPIC: dict[str, Decider[Any, Any, Any]] = {
         (CUSTOMER_CREDIT, customer_credit.CreditEvent), (DUNNING, dunning.DunningEvent),
         (DIRECTORY, directory.DirectoryEvent), (ORDER_ALERT, order_alert.AlertEvent),
         (STOCK, stock.StockEvent), (RULEBOOK, rulebook.RulebookEvent),
+        (DATA_SUBJECT, personal.PersonalEvent),
     )
     for event_type in get_args(events) or (events,)
 }  # fmt: skip

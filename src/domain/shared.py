@@ -18,6 +18,7 @@ CurrencyCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Email = Annotated[str, msgspec.Meta(pattern=r"^$|^[^@\s]+@[^@\s]+$", max_length=320)]
 
 # ISO 4217 minor units for the currencies we trade in; anything else has cents.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "KWD": 3, "BHD": 3}

@@ -69,6 +69,11 @@ def test_absurd_numbers_are_refused_by_name(
     assert log_end(runtime) == before
 
 
+def test_a_date_at_the_end_of_the_calendar_is_400_not_an_overflow(client: Client) -> None:
+    response = client.post("/dunning-lists/run", json={"at": "0001-01-01T00:00:00Z"})
+    assert problem_of(response, 400)["rule"] == "out_of_range"
+
+
 def test_a_body_over_the_limit_is_413_and_writes_nothing(tmp_path: Path) -> None:
     small = Runtime(Settings(sqlite_path=str(tmp_path / "log.db"), data_dir=str(tmp_path),
                              upload_limit=1024, run_clock=False))  # fmt: skip

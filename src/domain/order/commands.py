@@ -20,6 +20,7 @@ from domain.order.events import (
     ShippedQuantity,
     StockWarning,
 )
+from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import AwareDatetime, Money, Name, Text
@@ -52,6 +53,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     route: Route
     approval_rules: ApprovalRules
     credit_rating: CreditRating = CreditRating.STANDARD
+    contact: Sealed | None = None
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -108,6 +110,11 @@ class RecordAcceptance(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 class UpdateExpectedCompletion(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     expected_completion: date
     reason: Text
+
+
+class ChangeContact(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    contact: Sealed
+    at: AwareDatetime
 
 
 class EstimateCost(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -168,6 +175,7 @@ OrderCommand = (
     | RecordShipment
     | RecordAcceptance
     | UpdateExpectedCompletion
+    | ChangeContact
     | EstimateCost
     | RecordActualCost
     | RecordFeedback

@@ -11,6 +11,7 @@ from domain.order.commands import (
     AdvanceStage,
     ApproveOrder,
     CancelOrder,
+    ChangeContact,
     ChangeOrder,
     EstimateCost,
     FileComplaint,
@@ -32,6 +33,7 @@ from domain.order.events import (
     SHIPPABLE_KINDS,
     ActualCostRecorded,
     ComplaintFiled,
+    ContactChanged,
     CostEstimated,
     CustomerAccepted,
     CustomerFeedbackRecorded,
@@ -52,6 +54,7 @@ from domain.order.events import (
     StockWarningRaised,
 )
 from domain.order.state import OrderState, changed_lines
+from domain.personal import check_sealed_for
 from domain.shared import total
 from domain.stages import Stage
 
@@ -103,6 +106,10 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
         case UpdateExpectedCompletion(expected_completion=when, reason=reason):
             rules.must_be_open(state)
             return [ExpectedCompletionUpdated(expected_completion=when, reason=reason)]
+        case ChangeContact(contact=contact, at=at):
+            rules.must_exist(state)
+            check_sealed_for(contact, state.customer_id, "contact")
+            return [] if contact == state.contact else [ContactChanged(contact=contact, at=at)]
         case (
             EstimateCost()
             | RecordActualCost()
@@ -183,6 +190,7 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
     if not command.lines:
         raise rules.InvalidOrderLine("an order needs at least one line", field="lines")
     rules.check_unique_line_ids(command.lines)
+    check_sealed_for(command.contact, command.customer_id, "contact")
     rules.check_lines(command.lines, command.currency)
     if command.promised_delivery < command.placed_at.date():
         raise rules.TimeTravel(
@@ -205,6 +213,7 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         approval_rules_version=command.approval_rules.version,
         required_approvals=command.approval_rules.required_roles(amount),
         credit_rating=command.credit_rating,
+        contact=command.contact,
     )
 
 

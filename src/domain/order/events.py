@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import msgspec
 
+from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import Route
 from domain.shared import AwareDatetime, Money, Name, Text
@@ -96,6 +97,7 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     required_approvals: tuple[str, ...]
     # The customer's rating when the order was captured: priority is scheduled first.
     credit_rating: CreditRating = CreditRating.STANDARD
+    contact: Sealed | None = None  # the customer's contact person, sealed for the customer
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -153,6 +155,11 @@ class CustomerAccepted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 class ExpectedCompletionUpdated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     expected_completion: date
     reason: Text
+
+
+class ContactChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    contact: Sealed
+    at: AwareDatetime
 
 
 class CostEstimated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -233,6 +240,7 @@ OrderEvent = (
     | ShipmentRecorded
     | CustomerAccepted
     | ExpectedCompletionUpdated
+    | ContactChanged
     | CostEstimated
     | ActualCostRecorded
     | CustomerFeedbackRecorded

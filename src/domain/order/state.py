@@ -14,6 +14,7 @@ from domain.order.events import (
     SHIPPABLE_KINDS,
     ActualCostRecorded,
     ComplaintFiled,
+    ContactChanged,
     CostEstimated,
     CustomerAccepted,
     CustomerFeedbackRecorded,
@@ -36,6 +37,7 @@ from domain.order.events import (
     StockWarningCleared,
     StockWarningRaised,
 )
+from domain.personal import Sealed
 from domain.rulebook import Route
 from domain.shared import Money, total
 from domain.stages import Stage
@@ -61,6 +63,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     expected_completion: date | None = None
     placed_at: datetime | None = None
     credit_rating: str = "standard"  # the customer's, at capture: priority is scheduled first
+    contact: Sealed | None = None  # sealed for the customer; reads as erased once shredded
     lines: tuple[OrderLine, ...] = ()
     route: Route | None = None
     stage: Stage = Stage.PENDING_CONFIRMATION
@@ -137,6 +140,7 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 external_ref=event.external_ref,
                 customer_id=event.customer_id,
                 customer_name=event.customer_name,
+                contact=event.contact,
                 region=event.region,
                 salesperson=event.salesperson,
                 currency=event.currency,
@@ -177,6 +181,8 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
             return replace(state, accepted_at=at)
         case ExpectedCompletionUpdated(expected_completion=when):
             return replace(state, expected_completion=when)
+        case ContactChanged(contact=contact):
+            return replace(state, contact=contact)
         case CostEstimated(estimated_cost=cost):
             return replace(state, estimated_cost=cost)
         case ActualCostRecorded(amount=amount):
