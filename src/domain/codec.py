@@ -34,6 +34,8 @@ from domain.order.events import OrderEvent
 from domain.order_alert import AlertEvent
 from domain.personal import PersonalEvent
 from domain.receivable import ReceivableEvent
+from domain.revenue.contract import RevenueEvent
+from domain.revenue.periods import PeriodEvent
 from domain.rulebook import RulebookEvent
 from domain.stock import StockEvent
 from domain.task import TaskEvent
@@ -82,6 +84,8 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     AlertEvent,
     StockEvent,
     PersonalEvent,
+    RevenueEvent,
+    PeriodEvent,
     CommandHandled,
 )
 

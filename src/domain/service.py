@@ -41,6 +41,9 @@ from domain import (
 )
 from domain.codec import topic_of
 from domain.envelope import CommandHandled, Recorded, command_stream
+from domain.revenue import contract as revenue
+from domain.revenue import decide as revenue_decide
+from domain.revenue import periods as revenue_periods
 from domain.shared import DomainError
 
 C = TypeVar("C")
@@ -113,6 +116,22 @@ DATA_SUBJECT: Decider[
 ] = Decider(
     name="DataSubject", initial=personal.INITIAL, decide=personal.decide, evolve=personal.evolve
 )
+REVENUE_CONTRACT: Decider[revenue.RevenueCommand, revenue.ContractState, revenue.RevenueEvent] = (
+    Decider(
+        name="RevenueContract",
+        initial=revenue.INITIAL,
+        decide=revenue_decide.decide,
+        evolve=revenue_decide.evolve,
+    )
+)
+REVENUE_PERIODS: Decider[
+    revenue_periods.PeriodCommand, revenue_periods.PeriodsState, revenue_periods.PeriodEvent
+] = Decider(
+    name="RevenuePeriods",
+    initial=revenue_periods.INITIAL,
+    decide=revenue_periods.decide,
+    evolve=revenue_periods.evolve,
+)
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(
         name="Rulebook",
@@ -131,7 +150,8 @@ DECIDER_BY_TOPIC: dict[str, Decider[Any, Any, Any]] = {
         (CUSTOMER_CREDIT, customer_credit.CreditEvent), (DUNNING, dunning.DunningEvent),
         (DIRECTORY, directory.DirectoryEvent), (ORDER_ALERT, order_alert.AlertEvent),
         (STOCK, stock.StockEvent), (RULEBOOK, rulebook.RulebookEvent),
-        (DATA_SUBJECT, personal.PersonalEvent),
+        (DATA_SUBJECT, personal.PersonalEvent), (REVENUE_CONTRACT, revenue.RevenueEvent),
+        (REVENUE_PERIODS, revenue_periods.PeriodEvent),
     )
     for event_type in get_args(events) or (events,)
 }  # fmt: skip

@@ -99,6 +99,12 @@ class ObligationRevenue(msgspec.Struct, frozen=True, kw_only=True):
         """Revenue recognised up to the end of `day`, rounded to the cent."""
         return Money(amount=self.exact_to(day), currency=self.currency).rounded()
 
+    def recognised_before(self, on: date) -> Money:
+        """What a change on `on` finds recognised: to the day before, with the changes
+        made earlier that same day counted as in force (they are known already)."""
+        earned = self.exact_to(day_before(on), every_component=True)
+        return Money(amount=earned, currency=self.currency).rounded()
+
     def satisfied(self, day: date) -> bool:
         return self.progress.at(day) >= ONE
 
@@ -185,13 +191,11 @@ def prospective(  # noqa: PLR0913 - the remaining and the new obligations, their
     its SSP times the share of it still to satisfy, each new one by its SSP —
     and earned from `on` on. Revenue before `on` does not move.
     """
+    if not remaining and not added:
+        raise RecognitionRefused("a modification needs obligations to allocate to", field="change")
     yesterday = day_before(on)
     currency = change.currency
-    # Changes made earlier the same day count as if in force: they are known already.
-    recognised = [
-        Money(amount=o.exact_to(yesterday, every_component=True), currency=currency).rounded()
-        for o in remaining
-    ]
+    recognised = [o.recognised_before(on) for o in remaining]
     unearned = [o.allocated() - r for o, r in zip(remaining, recognised, strict=True)]
     pool = total([*unearned, change], currency)
     if pool.amount < 0:

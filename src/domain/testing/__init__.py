@@ -40,6 +40,7 @@ from domain.testing.spec import (
     dunning_spec,
     order_spec,
     receivable_spec,
+    revenue_spec,
     rulebook_spec,
     spec,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "order_spec",
     "place_order_commands",
     "receivable_spec",
+    "revenue_spec",
     "rulebook_spec",
     "spec",
     "structs",

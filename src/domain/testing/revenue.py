@@ -9,15 +9,41 @@ after any such life.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from hypothesis import strategies as st
 
+from domain.order.events import TIME_BASED_KINDS, LineKind, OrderLine
+from domain.revenue import decide as revenue_decide
 from domain.revenue.allocation import Candidate, DiscountRule, allocate_price
 from domain.revenue.calendar import add_months
-from domain.revenue.progress import Progress, Ratable, Term, steps
+from domain.revenue.contract import (
+    ContractState,
+    Fulfilment,
+    IdentifyContract,
+    LineQuantity,
+    ModifyContract,
+    RecordFulfilment,
+    ReestimateVariable,
+    RevenueCommand,
+    RevenueEvent,
+)
+from domain.revenue.modification import Treatment
+from domain.revenue.progress import (
+    DEFAULT_SATISFACTION,
+    Milestone,
+    Pattern,
+    Progress,
+    Ratable,
+    Satisfaction,
+    Term,
+    Trigger,
+    steps,
+)
 from domain.revenue.recognition import (
     Component,
     ObligationRevenue,
@@ -26,7 +52,9 @@ from domain.revenue.recognition import (
     prospective,
     reestimate,
 )
-from domain.shared import Money, minor_units
+from domain.revenue.variable import Method, Outcome, VariableConsideration
+from domain.shared import DomainError, Money, minor_units
+from domain.testing.spec import revenue_spec
 
 START = date(2025, 1, 1)
 HORIZON = 900  # days: every drawn obligation is satisfied before START + HORIZON
@@ -154,3 +182,140 @@ def last_day(life: ContractLife) -> date:
     """A day by which every obligation of `life` is satisfied."""
     latest = max((c.since for o in life.obligations for c in o.components), default=START)
     return latest + timedelta(days=HORIZON + 31 * 25)
+
+
+_KINDS = list(LineKind)
+
+
+@st.composite
+def _lines(draw: st.DrawFn, ids: Sequence[str], currency: str = "CNY") -> list[OrderLine]:
+    lines = []
+    for line_id in ids:
+        kind = draw(st.sampled_from(_KINDS))
+        timed = kind in TIME_BASED_KINDS
+        price = draw(amounts(currency, 0, 200_000))
+        lines.append(
+            OrderLine(
+                line_id=line_id, product_code=line_id, kind=kind,
+                quantity=Decimal(draw(st.integers(1, 3))), unit_price=price,
+                discount=Money.zero(currency),
+                standalone_selling_price=draw(amounts(currency, 1, 200_000)),
+                term_start=START + timedelta(days=draw(st.integers(0, 90))) if timed else None,
+                term_months=draw(st.integers(1, 24)) if timed else None,
+            )
+        )  # fmt: skip
+    return lines
+
+
+_MILESTONES = Satisfaction(
+    pattern=Pattern.MILESTONES,
+    milestones=(Milestone(milestone_id="design", share=Decimal("0.4")),
+                Milestone(milestone_id="go-live", share=Decimal("0.6"))),
+)  # fmt: skip
+
+
+def _fulfilment(draw: st.DrawFn, state: ContractState, on: date) -> RecordFulfilment:
+    oid = draw(st.sampled_from(sorted(state.obligations)))
+    terms = state.obligations[oid].terms
+    quantities = tuple(LineQuantity(line_id=i, quantity=Decimal(1)) for i in terms.line_ids)
+    fact = draw(st.sampled_from(list(Fulfilment)))
+    return RecordFulfilment(
+        fact=fact, on=on, lines=quantities, obligation_id=oid,
+        incurred=Decimal(draw(st.integers(0, 120))), estimated_total=Decimal(100),
+        milestone_id=draw(st.sampled_from(["design", "go-live"])),
+    )  # fmt: skip
+
+
+def _modification(draw: st.DrawFn, state: ContractState, on: date, n: int) -> ModifyContract:
+    singles = sorted(o.terms.line_ids[0] for o in state.obligations.values()
+                     if len(o.terms.line_ids) == 1 and not o.removed)  # fmt: skip
+    what = draw(st.sampled_from(["add", "reprice", "remove"]))
+    added = tuple(draw(_lines([f"X{n}"]))) if what == "add" or not singles else ()
+    target = draw(st.sampled_from(singles)) if singles else ""
+    repriced: tuple[OrderLine, ...] = ()
+    if what == "reprice" and target:
+        [fresh] = draw(_lines([target]))
+        repriced = (fresh,)
+    override = draw(st.none() | st.sampled_from(list(Treatment)))
+    return ModifyContract(
+        revision=state.revision + 1, on=on, added=added, repriced=repriced,
+        removed=(target,) if what == "remove" and target else (),
+        added_distinct=draw(st.booleans()), override=override,
+        reason="finance's call" if override else "",
+    )  # fmt: skip
+
+
+def _reestimate(draw: st.DrawFn, state: ContractState, on: date) -> ReestimateVariable:
+    amount = draw(amounts(state.currency, 0, 100_000))
+    part = VariableConsideration(
+        name=draw(st.sampled_from(["bonus", "penalty"])), method=Method.MOST_LIKELY_AMOUNT,
+        outcomes=(Outcome(amount=amount, probability=Decimal(1)),))  # fmt: skip
+    return ReestimateVariable(consideration=part, on=on)
+
+
+def _completion(state: ContractState, on: date) -> list[RecordFulfilment]:
+    """Facts that finish every obligation still open."""
+    facts = []
+    for oid, o in state.obligations.items():
+        if o.removed:
+            continue
+        s = o.terms.satisfaction
+        if s.pattern is not Pattern.POINT_IN_TIME:
+            facts.append(RecordFulfilment(fact=Fulfilment.COMPLETED, on=on, obligation_id=oid))
+        elif s.trigger in (Trigger.SHIPMENT, Trigger.TRAINING_DELIVERED):
+            fact = Fulfilment.SHIPMENT if s.trigger is Trigger.SHIPMENT else (
+                Fulfilment.TRAINING_DELIVERED)  # fmt: skip
+            lines = tuple(LineQuantity(line_id=i, quantity=o.terms.quantity)
+                          for i in o.terms.line_ids)  # fmt: skip
+            facts.append(RecordFulfilment(fact=fact, on=on, lines=lines))
+        else:
+            fact = Fulfilment.ACCEPTANCE if s.trigger is Trigger.ACCEPTANCE else (
+                Fulfilment.LICENCE_AVAILABLE)  # fmt: skip
+            facts.append(RecordFulfilment(fact=fact, on=on, obligation_id=oid))
+    return facts
+
+
+@dataclass(frozen=True)
+class RevenueHistory:
+    events: tuple[RevenueEvent, ...]
+    first: date
+    last: date  # every obligation is done by then
+
+
+@st.composite
+def revenue_histories(draw: st.DrawFn, *, complete: bool = True) -> RevenueHistory:
+    """A contract's events: identified, then any fulfilments, re-estimates and changes the
+    rules accept (refused ones are skipped), then — if `complete` — every obligation done."""
+    lines = draw(_lines([f"L{i}" for i in range(draw(st.integers(1, 5)))]))
+    patterns = {ln.line_id: _MILESTONES for ln in lines
+                if ln.kind is LineKind.IMPLEMENTATION and draw(st.booleans())}  # fmt: skip
+    identify = IdentifyContract(
+        order_id=UUID(int=draw(st.integers(1, 2**64))), customer_id="C-1",
+        contract_number="HT-1", currency="CNY", signed_on=START, lines=tuple(lines),
+        by_kind=DEFAULT_SATISFACTION, patterns=patterns,
+    )  # fmt: skip
+    events = list(revenue_spec.run(identify))
+    state = revenue_spec.fold(events)
+    day = START
+    for n in range(draw(st.integers(0, 10))):
+        day += timedelta(days=draw(st.integers(0, 60)))
+        kind = draw(st.sampled_from(["fulfil", "fulfil", "re-estimate", "modify"]))
+        command: RevenueCommand
+        if kind == "fulfil":
+            command = _fulfilment(draw, state, day)
+        elif kind == "re-estimate":
+            command = _reestimate(draw, state, day)
+        else:
+            command = _modification(draw, state, day, n)
+        try:
+            new = revenue_decide.decide(command, state)
+        except DomainError:
+            continue
+        events += new
+        state = revenue_spec.fold(events)
+    if complete:
+        day += timedelta(days=1)
+        for fact in _completion(state, day):
+            events += revenue_decide.decide(fact, state)
+            state = revenue_spec.fold(events)
+    return RevenueHistory(events=tuple(events), first=START, last=day)

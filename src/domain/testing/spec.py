@@ -15,6 +15,8 @@ from domain import (
     receivable,
     rulebook,
 )
+from domain.revenue import contract as revenue_contract
+from domain.revenue import decide as revenue_decide
 from domain.rulebook import RulebookState
 from domain.shared import DomainError
 
@@ -113,6 +115,7 @@ receivable_spec = spec(receivable.decide, receivable.evolve, receivable.INITIAL)
 credit_spec = spec(customer_credit.decide, customer_credit.evolve, customer_credit.INITIAL)
 dunning_spec = spec(dunning.decide, dunning.evolve, dunning.INITIAL)
 alert_spec = spec(order_alert.decide, order_alert.evolve, order_alert.INITIAL)
+revenue_spec = spec(revenue_decide.decide, revenue_decide.evolve, revenue_contract.INITIAL)
 
 
 def default_rulebook() -> RulebookState:

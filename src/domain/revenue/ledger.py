@@ -1,0 +1,74 @@
+"""The revenue ledger: what each month books, with closed months frozen.
+
+The schedule an obligation *should* have (`ideal`) follows from the facts known
+now. Once finance closes a month, what it booked never changes: whatever a later
+fact would have changed in a closed month is booked in the first open month as
+an adjustment, labelled as such. Open months book what the schedule says. So the
+months of an obligation always add up to its revenue to date, exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import msgspec
+
+from domain.revenue.calendar import add_months, month_of
+from domain.revenue.progress import Ratable
+from domain.revenue.recognition import ObligationRevenue, by_month
+from domain.shared import Money, total
+
+
+class Booking(msgspec.Struct, frozen=True, kw_only=True):
+    month: date  # the first day of the month booked in
+    regular: Money  # the schedule's revenue for the month
+    adjustment: Money  # for closed months, booked here because they may not change
+
+    @property
+    def amount(self) -> Money:
+        return self.regular + self.adjustment
+
+
+def horizon(revenue: ObligationRevenue) -> date:
+    """The last month in which the obligation's revenue can still change, as known now."""
+    days = [c.since for c in revenue.components]
+    progress = revenue.progress
+    if isinstance(progress, Ratable):
+        days += [t.end for t in progress.terms] + [t.known_from for t in progress.terms]
+    else:
+        days += [d for d, _ in progress.points]
+    return month_of(max(days))
+
+
+def ideal(revenue: ObligationRevenue, first: date) -> dict[date, Money]:
+    """Revenue by month from the month of `first` to the horizon, by cumulative rounding."""
+    return dict(by_month(revenue, first, max(horizon(revenue), month_of(first))))
+
+
+def book(
+    schedule: Mapping[date, Money],
+    booked: Mapping[date, Booking],
+    closed_through: date | None,
+    currency: str,
+) -> dict[date, Booking]:
+    """The bookings after a change: closed months as they were, the rest from `schedule`.
+
+    `closed_through` is the last closed month (None: nothing closed yet).
+    """
+    zero = Money.zero(currency)
+    frozen = {m: b for m, b in booked.items() if closed_through is not None and m <= closed_through}
+    rows: dict[date, Booking] = dict(frozen)
+    first_open = add_months(closed_through, 1) if closed_through is not None else None
+    late = zero
+    if closed_through is not None:
+        should = total([a for m, a in schedule.items() if m <= closed_through], currency)
+        late = should - total([b.amount for b in frozen.values()], currency)
+    months = sorted({m for m in schedule if first_open is None or m >= first_open})
+    if first_open is not None and (late.amount or first_open in schedule):
+        months = sorted({*months, first_open})
+    for month in months:
+        adjustment = late if month == first_open else zero
+        rows[month] = Booking(month=month, regular=schedule.get(month, zero),
+                              adjustment=adjustment)  # fmt: skip
+    return rows
