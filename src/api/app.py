@@ -18,6 +18,7 @@ from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics, policy_commands
 from api.receivables import ReceivableController
+from api.revenue import RevenueController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.settings import Settings
@@ -48,6 +49,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ReceivableController,
             DunningController,
             CustomerController,
+            RevenueController,
             DirectoryController,
             AlertController,
             AuditController,

@@ -76,6 +76,9 @@ WRITES: dict[str, frozenset[Role]] = {
         **{f"POST {_R}/{verb}": FINANCE for verb in (
             "invoices", "payments", "refunds", "credit-notes", "write-offs")},
         "POST /dunning-lists/run": FINANCE,
+        "POST /revenue/contracts/{order_id}/fulfilments": PRODUCTION | ENGINEER | FINANCE,
+        "POST /revenue/contracts/{order_id}/variable-consideration": FINANCE,
+        "POST /revenue/periods/close": FINANCE,
         "POST /exceptions/{order_id}/respond": PRODUCTION | ENGINEER | SALES,
         "POST /exceptions/{order_id}/close": PRODUCTION | ENGINEER | SALES,
         **{f"POST {_T}/{verb}": WORKERS for verb in ("accept", "complete", "reassign")},

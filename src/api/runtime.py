@@ -27,6 +27,7 @@ from policies import (
     when_order_captured_reserve_stock,
     when_order_enters_stage_assign_task,
     when_order_progresses_bill_milestones,
+    when_order_signed_recognise_revenue,
     when_order_slips_raise_exception,
     when_stock_runs_short_warn_order,
     when_task_assigned_notify_assignee,
@@ -41,6 +42,7 @@ from projections.live import LiveProjection
 from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
+from projections.revenue import RevenueProjection
 from projections.runner import TRANSIENT, Projection
 from projections.stock import StockProjection
 from projections.tasks import TasksProjection
@@ -58,6 +60,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "stock": StockProjection,
     "audit_chain": AuditChainProjection,
     "audit_trail": AuditTrailProjection,
+    "revenue": RevenueProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -84,6 +87,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_order_captured_reserve_stock.NAME: when_order_captured_reserve_stock.ReserveStockPolicy,
     when_stock_runs_short_warn_order.NAME: when_stock_runs_short_warn_order.WarnOrderPolicy,
     when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
+    when_order_signed_recognise_revenue.NAME: (
+        when_order_signed_recognise_revenue.RecogniseRevenuePolicy
+    ),
 }
 
 

@@ -20,11 +20,13 @@ import msgspec
 
 from domain import customer_credit, order, order_alert, receivable, stock, task
 from domain.envelope import Recorded
+from domain.revenue import contract as revenue_contract
 from domain.service import (
     CUSTOMER_CREDIT,
     ORDER,
     ORDER_ALERT,
     RECEIVABLE,
+    REVENUE_CONTRACT,
     STOCK,
     TASK,
     ApplicationService,
@@ -54,6 +56,7 @@ TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
     CUSTOMER_CREDIT.name: (CUSTOMER_CREDIT, customer_credit.CreditCommand),
     ORDER_ALERT.name: (ORDER_ALERT, order_alert.AlertCommand),
     STOCK.name: (STOCK, stock.StockCommand),
+    REVENUE_CONTRACT.name: (REVENUE_CONTRACT, revenue_contract.RevenueCommand),
 }
 
 

@@ -9,17 +9,9 @@ from api.runtime import Runtime
 from domain.codec import EVENT_TYPES
 from domain.service import DECIDER_BY_TOPIC
 from tests.api.conftest import bearer, order_body
-from tests.policies.conftest import Client, ok
+from tests.policies.conftest import Client, ok, settle
 
 SIGN = {"contract_number": "HT-7", "signed_at": "2025-12-21T10:00:00+08:00"}
-
-
-def settle(runtime: Runtime) -> None:
-    """Every read model and policy caught up, their commands executed, until quiet."""
-    for _ in range(3):
-        for live in runtime.projections.values():
-            live.catch_up()
-        runtime.dispatcher.dispatch_once()
 
 
 def test_the_trail_follows_an_order_into_its_receivable_tasks_and_customer(

@@ -36,6 +36,14 @@ def ok(response: Any) -> Any:
     return response.json()
 
 
+def settle(runtime: Runtime) -> None:
+    """Every read model and policy caught up, their commands executed, until quiet."""
+    for _ in range(3):
+        for live in runtime.projections.values():
+            live.catch_up()
+        runtime.dispatcher.dispatch_once()
+
+
 def signed_order(client: Client, ref: str = "EC-1") -> str:
     order_id = str(ok(client.post("/orders", json=order_body(ref)))["aggregate_id"])
     ok(client.post(f"/orders/{order_id}/sign", json={

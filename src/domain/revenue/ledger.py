@@ -56,7 +56,7 @@ def book(
 
     `closed_through` is the last closed month (None: nothing closed yet).
     """
-    zero = Money.zero(currency)
+    zero = Money.zero(currency).rounded()  # 0.00: every booking shows its cents
     frozen = {m: b for m, b in booked.items() if closed_through is not None and m <= closed_through}
     rows: dict[date, Booking] = dict(frozen)
     first_open = add_months(closed_through, 1) if closed_through is not None else None

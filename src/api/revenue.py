@@ -1,0 +1,292 @@
+"""Revenue (ASC 606 / IFRS 15): contracts and their obligations, bookings by month,
+fulfilment facts, re-estimates of variable consideration, and period close."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery, JSONBody, Parameter
+
+from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
+from api.order_dto import Accepted, Amount, Aware, Name, Quantity, check_decimal
+from api.orders import command_meta, run_command
+from api.problems import WaitFor, WaitTimeout, read_after
+from api.runtime import Runtime, RuntimeDep
+from domain.revenue.contract import (
+    Fulfilment,
+    LineQuantity,
+    RecordFulfilment,
+    ReestimateVariable,
+    contract_id_for,
+)
+from domain.revenue.periods import PERIODS_ID, ClosePeriod
+from domain.revenue.variable import Method, Outcome, VariableConsideration
+from domain.service import REVENUE_CONTRACT, REVENUE_PERIODS, CommandMeta
+from domain.shared import Money
+from projections import revenue, revenue_queries
+
+Req = Request[Any, Any, Any]
+OrderId = Annotated[UUID, Parameter(description="The order whose revenue contract this is")]
+Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+AMOUNTS = ("regular", "adjustment", "amount")
+
+
+class LineQuantityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    line_id: Name
+    quantity: Quantity
+
+    def __post_init__(self) -> None:
+        check_decimal(self.quantity, "quantity", positive=True)
+
+
+class FulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A fact that earns revenue. Shipments and acceptance come from the order itself."""
+
+    fact: Literal[
+        "licence_available", "training_delivered", "service_started", "costs_reported",
+        "milestone_reached", "completed",
+    ]  # fmt: skip
+    on: date
+    lines: list[LineQuantityIn] = msgspec.field(default_factory=list)  # training
+    obligation_id: str = ""
+    incurred: Amount | None = None  # costs to date
+    estimated_total: Amount | None = None  # latest estimate of total costs
+    milestone_id: str = ""
+    source: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+    def __post_init__(self) -> None:
+        for name in ("incurred", "estimated_total"):
+            value = getattr(self, name)
+            if value is not None:
+                check_decimal(value, name)
+
+    def to_command(self) -> RecordFulfilment:
+        return RecordFulfilment(
+            fact=Fulfilment(self.fact), on=self.on,
+            lines=tuple(LineQuantity(line_id=q.line_id, quantity=q.quantity) for q in self.lines),
+            obligation_id=self.obligation_id, incurred=self.incurred,
+            estimated_total=self.estimated_total, milestone_id=self.milestone_id,
+            source=self.source,
+        )  # fmt: skip
+
+
+class OutcomeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: Annotated[Decimal, msgspec.Meta(description="negative for a penalty")]
+    probability: Decimal
+
+    def __post_init__(self) -> None:
+        check_decimal(self.amount, "amount", signed=True)
+        check_decimal(self.probability, "probability")
+
+
+class VariableIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    method: Method
+    outcomes: Annotated[list[OutcomeIn], msgspec.Meta(min_length=1, max_length=50)]
+    constraint: Amount | None = None  # the most to include, with finance's reason
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    on: date
+
+    def __post_init__(self) -> None:
+        if self.constraint is not None:
+            check_decimal(self.constraint, "constraint")
+
+    def to_command(self, currency: str) -> ReestimateVariable:
+        part = VariableConsideration(
+            name=self.name, method=self.method,
+            outcomes=tuple(Outcome(amount=Money(amount=o.amount, currency=currency),
+                                   probability=o.probability) for o in self.outcomes),
+            constraint=None if self.constraint is None else Money(amount=self.constraint,
+                                                                  currency=currency),
+            reason=self.reason,
+        )  # fmt: skip
+        return ReestimateVariable(consideration=part, on=self.on)
+
+
+class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    month: Month
+    at: Aware | None = None
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+    def __post_init__(self) -> None:
+        self.first_day()  # year 0000 matches the pattern but is no date
+
+    def first_day(self) -> date:
+        try:
+            return date.fromisoformat(f"{self.month}-01")
+        except ValueError as error:
+            raise ValueError(f"month {self.month!r} is not a month: {error}") from error
+
+
+class ObligationOut(msgspec.Struct, kw_only=True):
+    obligation_id: str
+    kind: str
+    pattern: str
+    line_ids: list[str]
+    ssp: str | None  # None: valued by the residual approach
+    allocated: str
+    recognised: str  # booked through the month of `as_of`
+    remaining: str
+    removed: bool
+
+
+class ContractOut(msgspec.Struct, kw_only=True):
+    order_id: UUID
+    contract_id: UUID
+    contract_number: str
+    customer_id: str
+    currency: str
+    identified_on: date
+    as_of: date
+    transaction_price: str
+    obligations: list[ObligationOut]
+
+
+class PeriodsOut(msgspec.Struct, kw_only=True):
+    closed_through: str | None  # YYYY-MM
+
+
+def _state(runtime: Runtime, order_id: UUID) -> Any:
+    state = runtime.service.load(REVENUE_CONTRACT, contract_id_for(order_id))
+    if not state.exists:
+        raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+    return state
+
+
+def _execute(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> Accepted:
+    return run_command(runtime, REVENUE_CONTRACT, contract_id_for(order_id), command, meta)
+
+
+class RevenueController(Controller):
+    path = "/revenue"
+    tags = ["revenue"]  # noqa: RUF012
+
+    @get("/contracts/{order_id:uuid}", sync_to_thread=True)
+    def contract(
+        self,
+        order_id: OrderId,
+        runtime: RuntimeDep,
+        as_of: FromQuery[date | None] = None,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> ContractOut:
+        """The contract's obligations: SSP, allocated price, booked through the month of
+        `as_of` (default today) and what remains."""
+        live = runtime.projections[revenue.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        day = as_of or runtime.clock().date()
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            rows = revenue_queries.obligations(tx, live.copy, str(order_id), day)
+        if not rows:
+            raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+        first = rows[0]
+        return ContractOut(
+            order_id=order_id, contract_id=UUID(first["contract_id"]),
+            contract_number=first["contract_number"], customer_id=first["customer_id"],
+            currency=first["currency"], identified_on=date.fromisoformat(first["identified_on"]),
+            as_of=day, transaction_price=str(sum(Decimal(r["allocated"]) for r in rows)),
+            obligations=[
+                ObligationOut(
+                    obligation_id=r["obligation_id"], kind=r["kind"], pattern=r["pattern"],
+                    line_ids=r["line_ids"].split(","), ssp=r["ssp"] or None,
+                    allocated=r["allocated"], recognised=r["recognised"],
+                    remaining=r["remaining"], removed=r["removed"] == "1",
+                )
+                for r in rows
+            ],
+        )  # fmt: skip
+
+    @get("/schedule", sync_to_thread=True)
+    def schedule(  # noqa: PLR0913 - filters
+        self,
+        *,
+        runtime: RuntimeDep,
+        order_id: FromQuery[UUID | None] = None,
+        month_from: FromQuery[date | None] = None,
+        month_to: FromQuery[date | None] = None,
+        wait_for_position: WaitFor = None,
+        wait_timeout: WaitTimeout = 5.0,
+    ) -> list[dict[str, Any]]:
+        """Bookings by obligation and month: the schedule's amount (`regular`), any
+        adjustment for a closed month, their sum, and the contract event versions behind it."""
+        live = runtime.projections[revenue.NAME]
+        read_after(live, wait_for_position, wait_timeout)
+        return _bookings(runtime, order_id, month_from, month_to)
+
+    @get("/schedule/export", sync_to_thread=True)
+    def schedule_export(
+        self,
+        runtime: RuntimeDep,
+        order_id: FromQuery[UUID | None] = None,
+        month_from: FromQuery[date | None] = None,
+        month_to: FromQuery[date | None] = None,
+        format: FromQuery[Literal["csv", "xlsx"]] = "csv",
+    ) -> Response[bytes]:
+        """The schedule as CSV (UTF-8 with BOM) or XLSX, with the same filters."""
+        rows = _bookings(runtime, order_id, month_from, month_to)
+        header = ["month", "order_id", "contract_number", "customer_id", "obligation_id",
+                  "currency", "regular", "adjustment", "amount", "versions"]  # fmt: skip
+        table = [[_cell(k, r[k]) for k in header] for r in rows]
+        name = f"revenue-schedule.{format}"
+        if format == "csv":
+            return Response(csv_bytes(header, table), media_type=CSV, headers=attachment(name))
+        body = xlsx_bytes("revenue schedule", header, table)
+        return Response(body, media_type=XLSX, headers=attachment(name))
+
+    @post("/contracts/{order_id:uuid}/fulfilments", sync_to_thread=True, status_code=200)
+    def fulfil(
+        self, request: Req, order_id: OrderId, data: JSONBody[FulfilmentIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Record a fact that earns revenue: a licence made available, training delivered,
+        a service started, costs to date with the latest estimate, a milestone, completion."""
+        _state(runtime, order_id)
+        return _execute(runtime, order_id, data.to_command(), command_meta(request, None))
+
+    @post("/contracts/{order_id:uuid}/variable-consideration", sync_to_thread=True,
+          status_code=200)  # fmt: skip
+    def reestimate(
+        self, request: Req, order_id: OrderId, data: JSONBody[VariableIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Estimate (or re-estimate) a variable part of the price, with its constraint."""
+        state = _state(runtime, order_id)
+        command = data.to_command(state.currency)
+        return _execute(runtime, order_id, command, command_meta(request, None))
+
+    @get("/periods", sync_to_thread=True)
+    def periods(self, runtime: RuntimeDep) -> PeriodsOut:
+        """The last closed month."""
+        last = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).closed_through
+        return PeriodsOut(closed_through=None if last is None else f"{last:%Y-%m}")
+
+    @post("/periods/close", sync_to_thread=True, status_code=200)
+    def close(self, request: Req, data: JSONBody[CloseIn], runtime: RuntimeDep) -> Accepted:
+        """Close a month (months close in order, once ended): from then on nothing in it
+        changes; later facts are booked in the first open month as adjustments."""
+        command = ClosePeriod(month=data.first_day(), at=data.at or runtime.clock(), note=data.note)
+        meta = command_meta(request, None)
+        return run_command(runtime, REVENUE_PERIODS, PERIODS_ID, command, meta)
+
+
+def _cell(column: str, value: Any) -> Any:
+    if column in AMOUNTS:
+        return Decimal(value)
+    return " ".join(map(str, value)) if column == "versions" else value
+
+
+def _bookings(
+    runtime: Runtime, order_id: UUID | None, first: date | None, last: date | None
+) -> list[dict[str, Any]]:
+    live = runtime.projections[revenue.NAME]
+    with runtime.storage.read_store.transaction(commit=False) as tx:
+        rows = revenue_queries.bookings(
+            tx, live.copy, order_id=None if order_id is None else str(order_id),
+            first=first, last=last)  # fmt: skip
+    for row in rows:
+        row["versions"] = msgspec.json.decode(row["versions"])
+    return rows

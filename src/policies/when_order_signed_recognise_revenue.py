@@ -1,0 +1,150 @@
+"""When an order is signed it becomes a revenue contract; its fulfilment earns revenue.
+
+ASC 606 step 1: the signed order is the contract. The policy keeps each
+order's lines; on signing it identifies the contract with the satisfaction
+patterns in force, then passes on the facts that earn revenue — shipments (by
+line quantities) and the customer's acceptance, with their business dates — and
+every change order after signing, for the rules to classify. Facts seen before
+signing travel right after the identification. Command ids name the order and
+the fact, so redelivery changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.codec import topic_of
+from domain.envelope import Recorded
+from domain.order.events import (
+    CustomerAccepted,
+    OrderChanged,
+    OrderLine,
+    OrderPlaced,
+    OrderSigned,
+    ShipmentRecorded,
+)
+from domain.order.state import changed_lines
+from domain.revenue.contract import (
+    Fulfilment,
+    IdentifyContract,
+    LineQuantity,
+    ModifyContract,
+    RecordFulfilment,
+    contract_id_for,
+)
+from domain.revenue.progress import DEFAULT_SATISFACTION
+from domain.service import REVENUE_CONTRACT
+from policies import outbox
+from projections.store import Row, Tx
+
+NAME = "when_order_signed_recognise_revenue"
+_lines = msgspec.json.Decoder(tuple[OrderLine, ...])
+_facts = msgspec.json.Decoder(list[RecordFulfilment])
+_COLUMNS = ("order_id", "customer_id", "currency", "lines", "signed", "waiting")
+
+
+class RecogniseRevenuePolicy:
+    topics = frozenset(
+        topic_of(t)
+        for t in (OrderPlaced, OrderChanged, OrderSigned, ShipmentRecorded, CustomerAccepted)
+    )
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = name
+        self.orders = f"{name}_orders"
+
+    def tables(self) -> list[str]:
+        return [self.orders]
+
+    def schema(self) -> list[str]:
+        return [
+            *outbox.SCHEMA,
+            f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
+            "customer_id TEXT NOT NULL, currency TEXT NOT NULL, lines TEXT NOT NULL, "
+            "signed BIGINT NOT NULL, waiting TEXT NOT NULL)",
+        ]
+
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        for recorded in events:
+            self._apply(tx, recorded)
+
+    def _apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
+        event, order_id = recorded.event, str(recorded.originator_id)
+        if isinstance(event, OrderPlaced):
+            row: Row = {"order_id": order_id, "customer_id": event.customer_id,
+                        "currency": event.currency, "lines": _encode(event.lines),
+                        "signed": 0, "waiting": "[]"}  # fmt: skip
+            self._save(tx, row)
+            return
+        found = self._load(tx, order_id)
+        if found is None:
+            return
+        match event:
+            case OrderSigned(contract_number=number, signed_at=at):
+                found["signed"] = 1
+                identify = IdentifyContract(
+                    order_id=recorded.originator_id, customer_id=found["customer_id"],
+                    contract_number=number, currency=found["currency"], signed_on=at.date(),
+                    lines=_lines.decode(found["lines"]), by_kind=DEFAULT_SATISFACTION,
+                )  # fmt: skip
+                self._enqueue(tx, found, "0-identify", identify, recorded)
+                for n, fact in enumerate(_facts.decode(found["waiting"])):
+                    self._enqueue(tx, found, f"1-{n}-{fact.fact.value}", fact, recorded)
+                found["waiting"] = "[]"
+            case OrderChanged(revision=revision, changed_at=at):
+                lines = _lines.decode(found["lines"])
+                now = changed_lines(
+                    lines, added=event.added, removed=event.removed, repriced=event.repriced
+                )
+                found["lines"] = _encode(now)
+                if found["signed"]:
+                    repriced = {r.line_id for r in event.repriced}
+                    modify = ModifyContract(
+                        revision=revision, on=at.date(), added=event.added,
+                        removed=event.removed,
+                        repriced=tuple(ln for ln in now if ln.line_id in repriced),
+                        by_kind=DEFAULT_SATISFACTION,
+                    )  # fmt: skip
+                    self._enqueue(tx, found, f"change:{revision}", modify, recorded)
+            case ShipmentRecorded(shipment_id=shipment, shipped_at=at):
+                quantities = tuple(
+                    LineQuantity(line_id=q.line_id, quantity=q.quantity) for q in event.lines
+                )
+                fact = RecordFulfilment(fact=Fulfilment.SHIPMENT, on=at.date(),
+                                        lines=quantities, source=shipment)  # fmt: skip
+                self._fact(tx, found, f"shipment:{shipment}", fact, recorded)
+            case CustomerAccepted(accepted_at=at):
+                fact = RecordFulfilment(fact=Fulfilment.ACCEPTANCE, on=at.date(),
+                                        source="customer acceptance")  # fmt: skip
+                self._fact(tx, found, "acceptance", fact, recorded)
+        self._save(tx, found)
+
+    def _fact(
+        self, tx: Tx, row: Row, what: str, fact: RecordFulfilment, cause: Recorded[Any]
+    ) -> None:
+        if row["signed"]:
+            self._enqueue(tx, row, what, fact, cause)
+        else:
+            row["waiting"] = _encode([*_facts.decode(row["waiting"]), fact])
+
+    def _enqueue(self, tx: Tx, row: Row, what: str, command: Any, cause: Recorded[Any]) -> None:
+        order_id = UUID(row["order_id"])
+        # Keyed by the policy, not by this copy: a rebuilt copy decides the same commands.
+        key = f"{NAME}:{order_id}:{what}"
+        intent = outbox.Intent(key, REVENUE_CONTRACT, contract_id_for(order_id), command)
+        outbox.enqueue(tx, NAME, intent, cause)
+
+    def _load(self, tx: Tx, order_id: str) -> Row | None:
+        tx.execute(f"SELECT * FROM {self.orders} WHERE order_id = ?", (order_id,))  # noqa: S608
+        return tx.fetchone()
+
+    def _save(self, tx: Tx, row: Row) -> None:
+        tx.upsert(self.orders, _COLUMNS, "order_id", [tuple(row[c] for c in _COLUMNS)])
+
+
+def _encode(value: object) -> str:
+    return msgspec.json.encode(value).decode()

@@ -1,0 +1,141 @@
+"""Revenue read models: each contract's obligations and its bookings by month.
+
+For every revenue contract event the projection folds the contract (its state
+is kept as JSON), derives each obligation's schedule and books it with the
+ledger: months finance has closed keep what they booked, and what a late fact
+changes in them is booked as an adjustment in the first open month. Every
+booking names the contract events (by version) that changed it, so a figure
+leads back to the facts behind it. Rebuilt from the log, it comes out the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, get_args
+
+import msgspec
+
+from domain.codec import topic_of
+from domain.envelope import Recorded
+from domain.revenue import decide as revenue_decide
+from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
+from domain.revenue.ledger import Booking, book, ideal
+from domain.revenue.periods import PeriodClosed
+from domain.shared import Money
+from projections.store import Tx
+
+NAME = "revenue"
+_state = msgspec.json.Decoder(ContractState)
+OBLIGATION_COLUMNS = ("contract_id", "obligation_id", "order_id", "customer_id",
+                      "contract_number", "currency", "kind", "pattern", "line_ids", "ssp",
+                      "allocated", "removed", "identified_on")  # fmt: skip
+BOOKING_COLUMNS = ("contract_id", "obligation_id", "month", "currency", "regular",
+                   "adjustment", "versions")  # fmt: skip
+
+
+class RevenueProjection:
+    topics = frozenset({*map(topic_of, get_args(RevenueEvent)), topic_of(PeriodClosed)})
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = name
+        self.contracts = f"{name}_contracts"
+        self.obligations = f"{name}_obligations"
+        self.bookings = f"{name}_bookings"
+        self.periods = f"{name}_periods"
+
+    def tables(self) -> list[str]:
+        return [self.contracts, self.obligations, self.bookings, self.periods]
+
+    def schema(self) -> list[str]:
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.contracts} (contract_id TEXT PRIMARY KEY, "
+            "version BIGINT NOT NULL, state TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.obligations} ({_text(OBLIGATION_COLUMNS)}, "
+            "PRIMARY KEY (contract_id, obligation_id))",
+            f"CREATE TABLE IF NOT EXISTS {self.bookings} ({_text(BOOKING_COLUMNS)}, "
+            "PRIMARY KEY (contract_id, obligation_id, month))",
+            f"CREATE TABLE IF NOT EXISTS {self.periods} (id BIGINT PRIMARY KEY, "
+            "closed_through TEXT NOT NULL)",
+        ]
+
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        for recorded in events:
+            if isinstance(recorded.event, PeriodClosed):
+                tx.upsert(self.periods, ("id", "closed_through"), "id",
+                          [(1, recorded.event.month.isoformat())])  # fmt: skip
+            else:
+                self._contract(tx, recorded)
+
+    def closed_through(self, tx: Tx) -> date | None:
+        tx.execute(f"SELECT closed_through FROM {self.periods} WHERE id = 1")  # noqa: S608
+        row = tx.fetchone()
+        return date.fromisoformat(row["closed_through"]) if row else None
+
+    def _contract(self, tx: Tx, recorded: Recorded[Any]) -> None:
+        contract_id = str(recorded.originator_id)
+        tx.execute(f"SELECT state FROM {self.contracts} WHERE contract_id = ?",  # noqa: S608
+                   (contract_id,))  # fmt: skip
+        found = tx.fetchone()
+        state = _state.decode(found["state"]) if found else INITIAL
+        state = revenue_decide.evolve(state, recorded.event)
+        tx.upsert(self.contracts, ("contract_id", "version", "state"), "contract_id",
+                  [(contract_id, state.version, msgspec.json.encode(state).decode())])  # fmt: skip
+        self._obligations(tx, contract_id, state)
+        self._book(tx, contract_id, state, recorded.originator_version)
+
+    def _obligations(self, tx: Tx, contract_id: str, state: ContractState) -> None:
+        assert state.identified_on is not None
+        rows = []
+        for oid, o in state.obligations.items():
+            terms = o.terms
+            rows.append((
+                contract_id, oid, str(state.order_id), state.customer_id,
+                state.contract_number, state.currency, terms.kind.value,
+                terms.satisfaction.pattern.value, ",".join(terms.line_ids),
+                "" if terms.ssp is None else str(terms.ssp.amount),
+                str(o.revenue(state.currency).allocated().amount),
+                "1" if o.removed else "0", state.identified_on.isoformat(),
+            ))  # fmt: skip
+        tx.upsert(self.obligations, OBLIGATION_COLUMNS, "contract_id, obligation_id", rows)
+
+    def _book(self, tx: Tx, contract_id: str, state: ContractState, version: int) -> None:
+        assert state.identified_on is not None
+        closed = self.closed_through(tx)
+        tx.execute(f"SELECT * FROM {self.bookings} WHERE contract_id = ?",  # noqa: S608
+                   (contract_id,))  # fmt: skip
+        before: dict[tuple[str, date], dict[str, Any]] = {
+            (r["obligation_id"], date.fromisoformat(r["month"])): r for r in tx.fetchall()
+        }
+        currency = state.currency
+        upserts, deletes = [], []
+        for revenue in state.revenues():
+            oid = revenue.obligation_id
+            booked = {m: _booking(r, currency) for (o, m), r in before.items() if o == oid}
+            after = book(ideal(revenue, state.identified_on), booked, closed, currency)
+            for month, booking in after.items():
+                old = before.get((oid, month))
+                if old is not None and booked[month] == booking:
+                    continue
+                versions = [*msgspec.json.decode(old["versions"]), version] if old else [version]
+                upserts.append((contract_id, oid, month.isoformat(), currency,
+                                str(booking.regular.amount), str(booking.adjustment.amount),
+                                msgspec.json.encode(versions).decode()))  # fmt: skip
+            deletes += [(contract_id, oid, m.isoformat()) for m in booked if m not in after]
+        tx.upsert(self.bookings, BOOKING_COLUMNS, "contract_id, obligation_id, month", upserts)
+        for key in deletes:
+            tx.execute(f"DELETE FROM {self.bookings} WHERE contract_id = ? AND "  # noqa: S608
+                       "obligation_id = ? AND month = ?", key)  # fmt: skip
+
+
+def _text(columns: Sequence[str]) -> str:
+    return ", ".join(f"{c} TEXT NOT NULL" for c in columns)
+
+
+def _booking(row: dict[str, Any], currency: str) -> Booking:
+    return Booking(
+        month=date.fromisoformat(row["month"]),
+        regular=Money(amount=Decimal(row["regular"]), currency=currency),
+        adjustment=Money(amount=Decimal(row["adjustment"]), currency=currency),
+    )

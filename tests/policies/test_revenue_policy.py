@@ -1,0 +1,124 @@
+"""Signing makes the order a revenue contract; fulfilment earns it; closed months stay shut."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from api.auth import Role
+from api.runtime import Runtime
+from projections.rebuild import compare
+from tests.api.conftest import bearer, order_body
+from tests.policies.conftest import Client, ok, settle
+from tests.policies.test_bill_milestones_policy import ship_everything
+
+MAINTENANCE = {"line_id": "L3", "product_code": "MNT-1Y", "kind": "maintenance", "quantity": "1",
+               "unit_price": "12000", "term_start": "2026-01-01", "term_months": 12}  # fmt: skip
+SIGN = {"contract_number": "HT-606", "signed_at": "2025-12-21T10:00:00+08:00"}
+
+
+def signed_contract(client: Client, runtime: Runtime) -> str:
+    body = order_body()
+    body["lines"].append(MAINTENANCE)
+    order_id = str(ok(client.post("/orders", json=body))["aggregate_id"])
+    ok(client.post(f"/orders/{order_id}/sign", json=SIGN))
+    settle(runtime)
+    return order_id
+
+
+def schedule(client: Client, order_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    rows = ok(client.get("/revenue/schedule", params={"order_id": order_id}))
+    return {(r["month"], r["obligation_id"]): r for r in rows}
+
+
+def test_signing_identifies_the_contract_and_allocates_by_ssp(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_contract(client, runtime)
+    contract = ok(client.get(f"/revenue/contracts/{order_id}", params={"as_of": "2025-12-31"}))
+    assert contract["contract_number"] == "HT-606"
+    assert contract["transaction_price"] == "76000.00"
+    by_id = {o["obligation_id"]: o for o in contract["obligations"]}
+    # SSPs 60,000 / 5,000 / 12,000 share a price of 76,000.
+    assert {k: o["allocated"] for k, o in by_id.items()} == {
+        "L1": "59220.78", "L2": "4935.06", "L3": "11844.16"}  # fmt: skip
+    assert {k: o["pattern"] for k, o in by_id.items()} == {
+        "L1": "point_in_time", "L2": "point_in_time", "L3": "ratable"}  # fmt: skip
+    assert by_id["L1"]["remaining"] == "59220.78"
+
+
+def test_shipments_and_facts_earn_revenue_and_a_closed_month_never_changes(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_contract(client, runtime)
+    ship_everything(client, order_id)  # both conveyors shipped in December
+    settle(runtime)
+    before = schedule(client, order_id)
+    assert before["2025-12", "L1"]["amount"] == "59220.78"
+    assert before["2026-01", "L3"]["amount"] == "1005.94"  # 31 of 365 days
+
+    finance = bearer(runtime, Role.FINANCE, "zhou.kuaiji")
+    close = {"month": "2025-12", "at": "2026-01-05T10:00:00+08:00", "note": "December books"}
+    ok(client.post("/revenue/periods/close", json=close, headers=finance))
+    assert ok(client.get("/revenue/periods")) == {"closed_through": "2025-12"}
+    # The training was given on 30 December but reported only now.
+    late = {"fact": "training_delivered", "on": "2025-12-30",
+            "lines": [{"line_id": "L2", "quantity": "1"}], "source": "trainer's report"}  # fmt: skip
+    fact = ok(client.post(f"/revenue/contracts/{order_id}/fulfilments", json=late))
+    settle(runtime)
+
+    after = schedule(client, order_id)
+    december = {k: v for k, v in after.items() if k[0] == "2025-12"}
+    assert december == {k: v for k, v in before.items() if k[0] == "2025-12"}
+    adjustment = after["2026-01", "L2"]
+    assert (adjustment["regular"], adjustment["adjustment"]) == ("0.00", "4935.06")
+    assert fact["version"] in adjustment["versions"]
+    contract = ok(client.get(f"/revenue/contracts/{order_id}", params={"as_of": "2026-01-31"}))
+    recognised = {o["obligation_id"]: o["recognised"] for o in contract["obligations"]}
+    assert recognised == {"L1": "59220.78", "L2": "4935.06", "L3": "1005.94"}
+    assert compare(runtime.projections["revenue"]) == []  # rebuilt from the log: the same
+
+    export = client.get("/revenue/schedule/export", params={"order_id": order_id})
+    table = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert {(r["month"], r["obligation_id"], r["adjustment"]) for r in table
+            if Decimal(r["adjustment"])} == {("2026-01", "L2", "4935.06")}  # fmt: skip
+
+
+def test_periods_close_in_order_and_only_once_ended(client: Client, runtime: Runtime) -> None:
+    finance = bearer(runtime, Role.FINANCE)
+    early = {"month": "2026-01", "at": "2026-01-20T10:00:00+08:00"}
+    refused = client.post("/revenue/periods/close", json=early, headers=finance)
+    assert (refused.status_code, refused.json()["field"]) == (422, "month")
+    ok(client.post("/revenue/periods/close", json={"month": "2025-11", "at": "2026-01-02T09:00:00Z"},
+                   headers=finance))  # fmt: skip
+    skipped = {"month": "2026-01", "at": "2026-02-02T09:00:00Z"}
+    refused = client.post("/revenue/periods/close", json=skipped, headers=finance)
+    assert "close 2025-12 before 2026-01" in refused.json()["detail"]
+    bad = client.post("/revenue/periods/close", json={"month": "2025-13"}, headers=finance)
+    assert (bad.status_code, bad.json()["field"]) == (400, "month")
+
+
+def test_a_variable_bonus_enters_the_price_as_finance_constrains_it(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_contract(client, runtime)
+    finance = bearer(runtime, Role.FINANCE)
+    bonus = {"name": "early delivery bonus", "method": "most_likely_amount",
+             "outcomes": [{"amount": "7700", "probability": "0.7"},
+                          {"amount": "0", "probability": "0.3"}],
+             "constraint": "3850", "reason": "half is at risk from the port strike",
+             "on": "2025-12-22"}  # fmt: skip
+    ok(client.post(f"/revenue/contracts/{order_id}/variable-consideration", json=bonus,
+                   headers=finance))  # fmt: skip
+    settle(runtime)
+    contract = ok(client.get(f"/revenue/contracts/{order_id}"))
+    assert contract["transaction_price"] == "79850.00"
+    no_reason = {**bonus, "reason": ""}
+    refused = client.post(f"/revenue/contracts/{order_id}/variable-consideration",
+                          json=no_reason, headers=finance)  # fmt: skip
+    assert refused.status_code == 422
+    unsigned = client.post("/revenue/contracts/00000000-0000-4000-8000-000000000000/fulfilments",
+                           json={"fact": "completed", "on": "2026-01-01", "obligation_id": "L1"})  # fmt: skip
+    assert unsigned.status_code == 404
