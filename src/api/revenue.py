@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
@@ -18,6 +18,7 @@ from api.order_dto import Accepted, Amount, Aware, Name, Quantity, check_decimal
 from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
+from domain.revenue.calendar import month_of, months_between
 from domain.revenue.contract import (
     Fulfilment,
     LineQuantity,
@@ -34,7 +35,10 @@ from projections import revenue, revenue_queries
 Req = Request[Any, Any, Any]
 OrderId = Annotated[UUID, Parameter(description="The order whose revenue contract this is")]
 Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
-AMOUNTS = ("regular", "adjustment", "amount")
+AMOUNTS = frozenset({"regular", "adjustment", "amount", "opening", "billed", "recognised",
+                     "closing", "liability", "asset", "remaining", "within_12_months", "later",
+                     "awaiting_fulfilment"})  # fmt: skip
+Report = Literal["schedule", "waterfall", "remaining-obligations", "balances"]
 
 
 class LineQuantityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -215,28 +219,61 @@ class RevenueController(Controller):
     ) -> list[dict[str, Any]]:
         """Bookings by obligation and month: the schedule's amount (`regular`), any
         adjustment for a closed month, their sum, and the contract event versions behind it."""
-        live = runtime.projections[revenue.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        return _bookings(runtime, order_id, month_from, month_to)
+        read_after(runtime.projections[revenue.NAME], wait_for_position, wait_timeout)
+        filters = Filters(order_id=order_id, month_from=month_from, month_to=month_to)
+        return _report(runtime, "schedule", filters)
 
-    @get("/schedule/export", sync_to_thread=True)
-    def schedule_export(
+    @get("/waterfall", sync_to_thread=True)
+    def waterfall(
+        self, runtime: RuntimeDep, month_from: FromQuery[date | None] = None
+    ) -> list[dict[str, Any]]:
+        """Revenue the backlog will earn, by month from `month_from` (default this month)."""
+        return _report(runtime, "waterfall", Filters(month_from=month_from))
+
+    @get("/remaining-obligations", sync_to_thread=True)
+    def remaining_obligations(
+        self, runtime: RuntimeDep, as_of: FromQuery[date | None] = None
+    ) -> list[dict[str, Any]]:
+        """Remaining performance obligations by contract: expected within 12 months, later,
+        or awaiting a fulfilment fact whose date is not known yet."""
+        return _report(runtime, "remaining-obligations", Filters(as_of=as_of))
+
+    @get("/balances", sync_to_thread=True)
+    def balances(
         self,
+        *,
         runtime: RuntimeDep,
         order_id: FromQuery[UUID | None] = None,
         month_from: FromQuery[date | None] = None,
         month_to: FromQuery[date | None] = None,
+    ) -> list[dict[str, Any]]:
+        """Contract balances by month: opening + billed - recognised = closing, and the
+        closing split into contract liabilities (deferred revenue) and contract assets."""
+        filters = Filters(order_id=order_id, month_from=month_from, month_to=month_to)
+        return _report(runtime, "balances", filters)
+
+    @get("/export", sync_to_thread=True)
+    def export(  # noqa: PLR0913 - the report, its filters and the format
+        self,
+        *,
+        runtime: RuntimeDep,
+        report: FromQuery[Report],
+        order_id: FromQuery[UUID | None] = None,
+        month_from: FromQuery[date | None] = None,
+        month_to: FromQuery[date | None] = None,
+        as_of: FromQuery[date | None] = None,
         format: FromQuery[Literal["csv", "xlsx"]] = "csv",
     ) -> Response[bytes]:
-        """The schedule as CSV (UTF-8 with BOM) or XLSX, with the same filters."""
-        rows = _bookings(runtime, order_id, month_from, month_to)
-        header = ["month", "order_id", "contract_number", "customer_id", "obligation_id",
-                  "currency", "regular", "adjustment", "amount", "versions"]  # fmt: skip
+        """Any revenue report as CSV (UTF-8 with BOM) or XLSX, with the same filters."""
+        filters = Filters(order_id=order_id, month_from=month_from, month_to=month_to,
+                          as_of=as_of)  # fmt: skip
+        rows = _report(runtime, report, filters)
+        header = list(rows[0]) if rows else ["month", "currency", "amount"]
         table = [[_cell(k, r[k]) for k in header] for r in rows]
-        name = f"revenue-schedule.{format}"
+        name = f"revenue-{report}.{format}"
         if format == "csv":
             return Response(csv_bytes(header, table), media_type=CSV, headers=attachment(name))
-        body = xlsx_bytes("revenue schedule", header, table)
+        body = xlsx_bytes(f"revenue {report}", header, table)
         return Response(body, media_type=XLSX, headers=attachment(name))
 
     @post("/contracts/{order_id:uuid}/fulfilments", sync_to_thread=True, status_code=200)
@@ -273,20 +310,41 @@ class RevenueController(Controller):
         return run_command(runtime, REVENUE_PERIODS, PERIODS_ID, command, meta)
 
 
+class Filters(NamedTuple):
+    order_id: UUID | None = None
+    month_from: date | None = None
+    month_to: date | None = None
+    as_of: date | None = None
+
+
 def _cell(column: str, value: Any) -> Any:
     if column in AMOUNTS:
         return Decimal(value)
-    return " ".join(map(str, value)) if column == "versions" else value
+    return " ".join(map(str, value)) if isinstance(value, list) else value
 
 
-def _bookings(
-    runtime: Runtime, order_id: UUID | None, first: date | None, last: date | None
-) -> list[dict[str, Any]]:
-    live = runtime.projections[revenue.NAME]
+def _report(runtime: Runtime, report: Report, f: Filters) -> list[dict[str, Any]]:
+    copy = runtime.projections[revenue.NAME].copy
+    today = runtime.clock().date()
+    order_id = None if f.order_id is None else str(f.order_id)
     with runtime.storage.read_store.transaction(commit=False) as tx:
-        rows = revenue_queries.bookings(
-            tx, live.copy, order_id=None if order_id is None else str(order_id),
-            first=first, last=last)  # fmt: skip
-    for row in rows:
-        row["versions"] = msgspec.json.decode(row["versions"])
-    return rows
+        match report:
+            case "schedule":
+                rows = revenue_queries.bookings(tx, copy, order_id=order_id, first=f.month_from,
+                                                last=f.month_to)  # fmt: skip
+                for row in rows:
+                    row["versions"] = msgspec.json.decode(row["versions"])
+                return rows
+            case "waterfall":
+                return revenue_queries.waterfall(tx, copy, f.month_from or today)
+            case "remaining-obligations":
+                return revenue_queries.remaining_obligations(tx, copy, f.as_of or today)
+            case "balances":
+                first = month_of(f.month_from or today)
+                last = month_of(f.month_to or f.month_from or today)
+                if last < first or len(months_between(first, last)) > 240:
+                    raise ValidationException(
+                        "month_to must not be before month_from, at most 20 years on",
+                        extra=[{"key": "month_to", "message": "out of range"}],
+                    )
+                return revenue_queries.balances(tx, copy, months_between(first, last), order_id)

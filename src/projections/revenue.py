@@ -1,11 +1,13 @@
-"""Revenue read models: each contract's obligations and its bookings by month.
+"""Revenue read models: each contract's obligations, its bookings and billings by month.
 
 For every revenue contract event the projection folds the contract (its state
 is kept as JSON), derives each obligation's schedule and books it with the
 ledger: months finance has closed keep what they booked, and what a late fact
 changes in them is booked as an adjustment in the first open month. Every
 booking names the contract events (by version) that changed it, so a figure
-leads back to the facts behind it. Rebuilt from the log, it comes out the same.
+leads back to the facts behind it. Invoices and credit notes of the order's
+receivable are kept by month as billings, for the contract balances. Rebuilt
+from the log, it comes out the same.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import msgspec
 
 from domain.codec import topic_of
 from domain.envelope import Recorded
+from domain.receivable.model import CreditNoteIssued, InvoiceIssued, ReceivableOpened
 from domain.revenue import decide as revenue_decide
 from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
 from domain.revenue.ledger import Booking, book, ideal
@@ -36,7 +39,10 @@ BOOKING_COLUMNS = ("contract_id", "obligation_id", "month", "currency", "regular
 
 
 class RevenueProjection:
-    topics = frozenset({*map(topic_of, get_args(RevenueEvent)), topic_of(PeriodClosed)})
+    topics = frozenset({
+        *map(topic_of, get_args(RevenueEvent)),
+        *map(topic_of, (PeriodClosed, ReceivableOpened, InvoiceIssued, CreditNoteIssued)),
+    })  # fmt: skip
 
     def __init__(self, name: str = NAME) -> None:
         self.name = name
@@ -44,9 +50,12 @@ class RevenueProjection:
         self.obligations = f"{name}_obligations"
         self.bookings = f"{name}_bookings"
         self.periods = f"{name}_periods"
+        self.receivables = f"{name}_receivables"
+        self.billings = f"{name}_billings"
 
     def tables(self) -> list[str]:
-        return [self.contracts, self.obligations, self.bookings, self.periods]
+        return [self.contracts, self.obligations, self.bookings, self.periods, self.receivables,
+                self.billings]  # fmt: skip
 
     def schema(self) -> list[str]:
         return [
@@ -58,15 +67,43 @@ class RevenueProjection:
             "PRIMARY KEY (contract_id, obligation_id, month))",
             f"CREATE TABLE IF NOT EXISTS {self.periods} (id BIGINT PRIMARY KEY, "
             "closed_through TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.receivables} (receivable_id TEXT PRIMARY KEY, "
+            "order_id TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.billings} (order_id TEXT NOT NULL, "
+            "month TEXT NOT NULL, currency TEXT NOT NULL, amount TEXT NOT NULL, "
+            "PRIMARY KEY (order_id, month))",
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
         for recorded in events:
-            if isinstance(recorded.event, PeriodClosed):
-                tx.upsert(self.periods, ("id", "closed_through"), "id",
-                          [(1, recorded.event.month.isoformat())])  # fmt: skip
-            else:
-                self._contract(tx, recorded)
+            match recorded.event:
+                case PeriodClosed(month=month):
+                    tx.upsert(self.periods, ("id", "closed_through"), "id",
+                              [(1, month.isoformat())])  # fmt: skip
+                case ReceivableOpened(order_id=order_id):
+                    tx.upsert(self.receivables, ("receivable_id", "order_id"), "receivable_id",
+                              [(str(recorded.originator_id), str(order_id))])  # fmt: skip
+                case InvoiceIssued(amount=amount, issued_at=at):
+                    self._bill(tx, recorded, amount, at.date())
+                case CreditNoteIssued(amount=amount, issued_at=at):
+                    self._bill(tx, recorded, Money.zero(amount.currency) - amount, at.date())
+                case _:
+                    self._contract(tx, recorded)
+
+    def _bill(self, tx: Tx, recorded: Recorded[Any], amount: Money, day: date) -> None:
+        """Billings of the order by month: invoices less credit notes."""
+        tx.execute(f"SELECT order_id FROM {self.receivables} WHERE receivable_id = ?",  # noqa: S608
+                   (str(recorded.originator_id),))  # fmt: skip
+        found = tx.fetchone()
+        if found is None:
+            return
+        key = (found["order_id"], day.replace(day=1).isoformat())
+        tx.execute(f"SELECT amount FROM {self.billings} WHERE order_id = ? AND month = ?",  # noqa: S608
+                   key)  # fmt: skip
+        row = tx.fetchone()
+        billed = Decimal(row["amount"]) if row else Decimal(0)
+        tx.upsert(self.billings, ("order_id", "month", "currency", "amount"), "order_id, month",
+                  [(*key, amount.currency, str(billed + amount.amount))])  # fmt: skip
 
     def closed_through(self, tx: Tx) -> date | None:
         tx.execute(f"SELECT closed_through FROM {self.periods} WHERE id = 1")  # noqa: S608

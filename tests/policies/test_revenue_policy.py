@@ -80,10 +80,40 @@ def test_shipments_and_facts_earn_revenue_and_a_closed_month_never_changes(
     assert recognised == {"L1": "59220.78", "L2": "4935.06", "L3": "1005.94"}
     assert compare(runtime.projections["revenue"]) == []  # rebuilt from the log: the same
 
-    export = client.get("/revenue/schedule/export", params={"order_id": order_id})
+    export = client.get("/revenue/export", params={"report": "schedule", "order_id": order_id})
     table = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert {(r["month"], r["obligation_id"], r["adjustment"]) for r in table
             if Decimal(r["adjustment"])} == {("2026-01", "L2", "4935.06")}  # fmt: skip
+
+
+def test_balances_remaining_obligations_and_the_waterfall(client: Client, runtime: Runtime) -> None:
+    order_id = signed_contract(client, runtime)
+    invoice = {"invoice_number": "FP-1", "milestone_id": "m1",
+               "issued_at": "2025-12-22T10:00:00+08:00"}  # fmt: skip
+    ok(client.post(f"/receivables/{order_id}/invoices", json=invoice))  # 30 % of 76,000
+    ship_everything(client, order_id)
+    settle(runtime)
+
+    balances = ok(client.get("/revenue/balances", params={
+        "order_id": order_id, "month_from": "2025-12-01", "month_to": "2026-01-01"}))  # fmt: skip
+    december, january = balances
+    assert (december["opening"], december["billed"], december["recognised"]) == (
+        "0.00", "22800.00", "59220.78")  # fmt: skip
+    assert (december["closing"], december["asset"], december["liability"]) == (
+        "-36420.78", "36420.78", "0.00")  # fmt: skip
+    assert january["opening"] == december["closing"]
+    assert january["closing"] == str(Decimal(january["opening"]) - Decimal("1005.94"))
+
+    [rpo] = ok(client.get("/revenue/remaining-obligations", params={"as_of": "2025-12-31"}))
+    assert (rpo["remaining"], rpo["within_12_months"], rpo["later"], rpo["awaiting_fulfilment"]) == (
+        "16779.22", "11844.16", "0.00", "4935.06")  # fmt: skip
+    waterfall = ok(client.get("/revenue/waterfall", params={"month_from": "2026-01-01"}))
+    assert [w["month"] for w in waterfall] == [f"2026-{m:02}" for m in range(1, 13)]
+    assert sum(Decimal(w["amount"]) for w in waterfall) == Decimal("11844.16")
+    sheet = client.get("/revenue/export", params={"report": "balances", "format": "xlsx",
+                                                  "month_from": "2025-12-01"})  # fmt: skip
+    assert sheet.status_code == 200
+    assert sheet.content[:2] == b"PK"  # a zip: the XLSX container
 
 
 def test_periods_close_in_order_and_only_once_ended(client: Client, runtime: Runtime) -> None:
