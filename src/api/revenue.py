@@ -3,7 +3,7 @@ fulfilment facts, re-estimates of variable consideration, and period close."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple
 from uuid import UUID
@@ -26,6 +26,7 @@ from domain.revenue.contract import (
     ReestimateVariable,
     contract_id_for,
 )
+from domain.revenue.ledger import replay
 from domain.revenue.periods import PERIODS_ID, ClosePeriod
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.service import REVENUE_CONTRACT, REVENUE_PERIODS, CommandMeta
@@ -152,6 +153,22 @@ class ContractOut(msgspec.Struct, kw_only=True):
     obligations: list[ObligationOut]
 
 
+class BookingOut(msgspec.Struct, kw_only=True):
+    obligation_id: str
+    month: str  # YYYY-MM
+    regular: str
+    adjustment: str
+    amount: str
+
+
+class KnownOut(msgspec.Struct, kw_only=True):
+    order_id: UUID
+    at: datetime
+    version: int  # of the contract, as known then
+    transaction_price: str
+    bookings: list[BookingOut]
+
+
 class PeriodsOut(msgspec.Struct, kw_only=True):
     closed_through: str | None  # YYYY-MM
 
@@ -203,6 +220,31 @@ class RevenueController(Controller):
                     remaining=r["remaining"], removed=r["removed"] == "1",
                 )
                 for r in rows
+            ],
+        )  # fmt: skip
+
+    @get("/contracts/{order_id:uuid}/as-known", sync_to_thread=True)
+    def as_known(self, order_id: OrderId, at: FromQuery[Aware], runtime: RuntimeDep) -> KnownOut:
+        """The contract's books as they stood at the moment `at` (recorded time): only the
+        facts and period closes recorded by then, replayed from the log."""
+        contract = runtime.service.history(contract_id_for(order_id))
+        if not contract:
+            raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+        known = [
+            (runtime.storage.position_of(r.originator_id, r.originator_version), r.event)
+            for r in (*contract, *runtime.service.history(PERIODS_ID))
+            if r.timestamp <= at
+        ]
+        state, books = replay(event for _, event in sorted(known, key=lambda k: k[0]))
+        if not state.exists:
+            raise NotFoundException(f"order {order_id} had no revenue contract at {at}")
+        return KnownOut(
+            order_id=order_id, at=at, version=state.version,
+            transaction_price=str(state.transaction_price().amount),
+            bookings=[
+                BookingOut(obligation_id=oid, month=f"{m:%Y-%m}", regular=str(b.regular.amount),
+                           adjustment=str(b.adjustment.amount), amount=str(b.amount.amount))
+                for oid, rows in sorted(books.items()) for m, b in sorted(rows.items())
             ],
         )  # fmt: skip
 

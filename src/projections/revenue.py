@@ -24,7 +24,7 @@ from domain.envelope import Recorded
 from domain.receivable.model import CreditNoteIssued, InvoiceIssued, ReceivableOpened
 from domain.revenue import decide as revenue_decide
 from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
-from domain.revenue.ledger import Booking, book, ideal
+from domain.revenue.ledger import Booking, Books, rebook
 from domain.revenue.periods import PeriodClosed
 from domain.shared import Money
 from projections.store import Tx
@@ -146,20 +146,21 @@ class RevenueProjection:
             (r["obligation_id"], date.fromisoformat(r["month"])): r for r in tx.fetchall()
         }
         currency = state.currency
+        booked: Books = {}
+        for (oid, month), row in before.items():
+            booked.setdefault(oid, {})[month] = _booking(row, currency)
         upserts, deletes = [], []
-        for revenue in state.revenues():
-            oid = revenue.obligation_id
-            booked = {m: _booking(r, currency) for (o, m), r in before.items() if o == oid}
-            after = book(ideal(revenue, state.identified_on), booked, closed, currency)
+        for oid, after in rebook(state, booked, closed).items():
             for month, booking in after.items():
                 old = before.get((oid, month))
-                if old is not None and booked[month] == booking:
+                if old is not None and booked[oid][month] == booking:
                     continue
                 versions = [*msgspec.json.decode(old["versions"]), version] if old else [version]
                 upserts.append((contract_id, oid, month.isoformat(), currency,
                                 str(booking.regular.amount), str(booking.adjustment.amount),
                                 msgspec.json.encode(versions).decode()))  # fmt: skip
-            deletes += [(contract_id, oid, m.isoformat()) for m in booked if m not in after]
+            gone = booked.get(oid, {})
+            deletes += [(contract_id, oid, m.isoformat()) for m in gone if m not in after]
         tx.upsert(self.bookings, BOOKING_COLUMNS, "contract_id, obligation_id, month", upserts)
         for key in deletes:
             tx.execute(f"DELETE FROM {self.bookings} WHERE contract_id = ? AND "  # noqa: S608

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from api.auth import Role
 from api.runtime import Runtime
@@ -79,6 +81,16 @@ def test_shipments_and_facts_earn_revenue_and_a_closed_month_never_changes(
     recognised = {o["obligation_id"]: o["recognised"] for o in contract["obligations"]}
     assert recognised == {"L1": "59220.78", "L2": "4935.06", "L3": "1005.94"}
     assert compare(runtime.projections["revenue"]) == []  # rebuilt from the log: the same
+
+    # As known just before the late report, January had no training revenue at all.
+    fact_time = runtime.service.history(UUID(fact["aggregate_id"]))[-1].timestamp
+    then = ok(client.get(f"/revenue/contracts/{order_id}/as-known",
+                         params={"at": (fact_time - timedelta(microseconds=1)).isoformat()}))  # fmt: skip
+    now = ok(client.get(f"/revenue/contracts/{order_id}/as-known",
+                        params={"at": fact_time.isoformat()}))  # fmt: skip
+    assert {b["amount"] for b in then["bookings"] if b["obligation_id"] == "L2"} == {"0.00"}
+    assert {(b["month"], b["obligation_id"]): b["amount"] for b in now["bookings"]} == {
+        (r["month"], r["obligation_id"]): r["amount"] for r in after.values()}  # fmt: skip
 
     export = client.get("/revenue/export", params={"report": "schedule", "order_id": order_id})
     table = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))

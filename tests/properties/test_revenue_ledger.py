@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.revenue.calendar import add_months, month_of
-from domain.revenue.contract import ContractState
-from domain.revenue.ledger import Booking, book, ideal
+from domain.revenue.ledger import rebook
 from domain.shared import total
 from domain.testing import revenue_spec
 from domain.testing.revenue import RevenueHistory, revenue_histories
-
-Books = dict[str, dict[date, Booking]]
-
-
-def rebook(state: ContractState, books: Books, closed: date | None) -> Books:
-    assert state.identified_on is not None
-    return {
-        r.obligation_id: book(ideal(r, state.identified_on), books.get(r.obligation_id, {}),
-                              closed, state.currency)
-        for r in state.revenues()
-    }  # fmt: skip
 
 
 @given(revenue_histories(), st.data())

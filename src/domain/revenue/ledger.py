@@ -9,12 +9,15 @@ months of an obligation always add up to its revenue to date, exactly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import msgspec
 
 from domain.revenue.calendar import add_months, month_of
+from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
+from domain.revenue.decide import evolve
+from domain.revenue.periods import PeriodClosed
 from domain.revenue.progress import Ratable
 from domain.revenue.recognition import ObligationRevenue, by_month
 from domain.shared import Money, total
@@ -38,7 +41,7 @@ def horizon(revenue: ObligationRevenue) -> date:
         days += [t.end for t in progress.terms] + [t.known_from for t in progress.terms]
     else:
         days += [d for d, _ in progress.points]
-    return month_of(max(days))
+    return month_of(max(days, default=date.min))  # date.min: nothing allocated or done
 
 
 def ideal(revenue: ObligationRevenue, first: date) -> dict[date, Money]:
@@ -72,3 +75,30 @@ def book(
         rows[month] = Booking(month=month, regular=schedule.get(month, zero),
                               adjustment=adjustment)  # fmt: skip
     return rows
+
+
+Books = dict[str, dict[date, Booking]]  # by obligation, by month
+
+
+def rebook(state: ContractState, books: Books, closed_through: date | None) -> Books:
+    """Every obligation of the contract booked again after a change of `state`."""
+    assert state.identified_on is not None
+    return {
+        r.obligation_id: book(ideal(r, state.identified_on), books.get(r.obligation_id, {}),
+                              closed_through, state.currency)
+        for r in state.revenues()
+    }  # fmt: skip
+
+
+def replay(events: Iterable[RevenueEvent | PeriodClosed]) -> tuple[ContractState, Books]:
+    """A contract's books from its events and the period closes, in log order: what the
+    revenue read model holds after the same events (used to read it as known at a past
+    moment)."""
+    state, books, closed = INITIAL, Books(), None
+    for event in events:
+        if isinstance(event, PeriodClosed):
+            closed = event.month
+            continue
+        state = evolve(state, event)
+        books = rebook(state, books, closed)
+    return state, books
