@@ -79,6 +79,7 @@ WRITES: dict[str, frozenset[Role]] = {
         "POST /revenue/contracts/{order_id}/fulfilments": PRODUCTION | ENGINEER | FINANCE,
         "POST /revenue/contracts/{order_id}/variable-consideration": FINANCE,
         "POST /revenue/periods/close": FINANCE,
+        "POST /revenue/patterns": FINANCE,
         "POST /exceptions/{order_id}/respond": PRODUCTION | ENGINEER | SALES,
         "POST /exceptions/{order_id}/close": PRODUCTION | ENGINEER | SALES,
         **{f"POST {_T}/{verb}": WORKERS for verb in ("accept", "complete", "reassign")},

@@ -24,6 +24,7 @@ from domain.order.events import (
 )
 from domain.personal import ContactPerson, Sealed
 from domain.receivable.terms import CreditRating
+from domain.revenue.progress import Satisfaction
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
 from domain.stages import Stage
@@ -74,9 +75,12 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     product_line: Annotated[str, msgspec.Meta(max_length=200)] = ""
     term_start: date | None = None
     term_months: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
+    revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
 
     def __post_init__(self) -> None:
         check_decimal(self.quantity, "quantity", positive=True)
+        for milestone in self.revenue.milestones if self.revenue else ():
+            check_decimal(milestone.share, "share")
         check_decimal(self.unit_price, "unit_price")
         check_decimal(self.discount, "discount")
         if self.standalone_selling_price is not None:
@@ -100,6 +104,7 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             product_line=self.product_line,
             term_start=self.term_start,
             term_months=self.term_months,
+            revenue=self.revenue,
         )
 
 

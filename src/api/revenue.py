@@ -18,6 +18,7 @@ from api.order_dto import Accepted, Amount, Aware, Name, Quantity, check_decimal
 from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
+from domain.order.events import LineKind
 from domain.revenue.calendar import month_of, months_between
 from domain.revenue.contract import (
     Fulfilment,
@@ -27,7 +28,8 @@ from domain.revenue.contract import (
     contract_id_for,
 )
 from domain.revenue.ledger import replay
-from domain.revenue.periods import PERIODS_ID, ClosePeriod
+from domain.revenue.periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
+from domain.revenue.progress import Satisfaction
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.service import REVENUE_CONTRACT, REVENUE_PERIODS, CommandMeta
 from domain.shared import Money
@@ -169,6 +171,20 @@ class KnownOut(msgspec.Struct, kw_only=True):
     bookings: list[BookingOut]
 
 
+class PatternsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    by_kind: dict[LineKind, Satisfaction]
+
+    def __post_init__(self) -> None:
+        for pattern in self.by_kind.values():
+            for milestone in pattern.milestones:
+                check_decimal(milestone.share, "share")
+
+
+class PatternsOut(msgspec.Struct, kw_only=True):
+    version: int  # 0: the defaults, never published
+    by_kind: dict[LineKind, Satisfaction]
+
+
 class PeriodsOut(msgspec.Struct, kw_only=True):
     closed_through: str | None  # YYYY-MM
 
@@ -233,7 +249,7 @@ class RevenueController(Controller):
         known = [
             (runtime.storage.position_of(r.originator_id, r.originator_version), r.event)
             for r in (*contract, *runtime.service.history(PERIODS_ID))
-            if r.timestamp <= at
+            if r.timestamp <= at and not isinstance(r.event, PatternsPublished)
         ]
         state, books = replay(event for _, event in sorted(known, key=lambda k: k[0]))
         if not state.exists:
@@ -336,6 +352,22 @@ class RevenueController(Controller):
         state = _state(runtime, order_id)
         command = data.to_command(state.currency)
         return _execute(runtime, order_id, command, command_meta(request, None))
+
+    @get("/patterns", sync_to_thread=True)
+    def patterns(self, runtime: RuntimeDep) -> PatternsOut:
+        """How each product kind earns revenue unless an order line says otherwise."""
+        by_kind, version = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).by_kind()
+        return PatternsOut(version=version, by_kind=by_kind)
+
+    @post("/patterns", sync_to_thread=True, status_code=200)
+    def publish_patterns(
+        self, request: Req, data: JSONBody[PatternsIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the satisfaction pattern of product kinds (kinds left out keep the
+        default); contracts identified from then on use them."""
+        command = PublishPatterns(by_kind=data.by_kind)
+        meta = command_meta(request, None)
+        return run_command(runtime, REVENUE_PERIODS, PERIODS_ID, command, meta)
 
     @get("/periods", sync_to_thread=True)
     def periods(self, runtime: RuntimeDep) -> PeriodsOut:

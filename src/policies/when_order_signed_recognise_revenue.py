@@ -6,7 +6,9 @@ patterns in force, then passes on the facts that earn revenue — shipments (by
 line quantities) and the customer's acceptance, with their business dates — and
 every change order after signing, for the rules to classify. Facts seen before
 signing travel right after the identification. Command ids name the order and
-the fact, so redelivery changes nothing.
+the fact, so redelivery changes nothing. The satisfaction patterns are the ones
+finance published last (their version is recorded on the contract), else the
+defaults; an order line may carry its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from domain.codec import topic_of
 from domain.envelope import Recorded
 from domain.order.events import (
     CustomerAccepted,
+    LineKind,
     OrderChanged,
     OrderLine,
     OrderPlaced,
@@ -36,7 +39,8 @@ from domain.revenue.contract import (
     RecordFulfilment,
     contract_id_for,
 )
-from domain.revenue.progress import DEFAULT_SATISFACTION
+from domain.revenue.periods import PatternsPublished, PeriodsState
+from domain.revenue.progress import Satisfaction
 from domain.service import REVENUE_CONTRACT
 from policies import outbox
 from projections.store import Row, Tx
@@ -44,21 +48,25 @@ from projections.store import Row, Tx
 NAME = "when_order_signed_recognise_revenue"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
 _facts = msgspec.json.Decoder(list[RecordFulfilment])
+_published = msgspec.json.Decoder(PatternsPublished)
 _COLUMNS = ("order_id", "customer_id", "currency", "lines", "signed", "waiting")
 
 
 class RecogniseRevenuePolicy:
     topics = frozenset(
         topic_of(t)
-        for t in (OrderPlaced, OrderChanged, OrderSigned, ShipmentRecorded, CustomerAccepted)
-    )
+        for t in (
+            OrderPlaced, OrderChanged, OrderSigned, ShipmentRecorded, CustomerAccepted,
+            PatternsPublished,
+        )
+    )  # fmt: skip
 
     def __init__(self, name: str = NAME) -> None:
         self.name = name
-        self.orders = f"{name}_orders"
+        self.orders, self.patterns = f"{name}_orders", f"{name}_patterns"
 
     def tables(self) -> list[str]:
-        return [self.orders]
+        return [self.orders, self.patterns]
 
     def schema(self) -> list[str]:
         return [
@@ -66,6 +74,8 @@ class RecogniseRevenuePolicy:
             f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
             "customer_id TEXT NOT NULL, currency TEXT NOT NULL, lines TEXT NOT NULL, "
             "signed BIGINT NOT NULL, waiting TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.patterns} (id BIGINT PRIMARY KEY, "
+            "published TEXT NOT NULL)",
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
@@ -74,6 +84,9 @@ class RecogniseRevenuePolicy:
 
     def _apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
         event, order_id = recorded.event, str(recorded.originator_id)
+        if isinstance(event, PatternsPublished):
+            tx.upsert(self.patterns, ("id", "published"), "id", [(1, _encode(event))])
+            return
         if isinstance(event, OrderPlaced):
             row: Row = {"order_id": order_id, "customer_id": event.customer_id,
                         "currency": event.currency, "lines": _encode(event.lines),
@@ -86,10 +99,12 @@ class RecogniseRevenuePolicy:
         match event:
             case OrderSigned(contract_number=number, signed_at=at):
                 found["signed"] = 1
+                by_kind, version = self._patterns(tx)
                 identify = IdentifyContract(
                     order_id=recorded.originator_id, customer_id=found["customer_id"],
                     contract_number=number, currency=found["currency"], signed_on=at.date(),
-                    lines=_lines.decode(found["lines"]), by_kind=DEFAULT_SATISFACTION,
+                    lines=_lines.decode(found["lines"]), by_kind=by_kind,
+                    rules_version=version,
                 )  # fmt: skip
                 self._enqueue(tx, found, "0-identify", identify, recorded)
                 for n, fact in enumerate(_facts.decode(found["waiting"])):
@@ -107,7 +122,7 @@ class RecogniseRevenuePolicy:
                         revision=revision, on=at.date(), added=event.added,
                         removed=event.removed,
                         repriced=tuple(ln for ln in now if ln.line_id in repriced),
-                        by_kind=DEFAULT_SATISFACTION,
+                        by_kind=self._patterns(tx)[0],
                     )  # fmt: skip
                     self._enqueue(tx, found, f"change:{revision}", modify, recorded)
             case ShipmentRecorded(shipment_id=shipment, shipped_at=at):
@@ -122,6 +137,12 @@ class RecogniseRevenuePolicy:
                                         source="customer acceptance")  # fmt: skip
                 self._fact(tx, found, "acceptance", fact, recorded)
         self._save(tx, found)
+
+    def _patterns(self, tx: Tx) -> tuple[dict[LineKind, Satisfaction], int]:
+        tx.execute(f"SELECT published FROM {self.patterns} WHERE id = 1")  # noqa: S608
+        row = tx.fetchone()
+        published = None if row is None else _published.decode(row["published"])
+        return PeriodsState(patterns=published).by_kind()
 
     def _fact(
         self, tx: Tx, row: Row, what: str, fact: RecordFulfilment, cause: Recorded[Any]

@@ -164,3 +164,46 @@ def test_a_variable_bonus_enters_the_price_as_finance_constrains_it(
     unsigned = client.post("/revenue/contracts/00000000-0000-4000-8000-000000000000/fulfilments",
                            json={"fact": "completed", "on": "2026-01-01", "obligation_id": "L1"})  # fmt: skip
     assert unsigned.status_code == 404
+
+
+def test_finance_publishes_patterns_by_kind_and_a_line_may_say_otherwise(
+    client: Client, runtime: Runtime
+) -> None:
+    finance = bearer(runtime, Role.FINANCE)
+    on_acceptance = {"pattern": "point_in_time", "trigger": "acceptance"}
+    ok(client.post("/revenue/patterns", json={"by_kind": {"hardware": on_acceptance}},
+                   headers=finance))  # fmt: skip
+    patterns = ok(client.get("/revenue/patterns"))
+    assert patterns["version"] == 1
+    assert patterns["by_kind"]["hardware"]["trigger"] == "acceptance"
+    assert patterns["by_kind"]["subscription"]["pattern"] == "ratable"  # the default stays
+    body = order_body()
+    body["lines"][1]["revenue"] = {"pattern": "milestones", "milestones": [
+        {"milestone_id": "theory", "share": "0.5"}, {"milestone_id": "practice", "share": "0.5"}]}  # fmt: skip
+    order_id = str(ok(client.post("/orders", json=body))["aggregate_id"])
+    ok(client.post(f"/orders/{order_id}/sign", json=SIGN))
+    settle(runtime)
+    contract = ok(client.get(f"/revenue/contracts/{order_id}"))
+    assert {o["obligation_id"]: o["pattern"] for o in contract["obligations"]} == {
+        "L1": "point_in_time", "L2": "milestones"}  # fmt: skip
+    ship_everything(client, order_id)  # shipped, but hardware now earns on acceptance
+    ok(client.post(f"/revenue/contracts/{order_id}/fulfilments", json={
+        "fact": "milestone_reached", "on": "2025-12-23", "obligation_id": "L2",
+        "milestone_id": "theory"}))  # fmt: skip
+    settle(runtime)
+    december = {r["obligation_id"]: r["amount"] for r in ok(client.get(
+        "/revenue/schedule", params={"order_id": order_id})) if r["month"] == "2025-12"}  # fmt: skip
+    assert december["L1"] == "0.00"
+    assert december["L2"] == str(Decimal(contract["obligations"][1]["allocated"]) / 2)
+
+
+def test_patterns_that_cannot_work_are_refused_by_field(client: Client, runtime: Runtime) -> None:
+    finance = bearer(runtime, Role.FINANCE)
+    ratable_hardware = {"by_kind": {"hardware": {"pattern": "ratable"}}}
+    refused = client.post("/revenue/patterns", json=ratable_hardware, headers=finance)
+    assert (refused.status_code, refused.json()["field"]) == (422, "by_kind.hardware")
+    body = order_body()
+    body["lines"][1]["revenue"] = {"pattern": "milestones", "milestones": [
+        {"milestone_id": "theory", "share": "0.5"}]}  # fmt: skip
+    refused = client.post("/orders", json=body)
+    assert (refused.status_code, refused.json()["field"]) == (422, "lines[1].revenue")

@@ -10,6 +10,7 @@ import msgspec
 
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
+from domain.revenue.progress import Satisfaction
 from domain.rulebook import Route
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
@@ -58,6 +59,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     product_line: str = ""
     term_start: date | None = None
     term_months: int | None = None
+    revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
 
     @property
     def gross(self) -> Money:

@@ -136,6 +136,9 @@ def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "line
             )
         if line.term_months is not None and line.term_months < 1:
             raise InvalidOrderLine("term_months must be at least 1", field=f"{where}.term_months")
+        problem = line.revenue and line.revenue.problem(has_term=bool(line.term_months))
+        if problem:
+            raise InvalidOrderLine(problem, field=f"{where}.revenue")
 
 
 def check_unique_line_ids(lines: Iterable[OrderLine], field: str = "lines") -> None:

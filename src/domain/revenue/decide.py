@@ -34,7 +34,6 @@ from domain.revenue.contract import (
 )
 from domain.revenue.modification import AddedGoods, Treatment, classify
 from domain.revenue.progress import (
-    DEFAULT_SATISFACTION,
     ONE,
     Pattern,
     Satisfaction,
@@ -47,6 +46,7 @@ from domain.revenue.recognition import (
     prospective,
     reestimate,
 )
+from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.variable import transaction_price
 from domain.shared import Money, total
 
@@ -151,7 +151,7 @@ def _obligations(
 
 
 def _pattern(line: OrderLine, by_kind: dict[LineKind, Satisfaction]) -> Satisfaction:
-    return by_kind.get(line.kind) or DEFAULT_SATISFACTION[line.kind]
+    return line.revenue or by_kind.get(line.kind) or DEFAULT_SATISFACTION[line.kind]
 
 
 def _terms(
@@ -181,14 +181,9 @@ def _terms(
 
 
 def _check_satisfaction(s: Satisfaction, lines: Sequence[OrderLine], field: str) -> None:
-    if s.pattern is Pattern.POINT_IN_TIME and s.trigger is None:
-        raise RevenueRefused("a point-in-time obligation needs its trigger", field=field)
-    if s.pattern is Pattern.MILESTONES and (
-        not s.milestones or sum((m.share for m in s.milestones), Decimal(0)) != ONE
-    ):
-        raise RevenueRefused("milestone shares must add up to 1", field=field)
-    if s.pattern is Pattern.RATABLE and not any(line.term_months for line in lines):
-        raise RevenueRefused("a ratable obligation needs a service term", field=field)
+    problem = s.problem(has_term=any(line.term_months for line in lines))
+    if problem is not None:
+        raise RevenueRefused(problem, field=field)
 
 
 # -- fulfilment ----------------------------------------------------------------

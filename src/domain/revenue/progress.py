@@ -24,8 +24,6 @@ from enum import StrEnum
 
 import msgspec
 
-from domain.order.events import LineKind
-
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
@@ -46,32 +44,28 @@ class Trigger(StrEnum):
     TRAINING_DELIVERED = "training_delivered"
 
 
-class Milestone(msgspec.Struct, frozen=True, kw_only=True):
+class Milestone(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     milestone_id: str
     share: Decimal  # of the obligation; an obligation's milestones add up to 1
 
 
-class Satisfaction(msgspec.Struct, frozen=True, kw_only=True):
+class Satisfaction(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pattern: Pattern
     trigger: Trigger | None = None  # point in time only
     milestones: tuple[Milestone, ...] = ()  # milestones only
 
-
-# What a product kind does unless the rulebook or the order says otherwise.
-DEFAULT_SATISFACTION: dict[LineKind, Satisfaction] = {
-    LineKind.HARDWARE: Satisfaction(pattern=Pattern.POINT_IN_TIME, trigger=Trigger.SHIPMENT),
-    LineKind.SPARE_PART: Satisfaction(pattern=Pattern.POINT_IN_TIME, trigger=Trigger.SHIPMENT),
-    LineKind.SOFTWARE_LICENCE: Satisfaction(
-        pattern=Pattern.POINT_IN_TIME, trigger=Trigger.LICENCE_AVAILABLE
-    ),
-    LineKind.TRAINING: Satisfaction(
-        pattern=Pattern.POINT_IN_TIME, trigger=Trigger.TRAINING_DELIVERED
-    ),
-    LineKind.IMPLEMENTATION: Satisfaction(pattern=Pattern.INPUT_METHOD),
-    LineKind.MAINTENANCE: Satisfaction(pattern=Pattern.RATABLE),
-    LineKind.SUBSCRIPTION: Satisfaction(pattern=Pattern.RATABLE),
-    LineKind.OTHER: Satisfaction(pattern=Pattern.POINT_IN_TIME, trigger=Trigger.ACCEPTANCE),
-}
+    def problem(self, *, has_term: bool) -> str | None:
+        """What makes this pattern unusable for a line (with a service term or not)."""
+        if self.pattern is Pattern.POINT_IN_TIME and self.trigger is None:
+            return "a point-in-time obligation needs its trigger"
+        shares = [m.share for m in self.milestones]
+        if self.pattern is Pattern.MILESTONES and (
+            not shares or any(not ZERO < s <= ONE for s in shares) or sum(shares, ZERO) != ONE
+        ):
+            return "milestone shares must each be above 0 and add up to 1"
+        if self.pattern is Pattern.RATABLE and not has_term:
+            return "a ratable obligation needs a service term"
+        return None
 
 
 class Steps(msgspec.Struct, frozen=True, kw_only=True):

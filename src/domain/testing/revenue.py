@@ -34,7 +34,6 @@ from domain.revenue.contract import (
 )
 from domain.revenue.modification import Treatment
 from domain.revenue.progress import (
-    DEFAULT_SATISFACTION,
     Milestone,
     Pattern,
     Progress,
@@ -52,6 +51,7 @@ from domain.revenue.recognition import (
     prospective,
     reestimate,
 )
+from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import DomainError, Money, minor_units
 from domain.testing.spec import revenue_spec
