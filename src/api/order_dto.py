@@ -25,6 +25,7 @@ from domain.order.events import (
 from domain.personal import ContactPerson, Sealed
 from domain.receivable.terms import CreditRating
 from domain.revenue.progress import Satisfaction
+from domain.revenue.terms import Classification, ContractTerms
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
 from domain.stages import Stage
@@ -121,6 +122,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     placed_at: Aware
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
     contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
+    revenue_terms: ContractTerms | None = None  # bundles, residual lines, discount rules
 
     def to_command(
         self, route: Route, rules: ApprovalRules, rating: CreditRating, contact: Sealed | None
@@ -141,6 +143,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             approval_rules=rules,
             credit_rating=rating,
             contact=contact,
+            revenue_terms=self.revenue_terms,
         )
 
 
@@ -293,6 +296,7 @@ class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
     reprice: Annotated[list[RepriceIn], msgspec.Meta(max_length=500)] = msgspec.field(
         default_factory=list
     )
+    revenue_classification: Classification | None = None  # finance overriding the rules
 
     def to_command(self, currency: str, rules: ApprovalRules) -> cmd.ChangeOrder:
         return cmd.ChangeOrder(
@@ -309,6 +313,7 @@ class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
                 )
                 for r in self.reprice
             ),
+            revenue_classification=self.revenue_classification,
         )
 
 

@@ -41,6 +41,7 @@ from domain.revenue.contract import (
 )
 from domain.revenue.periods import PatternsPublished, PeriodsState
 from domain.revenue.progress import Satisfaction
+from domain.revenue.terms import ContractTerms
 from domain.service import REVENUE_CONTRACT
 from policies import outbox
 from projections.store import Row, Tx
@@ -49,7 +50,8 @@ NAME = "when_order_signed_recognise_revenue"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
 _facts = msgspec.json.Decoder(list[RecordFulfilment])
 _published = msgspec.json.Decoder(PatternsPublished)
-_COLUMNS = ("order_id", "customer_id", "currency", "lines", "signed", "waiting")
+_terms = msgspec.json.Decoder(ContractTerms)
+_COLUMNS = ("order_id", "customer_id", "currency", "lines", "terms", "signed", "waiting")
 
 
 class RecogniseRevenuePolicy:
@@ -73,6 +75,7 @@ class RecogniseRevenuePolicy:
             *outbox.SCHEMA,
             f"CREATE TABLE IF NOT EXISTS {self.orders} (order_id TEXT PRIMARY KEY, "
             "customer_id TEXT NOT NULL, currency TEXT NOT NULL, lines TEXT NOT NULL, "
+            "terms TEXT NOT NULL, "
             "signed BIGINT NOT NULL, waiting TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {self.patterns} (id BIGINT PRIMARY KEY, "
             "published TEXT NOT NULL)",
@@ -90,6 +93,7 @@ class RecogniseRevenuePolicy:
         if isinstance(event, OrderPlaced):
             row: Row = {"order_id": order_id, "customer_id": event.customer_id,
                         "currency": event.currency, "lines": _encode(event.lines),
+                        "terms": _encode(event.revenue_terms or ContractTerms()),
                         "signed": 0, "waiting": "[]"}  # fmt: skip
             self._save(tx, row)
             return
@@ -100,11 +104,13 @@ class RecogniseRevenuePolicy:
             case OrderSigned(contract_number=number, signed_at=at):
                 found["signed"] = 1
                 by_kind, version = self._patterns(tx)
+                terms = _terms.decode(found["terms"])
                 identify = IdentifyContract(
                     order_id=recorded.originator_id, customer_id=found["customer_id"],
                     contract_number=number, currency=found["currency"], signed_on=at.date(),
                     lines=_lines.decode(found["lines"]), by_kind=by_kind,
-                    rules_version=version,
+                    rules_version=version, bundles=terms.bundles, residual=terms.residual,
+                    discounts=terms.discounts,
                 )  # fmt: skip
                 self._enqueue(tx, found, "0-identify", identify, recorded)
                 for n, fact in enumerate(_facts.decode(found["waiting"])):
@@ -118,11 +124,14 @@ class RecogniseRevenuePolicy:
                 found["lines"] = _encode(now)
                 if found["signed"]:
                     repriced = {r.line_id for r in event.repriced}
+                    classified = event.revenue_classification
                     modify = ModifyContract(
                         revision=revision, on=at.date(), added=event.added,
                         removed=event.removed,
                         repriced=tuple(ln for ln in now if ln.line_id in repriced),
                         by_kind=self._patterns(tx)[0],
+                        override=classified.treatment if classified else None,
+                        reason=classified.reason if classified else "",
                     )  # fmt: skip
                     self._enqueue(tx, found, f"change:{revision}", modify, recorded)
             case ShipmentRecorded(shipment_id=shipment, shipped_at=at):

@@ -14,7 +14,6 @@ import pytest
 
 from domain.order.events import LineKind, OrderLine
 from domain.revenue.contract import (
-    Bundle,
     ContractState,
     Fulfilment,
     IdentifyContract,
@@ -29,6 +28,7 @@ from domain.revenue.modification import Treatment
 from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.progress import Pattern, Satisfaction, Trigger
 from domain.revenue.recognition import by_month
+from domain.revenue.terms import Bundle
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import Money
 from domain.testing import revenue_spec as given

@@ -207,3 +207,41 @@ def test_patterns_that_cannot_work_are_refused_by_field(client: Client, runtime:
         {"milestone_id": "theory", "share": "0.5"}]}  # fmt: skip
     refused = client.post("/orders", json=body)
     assert (refused.status_code, refused.json()["field"]) == (422, "lines[1].revenue")
+
+
+def test_the_order_carries_its_revenue_terms_and_finance_classifies_a_change(
+    client: Client, runtime: Runtime
+) -> None:
+    """IFRS 15 IE Example 34, Case A, captured as an order: A, B and C at SSPs 40, 55 and
+    45 sold for 100, B and C regularly together for 60 — the discount is theirs."""
+    lines = [{"line_id": lid, "product_code": lid, "kind": "hardware", "quantity": "1",
+              "unit_price": price, "standalone_selling_price": ssp}
+             for lid, price, ssp in (("A", "40", "40"), ("B", "35", "55"), ("C", "25", "45"))]  # fmt: skip
+    terms = {"discounts": [{"obligations": ["B", "C"],
+                            "reason": "B and C regularly sold together for 60"}]}  # fmt: skip
+    body = order_body(lines=lines, revenue_terms=terms, currency="USD")
+    order_id = str(ok(client.post("/orders", json=body))["aggregate_id"])
+    ok(client.post(f"/orders/{order_id}/sign", json=SIGN))
+    settle(runtime)
+    contract = ok(client.get(f"/revenue/contracts/{order_id}"))
+    assert {o["obligation_id"]: o["allocated"] for o in contract["obligations"]} == {
+        "A": "40.00", "B": "33.00", "C": "27.00"}  # fmt: skip
+
+    added = {"line_id": "D", "product_code": "D", "kind": "training", "quantity": "1",
+             "unit_price": "10", "standalone_selling_price": "10"}  # fmt: skip
+    change = {"reason": "customer adds a course", "changed_at": "2025-12-22T10:00:00+08:00",
+              "add": [added], "revenue_classification": {
+                  "treatment": "prospective", "reason": "priced with the remaining goods"}}  # fmt: skip
+    ok(client.post(f"/orders/{order_id}/changes", json=change))
+    settle(runtime)
+    [modified] = [r.event for r in runtime.service.history(UUID(contract["contract_id"]))
+                  if type(r.event).__name__ == "ContractModified"]  # fmt: skip
+    assert (modified.treatment.value, modified.by_rule.value) == (
+        "prospective", "separate_contract")  # fmt: skip
+    assert modified.reason == "priced with the remaining goods"
+
+
+def test_revenue_terms_naming_what_the_order_lacks_are_refused(client: Client) -> None:
+    body = order_body(revenue_terms={"residual": ["L9"]})
+    refused = client.post("/orders", json=body)
+    assert (refused.status_code, refused.json()["field"]) == (422, "revenue_terms.residual")

@@ -22,6 +22,7 @@ from domain.order.events import (
 )
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
+from domain.revenue.terms import Classification, ContractTerms
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
@@ -54,6 +55,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     approval_rules: ApprovalRules
     credit_rating: CreditRating = CreditRating.STANDARD
     contact: Sealed | None = None
+    revenue_terms: ContractTerms | None = None
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -161,6 +163,7 @@ class ChangeOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     add: tuple[OrderLine, ...] = ()
     remove: tuple[str, ...] = ()
     reprice: tuple[LineRepricing, ...] = ()
+    revenue_classification: Classification | None = None
 
 
 OrderCommand = (

@@ -191,6 +191,11 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         raise rules.InvalidOrderLine("an order needs at least one line", field="lines")
     rules.check_unique_line_ids(command.lines)
     check_sealed_for(command.contact, command.customer_id, "contact")
+    problem = command.revenue_terms and command.revenue_terms.problem(
+        [line.line_id for line in command.lines]
+    )
+    if problem:
+        raise rules.InvalidOrderLine(problem[0], field=problem[1])
     rules.check_lines(command.lines, command.currency)
     if command.promised_delivery < command.placed_at.date():
         raise rules.TimeTravel(
@@ -214,6 +219,7 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         required_approvals=command.approval_rules.required_roles(amount),
         credit_rating=command.credit_rating,
         contact=command.contact,
+        revenue_terms=command.revenue_terms,
     )
 
 
@@ -389,4 +395,5 @@ def _change(state: OrderState, command: ChangeOrder) -> OrderChanged:
         approval_rules_version=command.approval_rules.version,
         required_approvals=command.approval_rules.required_roles(new_total),
         approvals_reset=unsigned,
+        revenue_classification=command.revenue_classification,
     )

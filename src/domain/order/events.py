@@ -11,6 +11,7 @@ import msgspec
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.revenue.progress import Satisfaction
+from domain.revenue.terms import Classification, ContractTerms
 from domain.rulebook import Route
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
@@ -100,6 +101,7 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     # The customer's rating when the order was captured: priority is scheduled first.
     credit_rating: CreditRating = CreditRating.STANDARD
     contact: Sealed | None = None  # the customer's contact person, sealed for the customer
+    revenue_terms: ContractTerms | None = None  # bundles, residual lines, discounts
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -205,6 +207,7 @@ class OrderChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     approval_rules_version: int
     required_approvals: tuple[str, ...]
     approvals_reset: bool
+    revenue_classification: Classification | None = None  # finance's, overriding the rules
 
 
 class StockWarning(msgspec.Struct, frozen=True, kw_only=True):

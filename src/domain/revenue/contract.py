@@ -32,6 +32,7 @@ from domain.revenue.progress import (
     steps,
 )
 from domain.revenue.recognition import Component, ObligationRevenue
+from domain.revenue.terms import Bundle
 from domain.revenue.variable import VariableConsideration
 from domain.shared import DomainError, Money, Name
 
@@ -75,14 +76,6 @@ class ObligationTerms(msgspec.Struct, frozen=True, kw_only=True):
     quantity: Decimal
     term_start: date | None = None
     term_months: int | None = None
-
-
-class Bundle(msgspec.Struct, frozen=True, kw_only=True):
-    """Lines that are not distinct in this contract: one obligation."""
-
-    obligation_id: Name
-    line_ids: tuple[Name, ...]
-    satisfaction: Satisfaction
 
 
 # -- commands ------------------------------------------------------------------

@@ -14,7 +14,6 @@ from domain.order.events import LineKind, OrderLine
 from domain.revenue.allocation import Allocated, Basis, Candidate, allocate_price
 from domain.revenue.calendar import day_before
 from domain.revenue.contract import (
-    Bundle,
     ContractIdentified,
     ContractModified,
     ContractState,
@@ -47,6 +46,7 @@ from domain.revenue.recognition import (
     reestimate,
 )
 from domain.revenue.rules import DEFAULT_SATISFACTION
+from domain.revenue.terms import Bundle
 from domain.revenue.variable import transaction_price
 from domain.shared import Money, total
 
