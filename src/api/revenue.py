@@ -19,6 +19,8 @@ from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.order.events import LineKind
+from domain.receivable import receivable_id_for
+from domain.receivable.model import CreditNoteIssued, InvoiceIssued
 from domain.revenue.calendar import month_of, months_between
 from domain.revenue.contract import (
     Fulfilment,
@@ -27,7 +29,7 @@ from domain.revenue.contract import (
     ReestimateVariable,
     contract_id_for,
 )
-from domain.revenue.ledger import replay
+from domain.revenue.ledger import replay, roll_forward
 from domain.revenue.periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
 from domain.revenue.progress import Satisfaction
 from domain.revenue.variable import Method, Outcome, VariableConsideration
@@ -163,12 +165,23 @@ class BookingOut(msgspec.Struct, kw_only=True):
     amount: str
 
 
+class BalanceOut(msgspec.Struct, kw_only=True):
+    month: str  # YYYY-MM
+    opening: str
+    billed: str
+    recognised: str
+    closing: str
+    liability: str  # deferred revenue
+    asset: str  # unbilled
+
+
 class KnownOut(msgspec.Struct, kw_only=True):
     order_id: UUID
     at: datetime
     version: int  # of the contract, as known then
     transaction_price: str
     bookings: list[BookingOut]
+    balances: list[BalanceOut]
 
 
 class PatternsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -241,8 +254,8 @@ class RevenueController(Controller):
 
     @get("/contracts/{order_id:uuid}/as-known", sync_to_thread=True)
     def as_known(self, order_id: OrderId, at: FromQuery[Aware], runtime: RuntimeDep) -> KnownOut:
-        """The contract's books as they stood at the moment `at` (recorded time): only the
-        facts and period closes recorded by then, replayed from the log."""
+        """The contract's books and balances as they stood at the moment `at` (recorded
+        time): only the facts, invoices and period closes recorded by then, replayed."""
         contract = runtime.service.history(contract_id_for(order_id))
         if not contract:
             raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
@@ -254,6 +267,22 @@ class RevenueController(Controller):
         state, books = replay(event for _, event in sorted(known, key=lambda k: k[0]))
         if not state.exists:
             raise NotFoundException(f"order {order_id} had no revenue contract at {at}")
+        billed: dict[date, Decimal] = {}
+        for r in runtime.service.history(receivable_id_for(order_id)):
+            match r.event:
+                case InvoiceIssued(amount=money, issued_at=when) if r.timestamp <= at:
+                    key = month_of(when.date())
+                    billed[key] = billed.get(key, Decimal(0)) + money.amount
+                case CreditNoteIssued(amount=money, issued_at=when) if r.timestamp <= at:
+                    key = month_of(when.date())
+                    billed[key] = billed.get(key, Decimal(0)) - money.amount
+        recognised: dict[date, Decimal] = {}
+        for rows in books.values():
+            for month, booking in rows.items():
+                recognised[month] = recognised.get(month, Decimal(0)) + booking.amount.amount
+        assert state.identified_on is not None
+        last = max([*billed, *recognised, month_of(state.identified_on)])
+        months = months_between(min([*billed, month_of(state.identified_on)]), last)
         return KnownOut(
             order_id=order_id, at=at, version=state.version,
             transaction_price=str(state.transaction_price().amount),
@@ -261,6 +290,12 @@ class RevenueController(Controller):
                 BookingOut(obligation_id=oid, month=f"{m:%Y-%m}", regular=str(b.regular.amount),
                            adjustment=str(b.adjustment.amount), amount=str(b.amount.amount))
                 for oid, rows in sorted(books.items()) for m, b in sorted(rows.items())
+            ],
+            balances=[
+                BalanceOut(month=f"{b.month:%Y-%m}", opening=str(b.opening), billed=str(b.billed),
+                           recognised=str(b.recognised), closing=str(b.closing),
+                           liability=str(b.liability), asset=str(b.asset))
+                for b in roll_forward(billed, recognised, months)
             ],
         )  # fmt: skip
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.revenue.ledger import roll_forward
 from domain.shared import quantum
 from projections.store import Row, Tx
 
@@ -99,31 +100,19 @@ def balances(tx: Tx, copy: str, months: list[date], order_id: str | None) -> lis
     contract liability (deferred revenue: billed ahead) or a contract asset (unbilled:
     earned ahead); contracts are netted one by one, never across each other."""
     currencies, revenue, billed = _per_order_month(tx, copy, order_id)
-    first = months[0].isoformat()
-    net: dict[str, Decimal] = {
-        o: sum((v for (oo, m), v in billed.items() if oo == o and m < first), Decimal(0))
-        - sum((v for (oo, m), v in revenue.items() if oo == o and m < first), Decimal(0))
-        for o in currencies
-    }
-    rows: list[Row] = []
-    for month in months:
-        key = month.isoformat()
-        totals: dict[str, dict[str, Decimal]] = {}
-        for o, currency in sorted(currencies.items()):
-            t = totals.setdefault(currency, dict.fromkeys(_BALANCE, Decimal(0)))
-            b, r = billed.get((o, key), Decimal(0)), revenue.get((o, key), Decimal(0))
-            closing = net[o] + b - r
-            t["opening"] += net[o]
-            t["billed"] += b
-            t["recognised"] += r
-            t["closing"] += closing
-            t["liability"] += max(closing, Decimal(0))
-            t["asset"] += max(-closing, Decimal(0))
-            net[o] = closing
-        for currency, t in sorted(totals.items()):
-            rows.append({"month": key[:7], "currency": currency,
-                         **{k: _cents(v, currency) for k, v in t.items()}})  # fmt: skip
-    return rows
+    totals: dict[tuple[date, str], dict[str, Decimal]] = {}
+    for o, currency in sorted(currencies.items()):
+        mine = {date.fromisoformat(m): v for (oo, m), v in billed.items() if oo == o}
+        earned = {date.fromisoformat(m): v for (oo, m), v in revenue.items() if oo == o}
+        for b in roll_forward(mine, earned, months):
+            t = totals.setdefault((b.month, currency), dict.fromkeys(_BALANCE, Decimal(0)))
+            for name in _BALANCE:
+                t[name] += getattr(b, name)
+    return [
+        {"month": f"{month:%Y-%m}", "currency": currency,
+         **{k: _cents(v, currency) for k, v in t.items()}}
+        for (month, currency), t in sorted(totals.items())
+    ]  # fmt: skip
 
 
 def remaining_obligations(tx: Tx, copy: str, as_of: date) -> list[Row]:

@@ -122,6 +122,11 @@ def test_balances_remaining_obligations_and_the_waterfall(client: Client, runtim
     waterfall = ok(client.get("/revenue/waterfall", params={"month_from": "2026-01-01"}))
     assert [w["month"] for w in waterfall] == [f"2026-{m:02}" for m in range(1, 13)]
     assert sum(Decimal(w["amount"]) for w in waterfall) == Decimal("11844.16")
+    known = ok(client.get(f"/revenue/contracts/{order_id}/as-known",
+                          params={"at": "2099-01-01T00:00:00Z"}))  # fmt: skip
+    first = known["balances"][0]
+    assert (first["month"], first["billed"], first["closing"], first["asset"]) == (
+        "2025-12", "22800.00", "-36420.78", "36420.78")  # fmt: skip
     sheet = client.get("/revenue/export", params={"report": "balances", "format": "xlsx",
                                                   "month_from": "2025-12-01"})  # fmt: skip
     assert sheet.status_code == 200

@@ -9,8 +9,9 @@ months of an obligation always add up to its revenue to date, exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 import msgspec
 
@@ -102,3 +103,43 @@ def replay(events: Iterable[RevenueEvent | PeriodClosed]) -> tuple[ContractState
         state = evolve(state, event)
         books = rebook(state, books, closed)
     return state, books
+
+
+class Balance(msgspec.Struct, frozen=True, kw_only=True):
+    """A contract's balance for a month: opening + billed - recognised = closing."""
+
+    month: date
+    opening: Decimal
+    billed: Decimal
+    recognised: Decimal
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.billed - self.recognised
+
+    @property
+    def liability(self) -> Decimal:
+        """Billed ahead of revenue: deferred revenue."""
+        return max(self.closing, Decimal(0))
+
+    @property
+    def asset(self) -> Decimal:
+        """Revenue ahead of billing: unbilled."""
+        return max(-self.closing, Decimal(0))
+
+
+def roll_forward(
+    billed: Mapping[date, Decimal], recognised: Mapping[date, Decimal], months: Sequence[date]
+) -> list[Balance]:
+    """One contract's balances over `months` (consecutive), from everything before them."""
+    first = months[0]
+    opening = sum((v for m, v in billed.items() if m < first), Decimal(0)) - sum(
+        (v for m, v in recognised.items() if m < first), Decimal(0)
+    )
+    rows = []
+    for month in months:
+        row = Balance(month=month, opening=opening, billed=billed.get(month, Decimal(0)),
+                      recognised=recognised.get(month, Decimal(0)))  # fmt: skip
+        rows.append(row)
+        opening = row.closing
+    return rows
