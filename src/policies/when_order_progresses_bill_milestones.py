@@ -48,6 +48,7 @@ from domain.rulebook import PaymentTermsPublished
 from domain.service import RECEIVABLE
 from domain.shared import total
 from policies import outbox
+from policies.rows import KeyedRows, encode
 from projections.store import Row, Tx
 
 NAME = "when_order_progresses_bill_milestones"
@@ -69,6 +70,7 @@ class BillMilestonesPolicy:
     def __init__(self, name: str = NAME) -> None:
         self.name = name
         self.orders, self.terms = f"{name}_orders", f"{name}_terms"
+        self.rows = KeyedRows(self.orders, _COLUMNS)
 
     def tables(self) -> list[str]:
         return [self.orders, self.terms]
@@ -91,17 +93,17 @@ class BillMilestonesPolicy:
         match event:
             case OrderPlaced():
                 row: Row = {"order_id": order_id, "placed": msgspec.json.encode(event).decode(),
-                       "lines": _encode(event.lines), "shipped": "{}", "facts": "{}",
+                       "lines": encode(event.lines), "shipped": "{}", "facts": "{}",
                        "last_stage": event.route.stages[-1].value, "signed": 0}  # fmt: skip
-                self._save(tx, row)
+                self.rows.save(tx, row)
             case PaymentTermsPublished(terms=terms):
-                tx.upsert(self.terms, ("id", "terms"), "id", [(1, _encode(terms))])
+                tx.upsert(self.terms, ("id", "terms"), "id", [(1, encode(terms))])
             case VersionUploaded(kind=DocumentKind.ACCEPTANCE_REPORT, uploaded_at=at):
                 self._fact(tx, str(event.order_id), Fact.ACCEPTANCE_REPORT, at, recorded)
             case CustomerAccepted(accepted_at=at):
                 self._fact(tx, order_id, Fact.ACCEPTANCE, at, recorded)
             case OrderSigned() | OrderChanged() | ShipmentRecorded() | StageAdvanced():
-                found = self._load(tx, order_id)
+                found = self.rows.load(tx, order_id)
                 if found is not None:
                     self._progress(tx, found, recorded)
 
@@ -111,14 +113,14 @@ class BillMilestonesPolicy:
         match event:
             case OrderSigned():
                 row["signed"] = 1
-                self._save(tx, row)
+                self.rows.save(tx, row)
                 self._open(tx, row, event, lines, recorded)
             case OrderChanged():
                 lines = changed_lines(
                     lines, added=event.added, removed=event.removed, repriced=event.repriced
                 )
-                row["lines"] = _encode(lines)
-                self._save(tx, row)
+                row["lines"] = encode(lines)
+                self.rows.save(tx, row)
                 if row["signed"]:
                     placed = msgspec.json.decode(row["placed"], type=OrderPlaced)
                     amount = total([line.net for line in lines], placed.currency)
@@ -130,8 +132,8 @@ class BillMilestonesPolicy:
                 shipped = msgspec.json.decode(row["shipped"], type=dict[str, Decimal])
                 for item in event.lines:
                     shipped[item.line_id] = shipped.get(item.line_id, Decimal(0)) + item.quantity
-                row["shipped"] = _encode(shipped)
-                self._save(tx, row)
+                row["shipped"] = encode(shipped)
+                self.rows.save(tx, row)
                 to_ship = [ln for ln in lines if ln.kind in SHIPPABLE_KINDS]
                 if all(shipped.get(ln.line_id, Decimal(0)) >= ln.quantity for ln in to_ship):
                     self._fact(tx, row["order_id"], Fact.SHIPMENT, at, recorded)
@@ -169,15 +171,15 @@ class BillMilestonesPolicy:
 
     def _fact(self, tx: Tx, order_id: str, fact: Fact, at: datetime, cause: Recorded[Any]) -> None:
         """Remember the first time `fact` happened; pass it on once the receivable is open."""
-        row = self._load(tx, order_id)
+        row = self.rows.load(tx, order_id)
         if row is None:
             return
         facts = _facts.decode(row["facts"])
         if fact in facts:
             return
         facts[fact] = at
-        row["facts"] = _encode(facts)
-        self._save(tx, row)
+        row["facts"] = encode(facts)
+        self.rows.save(tx, row)
         if row["signed"]:
             self._enqueue(tx, row, fact.value, RecordFulfilment(fact=fact, at=at), cause)
 
@@ -187,14 +189,3 @@ class BillMilestonesPolicy:
         key = f"{NAME}:{order_id}:{what}"
         intent = outbox.Intent(key, RECEIVABLE, receivable_id_for(order_id), command)
         outbox.enqueue(tx, NAME, intent, cause)
-
-    def _load(self, tx: Tx, order_id: str) -> Row | None:
-        tx.execute(f"SELECT * FROM {self.orders} WHERE order_id = ?", (order_id,))  # noqa: S608
-        return tx.fetchone()
-
-    def _save(self, tx: Tx, row: Row) -> None:
-        tx.upsert(self.orders, _COLUMNS, "order_id", [tuple(row[c] for c in _COLUMNS)])
-
-
-def _encode(value: object) -> str:
-    return msgspec.json.encode(value).decode()

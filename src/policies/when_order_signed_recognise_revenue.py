@@ -44,6 +44,7 @@ from domain.revenue.progress import Satisfaction
 from domain.revenue.terms import ContractTerms
 from domain.service import REVENUE_CONTRACT
 from policies import outbox
+from policies.rows import KeyedRows, encode
 from projections.store import Row, Tx
 
 NAME = "when_order_signed_recognise_revenue"
@@ -66,6 +67,7 @@ class RecogniseRevenuePolicy:
     def __init__(self, name: str = NAME) -> None:
         self.name = name
         self.orders, self.patterns = f"{name}_orders", f"{name}_patterns"
+        self.rows = KeyedRows(self.orders, _COLUMNS)
 
     def tables(self) -> list[str]:
         return [self.orders, self.patterns]
@@ -88,16 +90,16 @@ class RecogniseRevenuePolicy:
     def _apply(self, tx: Tx, recorded: Recorded[Any]) -> None:
         event, order_id = recorded.event, str(recorded.originator_id)
         if isinstance(event, PatternsPublished):
-            tx.upsert(self.patterns, ("id", "published"), "id", [(1, _encode(event))])
+            tx.upsert(self.patterns, ("id", "published"), "id", [(1, encode(event))])
             return
         if isinstance(event, OrderPlaced):
             row: Row = {"order_id": order_id, "customer_id": event.customer_id,
-                        "currency": event.currency, "lines": _encode(event.lines),
-                        "terms": _encode(event.revenue_terms or ContractTerms()),
+                        "currency": event.currency, "lines": encode(event.lines),
+                        "terms": encode(event.revenue_terms or ContractTerms()),
                         "signed": 0, "waiting": "[]"}  # fmt: skip
-            self._save(tx, row)
+            self.rows.save(tx, row)
             return
-        found = self._load(tx, order_id)
+        found = self.rows.load(tx, order_id)
         if found is None:
             return
         match event:
@@ -121,7 +123,7 @@ class RecogniseRevenuePolicy:
                 now = changed_lines(
                     lines, added=event.added, removed=event.removed, repriced=event.repriced
                 )
-                found["lines"] = _encode(now)
+                found["lines"] = encode(now)
                 if found["signed"]:
                     repriced = {r.line_id for r in event.repriced}
                     classified = event.revenue_classification
@@ -145,7 +147,7 @@ class RecogniseRevenuePolicy:
                 fact = RecordFulfilment(fact=Fulfilment.ACCEPTANCE, on=at.date(),
                                         source="customer acceptance")  # fmt: skip
                 self._fact(tx, found, "acceptance", fact, recorded)
-        self._save(tx, found)
+        self.rows.save(tx, found)
 
     def _patterns(self, tx: Tx) -> tuple[dict[LineKind, Satisfaction], int]:
         tx.execute(f"SELECT published FROM {self.patterns} WHERE id = 1")  # noqa: S608
@@ -159,7 +161,7 @@ class RecogniseRevenuePolicy:
         if row["signed"]:
             self._enqueue(tx, row, what, fact, cause)
         else:
-            row["waiting"] = _encode([*_facts.decode(row["waiting"]), fact])
+            row["waiting"] = encode([*_facts.decode(row["waiting"]), fact])
 
     def _enqueue(self, tx: Tx, row: Row, what: str, command: Any, cause: Recorded[Any]) -> None:
         order_id = UUID(row["order_id"])
@@ -167,14 +169,3 @@ class RecogniseRevenuePolicy:
         key = f"{NAME}:{order_id}:{what}"
         intent = outbox.Intent(key, REVENUE_CONTRACT, contract_id_for(order_id), command)
         outbox.enqueue(tx, NAME, intent, cause)
-
-    def _load(self, tx: Tx, order_id: str) -> Row | None:
-        tx.execute(f"SELECT * FROM {self.orders} WHERE order_id = ?", (order_id,))  # noqa: S608
-        return tx.fetchone()
-
-    def _save(self, tx: Tx, row: Row) -> None:
-        tx.upsert(self.orders, _COLUMNS, "order_id", [tuple(row[c] for c in _COLUMNS)])
-
-
-def _encode(value: object) -> str:
-    return msgspec.json.encode(value).decode()
