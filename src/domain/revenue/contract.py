@@ -244,8 +244,6 @@ class ContractState(msgspec.Struct, frozen=True, kw_only=True):
     identified_on: date | None = None
     obligations: dict[str, ObligationState] = msgspec.field(default_factory=dict)
     variable: dict[str, VariableConsideration] = msgspec.field(default_factory=dict)
-    fixed_price: Money | None = None
-    last_change: date | None = None
     revision: int = 0
 
     @property

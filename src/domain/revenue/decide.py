@@ -529,8 +529,7 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
                 state, version=version, order_id=event.order_id, customer_id=event.customer_id,
                 contract_number=event.contract_number, currency=event.currency,
                 identified_on=event.identified_on, obligations=obligations,
-                variable={v.name: v for v in event.variable}, fixed_price=event.fixed_price,
-                last_change=event.identified_on)  # fmt: skip
+                variable={v.name: v for v in event.variable})  # fmt: skip
         case ProgressRecorded():
             obligations = dict(state.obligations)
             for oid in event.obligations:
@@ -544,8 +543,7 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
                 component = Component(amount=share.amount, since=event.on, cause=cause)
                 obligations[share.obligation_id] = replace(o, components=(*o.components, component))
             variable = {**state.variable, event.consideration.name: event.consideration}
-            return replace(state, version=version, obligations=obligations, variable=variable,
-                           last_change=event.on)  # fmt: skip
+            return replace(state, version=version, obligations=obligations, variable=variable)
         case ContractModified():
             obligations = dict(state.obligations)
             for t in event.added:
@@ -557,7 +555,7 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
                 components = (*o.components, change.component)
                 obligations[change.obligation_id] = replace(o, components=components)
             return replace(state, version=version, obligations=obligations,
-                           revision=event.revision, last_change=event.on)  # fmt: skip
+                           revision=event.revision)  # fmt: skip
         case _:
             assert_never(event)
 

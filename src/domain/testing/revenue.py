@@ -53,7 +53,7 @@ from domain.revenue.recognition import (
 )
 from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.variable import Method, Outcome, VariableConsideration
-from domain.shared import DomainError, Money, minor_units
+from domain.shared import DomainError, Money, minor_units, total
 from domain.testing.spec import revenue_spec
 
 START = date(2025, 1, 1)
@@ -121,10 +121,7 @@ class ContractLife:
 
     @property
     def price(self) -> Money:
-        total = Money.zero(self.currency)
-        for o in self.obligations:
-            total = total + o.allocated()
-        return total
+        return total([o.allocated() for o in self.obligations], self.currency)
 
 
 @st.composite
