@@ -40,6 +40,7 @@ from domain import (
     task,
 )
 from domain.codec import topic_of
+from domain.cpq import catalogue, quote
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.revenue import contract as revenue
 from domain.revenue import decide as revenue_decide
@@ -132,6 +133,14 @@ REVENUE_PERIODS: Decider[
     decide=revenue_periods.decide,
     evolve=revenue_periods.evolve,
 )
+CATALOGUE: Decider[
+    catalogue.CatalogueCommand, catalogue.CatalogueState, catalogue.CatalogueEvent
+] = Decider(
+    name="Catalogue", initial=catalogue.INITIAL, decide=catalogue.decide, evolve=catalogue.evolve
+)
+QUOTE: Decider[quote.QuoteCommand, quote.QuoteState, quote.QuoteEvent] = Decider(
+    name="Quote", initial=quote.INITIAL, decide=quote.decide, evolve=quote.evolve
+)
 RULEBOOK: Decider[rulebook.RulebookCommand, rulebook.RulebookState, rulebook.RulebookEvent] = (
     Decider(
         name="Rulebook",
@@ -152,6 +161,7 @@ DECIDER_BY_TOPIC: dict[str, Decider[Any, Any, Any]] = {
         (STOCK, stock.StockEvent), (RULEBOOK, rulebook.RulebookEvent),
         (DATA_SUBJECT, personal.PersonalEvent), (REVENUE_CONTRACT, revenue.RevenueEvent),
         (REVENUE_PERIODS, revenue_periods.PeriodEvent),
+        (CATALOGUE, catalogue.CatalogueEvent), (QUOTE, quote.QuoteEvent),
     )
     for event_type in get_args(events) or (events,)
 }  # fmt: skip

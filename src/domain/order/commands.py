@@ -16,6 +16,7 @@ from domain.order.events import (
     Channel,
     LineRepricing,
     OrderLine,
+    QuoteReference,
     Severity,
     ShippedQuantity,
     StockWarning,
@@ -56,6 +57,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     credit_rating: CreditRating = CreditRating.STANDARD
     contact: Sealed | None = None
     revenue_terms: ContractTerms | None = None
+    quote: QuoteReference | None = None
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):

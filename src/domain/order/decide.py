@@ -55,7 +55,7 @@ from domain.order.events import (
 )
 from domain.order.state import OrderState, changed_lines
 from domain.personal import check_sealed_for
-from domain.shared import total
+from domain.shared import Money, total
 from domain.stages import Stage
 
 
@@ -177,6 +177,13 @@ def _record(
             assert_never(command)
 
 
+def _approvals(command: PlaceOrder, amount: Money) -> tuple[str, ...]:
+    """The approval rule's roles for the amount, then any role a quote's discounts need."""
+    roles = command.approval_rules.required_roles(amount)
+    extra = command.quote.discount_approvals if command.quote else ()
+    return (*roles, *(r for r in dict.fromkeys(extra) if r not in roles))
+
+
 def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
     if state.exists:
         raise rules.DuplicateOrder(
@@ -216,10 +223,11 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         placed_at=command.placed_at,
         route=command.route,
         approval_rules_version=command.approval_rules.version,
-        required_approvals=command.approval_rules.required_roles(amount),
+        required_approvals=_approvals(command, amount),
         credit_rating=command.credit_rating,
         contact=command.contact,
         revenue_terms=command.revenue_terms,
+        quote=command.quote,
     )
 
 

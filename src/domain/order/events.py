@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from uuid import UUID
 
 import msgspec
 
@@ -61,6 +62,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     term_start: date | None = None
     term_months: int | None = None
     revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
+    catalogue_revision: int | None = None  # the catalogue publication it was priced by
 
     @property
     def gross(self) -> Money:
@@ -83,6 +85,20 @@ class LineRepricing(msgspec.Struct, frozen=True, kw_only=True):
     discount: Money
 
 
+class QuoteReference(msgspec.Struct, frozen=True, kw_only=True):
+    """The quote an order was captured from, and the catalogue it was priced by: a
+    later price or rule change never reaches the order."""
+
+    quote_id: UUID
+    number: Name
+    revision: int
+    accepted_by: Name
+    catalogue_revision: int
+    pricing_revision: int | None
+    validation_revision: int | None
+    discount_approvals: tuple[str, ...] = ()  # roles the discounts given call for
+
+
 class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     order_type: str
     channel: Channel
@@ -102,6 +118,7 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     credit_rating: CreditRating = CreditRating.STANDARD
     contact: Sealed | None = None  # the customer's contact person, sealed for the customer
     revenue_terms: ContractTerms | None = None  # bundles, residual lines, discounts
+    quote: QuoteReference | None = None  # the accepted quote it was captured from
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
