@@ -25,6 +25,8 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from domain.cpq.catalogue import CatalogueEvent
+from domain.cpq.quote import QuoteEvent
 from domain.customer_credit import CreditEvent
 from domain.directory import DirectoryEvent
 from domain.document_version import DocumentEvent
@@ -86,6 +88,8 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     PersonalEvent,
     RevenueEvent,
     PeriodEvent,
+    CatalogueEvent,
+    QuoteEvent,
     CommandHandled,
 )
 

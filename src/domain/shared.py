@@ -48,6 +48,23 @@ class CurrencyMismatch(DomainError):
     rule = "currency_mismatch"
 
 
+class InvalidNumber(DomainError):
+    rule = "invalid_number"
+
+
+def check_number(
+    value: Decimal, field: str, *, positive: bool = False, at_most: Decimal = Decimal("1e12")
+) -> None:
+    """Refuse a number that is not finite, is negative (or zero, if `positive`), exceeds
+    `at_most` or is finer than a millionth: decimals decoded from requests are unbounded."""
+    if not value.is_finite():
+        raise InvalidNumber(f"{field} must be a finite number", field=field)
+    if value < 0 or (positive and value == 0):
+        raise InvalidNumber(f"{field} must be {'above' if positive else 'at least'} 0", field=field)
+    if value > at_most or value.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise InvalidNumber(f"{field} must be at most {at_most:f}, to a millionth", field=field)
+
+
 class Money(msgspec.Struct, frozen=True, kw_only=True):
     amount: Decimal
     currency: CurrencyCode

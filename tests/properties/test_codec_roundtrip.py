@@ -173,3 +173,9 @@ def test_a_utc_offset_with_seconds_survives() -> None:
     event = OrderResumed(at=datetime(1899, 1, 1, tzinfo=lmt))
     mapper = MsgspecMapper()
     assert mapper.to_domain_event(mapper.to_stored_event(envelope(event))).event == event
+
+
+def test_every_aggregates_events_are_registered_with_the_mapper() -> None:
+    from domain.service import DECIDER_BY_TOPIC
+
+    assert set(DECIDER_BY_TOPIC) <= set(EVENT_TYPES)

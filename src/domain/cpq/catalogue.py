@@ -23,13 +23,15 @@ from msgspec.structs import replace
 
 from domain.order.events import TIME_BASED_KINDS, LineKind
 from domain.revenue.progress import Satisfaction
-from domain.shared import CurrencyCode, DomainError, Name
+from domain.shared import CurrencyCode, DomainError, Name, check_number
 
 CATALOGUE_ID = UUID("6f1c1f0e-0000-4000-8000-000000000003")
 
 Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")]
-Price = Annotated[Decimal, msgspec.Meta(ge=0)]
-Percent = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+Price = Annotated[Decimal, msgspec.Meta(description="decimal string, 0 to 10^12")]
+Percent = Annotated[Decimal, msgspec.Meta(description="decimal string, 0 to 100")]
+Units = Annotated[Decimal, msgspec.Meta(description="decimal string, above 0, at most 10^9")]
+HUNDRED, MOST_UNITS = Decimal(100), Decimal(1_000_000_000)
 Attributes = Annotated[dict[Name, Name], msgspec.Meta(max_length=50)]
 
 
@@ -66,7 +68,7 @@ class Product(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 class Component(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     product_code: Code
-    quantity: Annotated[Decimal, msgspec.Meta(gt=0)]
+    quantity: Units
 
 
 class Bundle(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -82,7 +84,7 @@ class Bundle(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 class Band(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """From `from_quantity` units on, a unit costs `prices[currency]`."""
 
-    from_quantity: Annotated[Decimal, msgspec.Meta(ge=0)]
+    from_quantity: Decimal
     prices: dict[CurrencyCode, Price]
 
 
@@ -167,8 +169,8 @@ class QuantityLimit(
 
     name: Name
     line: Selector
-    minimum: Annotated[Decimal, msgspec.Meta(ge=0)] = Decimal(0)
-    maximum: Annotated[Decimal, msgspec.Meta(gt=0)] | None = None
+    minimum: Decimal = Decimal(0)
+    maximum: Units | None = None
 
 
 ValidationRule = Requires | Excludes | Matches | QuantityLimit
@@ -354,7 +356,14 @@ class UnknownProduct(DomainError):
     rule = "unknown_product"
 
 
+def _check_prices(prices: dict[str, Decimal], field: str) -> None:
+    for currency, amount in prices.items():
+        check_number(amount, f"{field}.{currency}")
+
+
 def _check_product(product: Product) -> None:
+    _check_prices(product.list_prices, "product.list_prices")
+    _check_prices(product.ssp, "product.ssp")
     if not product.list_prices:
         raise InvalidCatalogueEntry("a product has a list price", field="product.list_prices")
     missing = sorted(set(product.list_prices) - set(product.ssp))
@@ -373,7 +382,10 @@ def _check_product(product: Product) -> None:
 
 
 def _check_bundle(bundle: Bundle, view: CatalogueView) -> None:
+    _check_prices(bundle.prices, "bundle.prices")
     for i, component in enumerate(bundle.components):
+        check_number(component.quantity, f"bundle.components[{i}].quantity", positive=True,
+                     at_most=MOST_UNITS)  # fmt: skip
         product = view.products.get(component.product_code)
         if product is None:
             raise UnknownProduct(
@@ -394,6 +406,10 @@ def _check_bundle(bundle: Bundle, view: CatalogueView) -> None:
 
 def _check_pricing(rules: PricingRules) -> None:
     for n, table in enumerate(rules.tiers):
+        for b, band in enumerate(table.bands):
+            where = f"rules.tiers[{n}].bands[{b}]"
+            check_number(band.from_quantity, f"{where}.from_quantity", at_most=MOST_UNITS)
+            _check_prices(band.prices, f"{where}.prices")
         starts = [b.from_quantity for b in table.bands]
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             raise InvalidCatalogueEntry(
@@ -406,7 +422,13 @@ def _check_pricing(rules: PricingRules) -> None:
             )
     if len({t.product_code for t in rules.tiers}) != len(rules.tiers):
         raise InvalidCatalogueEntry("a product has one tier table", field="rules.tiers")
+    uplifts = {**{k.value: v for k, v in rules.uplift_by_kind.items()}, **rules.uplift_by_product}
+    for name, uplift in uplifts.items():
+        check_number(uplift, f"rules.uplift.{name}", at_most=HUNDRED)
     for n, limit in enumerate(rules.discount_limits):
+        check_number(limit.approve_above, f"rules.discount_limits[{n}].approve_above",
+                     at_most=HUNDRED)  # fmt: skip
+        check_number(limit.ceiling, f"rules.discount_limits[{n}].ceiling", at_most=HUNDRED)
         if limit.approve_above > limit.ceiling:
             raise InvalidCatalogueEntry(
                 "approve_above is at most the ceiling", field=f"rules.discount_limits[{n}]"
@@ -422,6 +444,10 @@ def _check_validation(rules: ValidationRules) -> None:
             case Requires(needs=other) | Excludes(other=other) | Matches(other=other):
                 selectors.append(other)
             case QuantityLimit(minimum=low, maximum=high):
+                check_number(low, f"rules.rules[{n}].minimum", at_most=MOST_UNITS)
+                if high is not None:
+                    check_number(high, f"rules.rules[{n}].maximum", positive=True,
+                                 at_most=MOST_UNITS)  # fmt: skip
                 if high is not None and high < low:
                     raise InvalidCatalogueEntry(
                         "maximum is at least the minimum", field=f"rules.rules[{n}]"

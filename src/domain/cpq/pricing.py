@@ -31,6 +31,8 @@ from typing import Annotated
 import msgspec
 
 from domain.cpq.catalogue import (
+    HUNDRED,
+    MOST_UNITS,
     CatalogueView,
     Code,
     Percent,
@@ -39,21 +41,21 @@ from domain.cpq.catalogue import (
     Product,
     ProductPublished,
     TierTable,
+    Units,
 )
 from domain.cpq.validation import ConfigurationRefused, Configured, Violation, check
 from domain.order.events import TIME_BASED_KINDS, LineKind, OrderLine
 from domain.revenue.progress import Satisfaction
-from domain.shared import Money, Name, allocate, quantum, total
+from domain.shared import Money, Name, allocate, check_number, quantum, total
 
-ZERO, HUNDRED, TWELVE = Decimal(0), Decimal(100), Decimal(12)
+ZERO, TWELVE = Decimal(0), Decimal(12)
 DEFAULT_DISCOUNT_APPROVER = "sales_director"
-Quantity = Annotated[Decimal, msgspec.Meta(gt=0, le=1_000_000_000)]
 Months = Annotated[int, msgspec.Meta(ge=1, le=240)]
 
 
 class LineRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     code: Code  # a product's or a bundle's
-    quantity: Quantity
+    quantity: Units
     discount_percent: Percent = ZERO
     term_start: date | None = None
     term_months: Months | None = None
@@ -196,6 +198,8 @@ class _Pricer:
         lines: list[QuoteLine] = []
         for i, wanted in enumerate(self.request.lines):
             where = f"lines[{i}]"
+            check_number(wanted.quantity, f"{where}.quantity", positive=True, at_most=MOST_UNITS)
+            check_number(wanted.discount_percent, f"{where}.discount_percent", at_most=HUNDRED)
             self._check_discount(wanted, where)
             if wanted.code in self.view.bundles:
                 lines += self._bundle(wanted, where, f"L{i + 1}")
@@ -336,18 +340,31 @@ class _Pricer:
                         f"bundle {bundle.code} is not sold in {self.request.region}")  # fmt: skip
             return []
         parts: list[QuoteLine] = []
+        timed = False
         for j, component in enumerate(bundle.components):
             inner = f"{where}.components[{j}]"
-            if component.product_code not in self.view.products:
+            published = self.view.products.get(component.product_code)
+            if published is None:
                 self.refuse("unknown_product", inner,
                             f"bundle {bundle.code} holds {component.product_code}, which is "
                             f"not sold on {self.view.day.isoformat()}")  # fmt: skip
                 continue
-            as_product = msgspec.structs.replace(wanted, code=component.product_code,
-                                                 discount_percent=ZERO)  # fmt: skip
+            # The bundle's term is its subscriptions' and maintenance's.
+            has_term = published.product.kind in TIME_BASED_KINDS
+            timed |= has_term
+            as_product = msgspec.structs.replace(
+                wanted, code=component.product_code, discount_percent=ZERO,
+                term_start=wanted.term_start if has_term else None,
+                term_months=wanted.term_months if has_term else None,
+            )  # fmt: skip
             part = self._product(as_product, inner, f"{line_id}.{j + 1}", bundle=bundle.code,
                                  quantity=component.quantity * wanted.quantity)  # fmt: skip
             parts += [part] if part else []
+        if not timed and (wanted.term_start or wanted.term_months):
+            self.refuse("term_not_applicable", f"{where}.term_months",
+                        f"bundle {bundle.code} holds no subscription or maintenance; "
+                        "it has no term")  # fmt: skip
+            return []
         if len(parts) != len(bundle.components):
             return []
         return self._share_bundle_price(bundle.prices[self.currency], wanted, parts, where)

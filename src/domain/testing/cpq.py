@@ -51,10 +51,14 @@ EFFECTIVE = date(2026, 1, 1)
 K = LineKind
 
 
+def _usd(cny: int) -> Decimal:
+    return (Decimal(cny) / 7).quantize(Decimal("0.01"))
+
+
 def _product(code: str, name: str, kind: LineKind, price: int, ssp: int, **more: object) -> Product:
     return Product(code=code, name=name, kind=kind,
-                   list_prices={"CNY": Decimal(price), "USD": Decimal(price) / 7},
-                   ssp={"CNY": Decimal(ssp), "USD": Decimal(ssp) / 7},
+                   list_prices={"CNY": Decimal(price), "USD": _usd(price)},
+                   ssp={"CNY": Decimal(ssp), "USD": _usd(ssp)},
                    ssp_method=SspMethod.OBSERVED, **more)  # type: ignore[arg-type]  # fmt: skip
 
 
@@ -231,14 +235,26 @@ def catalogues(draw: st.DrawFn) -> CatalogueState:
 
 @st.composite
 def quote_requests(draw: st.DrawFn, state: CatalogueState) -> QuoteRequest:
-    """A request for the catalogue's products (or unknown ones), any quantity, discount
-    and term: many break a rule."""
-    codes = [*state.products, *state.bundles, "UNKNOWN"]
+    """A request for the catalogue's products, bundles and now and then an unknown code,
+    with any quantity, discount and term: mostly sound, often breaking some rule."""
+    view = state.on(EFFECTIVE)
+    known = st.sampled_from([*view.products, *view.bundles])
+    rarely = st.sampled_from([False] * 29 + [True])
     lines = []
     for _ in range(draw(st.integers(1, 5))):
-        timed = draw(st.booleans())
+        code = "UNKNOWN" if draw(rarely) else draw(known)
+        published = view.products.get(code)
+        timed = published is not None and published.product.kind in TIME_BASED_KINDS
+        if code in view.bundles:
+            timed = any(
+                view.products[c.product_code].product.kind in TIME_BASED_KINDS
+                for c in view.bundles[code].bundle.components
+                if c.product_code in view.products
+            )
+        if draw(rarely):
+            timed = not timed  # a term where none belongs, or none where one does
         lines.append(LineRequest(
-            code=draw(st.sampled_from(codes)), quantity=draw(quantities),
+            code=code, quantity=draw(quantities),
             discount_percent=draw(st.sampled_from((Decimal(0), Decimal(5), Decimal(15),
                                                    Decimal(35)))),
             term_start=date(2026, 3, 1) if timed else None,
@@ -246,6 +262,6 @@ def quote_requests(draw: st.DrawFn, state: CatalogueState) -> QuoteRequest:
         ))  # fmt: skip
     return QuoteRequest(
         customer_id=draw(st.sampled_from(("C1", "C2"))),
-        region=draw(st.sampled_from(("north", "south", "west"))),
-        currency=draw(st.sampled_from(("CNY", "USD"))), lines=tuple(lines),
+        region=draw(st.sampled_from(("north", "north", "south", "west"))),
+        currency=draw(st.sampled_from(("CNY", "CNY", "CNY", "USD"))), lines=tuple(lines),
     )  # fmt: skip

@@ -1,0 +1,187 @@
+"""Configure-price-quote properties over arbitrary catalogues, rule sets and requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from msgspec.structs import replace
+
+from domain.cpq.catalogue import (
+    CatalogueState,
+    Excludes,
+    Matches,
+    PublishProduct,
+    QuantityLimit,
+    Requires,
+    RetireProduct,
+    Selector,
+)
+from domain.cpq.pricing import PricedQuote, QuoteLine, QuoteRequest, price
+from domain.cpq.quote import INITIAL as QUOTE_INITIAL
+from domain.cpq.quote import (
+    AcceptQuote,
+    DraftQuote,
+    QuoteClosed,
+    ReviseQuote,
+    Terms,
+    order_from_quote,
+)
+from domain.cpq.quote import decide as quote_decide
+from domain.cpq.quote import evolve as quote_evolve
+from domain.cpq.validation import ConfigurationRefused
+from domain.order.events import TIME_BASED_KINDS
+from domain.receivable.terms import CreditRating
+from domain.shared import DomainError, total
+from domain.testing import default_rulebook, order_spec
+from domain.testing.cpq import catalogue_spec, catalogues, quote_requests
+from domain.testing.spec import spec
+
+ON = date(2026, 3, 1)
+AT = datetime(2026, 3, 1, 10, tzinfo=UTC)
+quote_spec = spec(quote_decide, quote_evolve, QUOTE_INITIAL)
+
+
+@st.composite
+def priced_or_refused(
+    draw: st.DrawFn,
+) -> tuple[CatalogueState, QuoteRequest, PricedQuote | ConfigurationRefused]:
+    state = draw(catalogues())
+    request = draw(quote_requests(state))
+    try:
+        return state, request, price(state.on(ON), request)
+    except ConfigurationRefused as refused:
+        return state, request, refused
+
+
+def _matches(selector: Selector, line: QuoteLine, state: CatalogueState) -> bool:
+    kind = state.on(ON).products[line.product_code].product.kind
+    return (not selector.product_code or selector.product_code == line.product_code) and (
+        selector.kind is None or selector.kind == kind
+    )
+
+
+def _attribute(line: QuoteLine, name: str, state: CatalogueState) -> str | None:
+    return state.on(ON).products[line.product_code].product.attributes.get(name)
+
+
+@given(priced_or_refused())
+def test_a_priced_quotes_total_is_the_sum_of_its_lines(case: tuple) -> None:  # type: ignore[type-arg]
+    _, request, result = case
+    assume(isinstance(result, PricedQuote))
+    assert isinstance(result, PricedQuote)
+    assert result.total == total([ln.net for ln in result.lines], request.currency)
+    for line in result.lines:
+        assert line.gross == line.unit_price.times(line.quantity).rounded()
+        assert 0 <= line.discount.amount <= line.gross.amount
+        if line.years:
+            assert line.gross == total([y.charged for y in line.years], request.currency)
+
+
+@given(priced_or_refused())
+def test_any_quote_the_validator_accepts_satisfies_every_rule(case: tuple) -> None:  # type: ignore[type-arg]
+    state, request, result = case
+    assume(isinstance(result, PricedQuote))
+    assert isinstance(result, PricedQuote)
+    view, lines = state.on(ON), result.lines
+    for line in lines:
+        product = view.products[line.product_code].product
+        assert request.currency in product.list_prices
+        assert not product.regions or request.region in product.regions
+        assert (line.term_months is not None) == (product.kind in TIME_BASED_KINDS)
+    for rule in view.validation_rules.rules:
+        chosen = [ln for ln in lines if _matches(rule.line, ln, state)]
+        match rule:
+            case Requires(needs=needs):
+                assert not chosen or any(_matches(needs, ln, state) for ln in lines)
+            case Excludes(other=other):
+                assert not any(
+                    b.line_id != a.line_id and _matches(other, b, state)
+                    for a in chosen
+                    for b in lines
+                )
+            case Matches():
+                wanted = {_attribute(ln, rule.other_attribute, state) for ln in lines
+                          if _matches(rule.other, ln, state)}  # fmt: skip
+                assert all(_attribute(ln, rule.attribute, state) in wanted - {None}
+                           for ln in chosen)  # fmt: skip
+            case QuantityLimit(minimum=low, maximum=high):
+                units = sum((ln.quantity for ln in chosen), Decimal(0))
+                assert not chosen or (low <= units and (high is None or units <= high))
+    limits = view.pricing_rules
+    for wanted in request.lines:
+        limit = limits.limit(view.tier_of(request.customer_id))
+        assert limit is None or wanted.discount_percent <= limit.ceiling
+
+
+@given(priced_or_refused())
+def test_a_refusal_names_rules_that_are_really_broken(case: tuple) -> None:  # type: ignore[type-arg]
+    state, _, result = case
+    assume(isinstance(result, ConfigurationRefused))
+    assert isinstance(result, ConfigurationRefused)
+    named = {r.name for r in state.on(ON).validation_rules.rules}
+    for violation in result.violations:
+        assert violation.field.startswith("lines[")
+        assert violation.rule in named or violation.rule in {
+            "unknown_product", "currency_unavailable", "region_unavailable", "usage_unpriced",
+            "term_required", "term_not_applicable", "discount_ceiling", "bundle_above_parts",
+        }  # fmt: skip
+    assert result.violations
+
+
+@given(priced_or_refused(), st.lists(st.integers(0, 10**6), max_size=4), st.data())
+def test_repricing_an_accepted_quote_after_catalogue_changes_never_changes_the_order(
+    case: tuple,  # type: ignore[type-arg]
+    seeds: list[int],
+    data: st.DataObject,
+) -> None:
+    state, request, result = case
+    assume(isinstance(result, PricedQuote))
+    assert isinstance(result, PricedQuote)
+    terms = Terms(order_type="software", promised_delivery=date(2026, 6, 1),
+                  valid_until=date(2026, 3, 31))  # fmt: skip
+    draft = DraftQuote(number="Q-1", customer_name="c", salesperson="s", terms=terms,
+                       request=request, priced=result, drafted_at=AT)  # fmt: skip
+    accept = AcceptQuote(revision=1, accepted_by="buyer", accepted_at=AT)
+    history = quote_spec.run(draft, accept)
+    book = default_rulebook()
+    assert book.approval is not None
+
+    def the_order() -> object:
+        place = order_from_quote(quote_spec.fold(history), accept, route=book.routes["software"],
+                                 approval_rules=book.approval,  # type: ignore[arg-type]
+                                 credit_rating=CreditRating.STANDARD)  # fmt: skip
+        try:
+            return order_spec.fold(order_spec.run(place))
+        except DomainError as refused:  # the default rulebook's own checks
+            return type(refused)
+
+    before = the_order()
+    # The catalogue moves on: prices change, products retire, from the quote's day on.
+    changed = state
+    for seed in seeds:
+        code = data.draw(st.sampled_from(sorted(changed.products)))
+        published = changed.on(ON).products.get(code)
+        command: PublishProduct | RetireProduct = RetireProduct(code=code, effective_from=ON)
+        if published is not None and seed % 2:
+            dearer = {c: p + seed % 1000 for c, p in published.product.list_prices.items()}
+            product = replace(published.product, list_prices=dearer)
+            command = PublishProduct(product=product, effective_from=ON)
+        for event in catalogue_spec.decide(command, changed):
+            changed = catalogue_spec.evolve(changed, event)
+    try:
+        repriced = price(changed.on(ON), request)
+    except ConfigurationRefused:
+        repriced = None
+    if repriced is not None:
+        revise = ReviseQuote(terms=terms, request=request, priced=repriced, reason="re-price",
+                             revised_at=AT)  # fmt: skip
+        try:
+            quote_spec(*history).when(revise).events()
+        except QuoteClosed:
+            pass
+        else:  # pragma: no cover - an accepted quote is never revised
+            raise AssertionError("an accepted quote was revised")
+    assert the_order() == before
