@@ -9,6 +9,7 @@ from litestar.openapi import OpenAPIConfig
 from api.alerts import AlertController
 from api.audit import AuditController
 from api.auth import jwt_auth
+from api.catalogue import CatalogueController
 from api.customers import CustomerController
 from api.dashboards import DashboardController
 from api.documents import DocumentController
@@ -17,6 +18,7 @@ from api.notifications import DirectoryController, NotificationController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics, policy_commands
+from api.quotes import QuoteController, SalesController
 from api.receivables import ReceivableController
 from api.revenue import RevenueController
 from api.rulebook import RulebookController
@@ -50,6 +52,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DunningController,
             CustomerController,
             RevenueController,
+            CatalogueController,
+            QuoteController,
+            SalesController,
             DirectoryController,
             AlertController,
             AuditController,

@@ -87,6 +87,14 @@ WRITES: dict[str, frozenset[Role]] = {
         **{f"POST {_S}/{verb}": PURCHASING | PRODUCTION for verb in (
             "receipts", "issues", "expected-receipts")},
         "POST /stock/import": PURCHASING,
+        **{f"POST /catalogue/{part}": FINANCE for part in (
+            "products", "products/{code}/retire", "bundles", "pricing-rules")},
+        "POST /catalogue/validation-rules": ENGINEER | FINANCE,
+        "PUT /catalogue/customer-tiers/{customer_id}": FINANCE,
+        "POST /quotes/price": SALES,
+        "POST /quotes": SALES,
+        **{f"POST /quotes/{{quote_id}}/{verb}": SALES for verb in (
+            "revisions", "accept", "withdraw")},
         "PUT /directory/{key}": NOBODY_BUT_ADMIN,
         "DELETE /directory/{key}": NOBODY_BUT_ADMIN,
         "POST /notifications/{message_id}/retry": NOBODY_BUT_ADMIN,

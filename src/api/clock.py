@@ -1,5 +1,5 @@
-"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review,
-and escalating unanswered exceptions and overdue tasks every few minutes.
+"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review
+and renewal quotes, and escalating unanswered exceptions and overdue tasks every few minutes.
 
 Each job computes the firing it stands for from the time it runs and acts
 through idempotent commands named by that firing, so a job fired twice (two
@@ -23,6 +23,7 @@ from domain.service import ApplicationService
 from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTasks
 from policies.every_few_minutes_escalate_unanswered_alerts import EVERY, EscalateUnanswered
 from policies.every_monday_compile_dunning_list import WeeklyDunning, company_rules, trigger
+from policies.every_morning_draft_renewal_quotes import DraftRenewals
 from policies.every_morning_review_milestones import DailyReview, daily_trigger
 from projections.store import ReadStore
 
@@ -53,6 +54,7 @@ class Clock:
         receivables = partial(copy_of, "receivables")
         self.dunning = WeeklyDunning(service, store, receivables)
         self.review = DailyReview(service, store, receivables)
+        self.renewals = DraftRenewals(service, store, partial(copy_of, "sales"))
         self.escalate = EscalateUnanswered(service, store, partial(copy_of, "order_alerts"))
         self.escalate_tasks = EscalateOverdueTasks(service, store, partial(copy_of, "tasks"))
         self.scheduler = BackgroundScheduler()
@@ -78,13 +80,15 @@ class Clock:
                                id="weekly-dunning", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, daily_trigger(rules), args=[self.review.run],
                                id="daily-milestone-review", **options)  # fmt: skip
+        self.scheduler.add_job(self.fire, daily_trigger(rules), args=[self.renewals.run],
+                               id="daily-renewal-quotes", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, EVERY, args=[self.escalate.run],
                                id="escalate-unanswered-alerts", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, EVERY, args=[self.escalate_tasks.run],
                                id="escalate-overdue-tasks", **options)  # fmt: skip
         self.scheduler.start()
         # Catch up on what was missed while no instance ran, in the scheduler's thread.
-        for job in (self.dunning.run, self.review.run):
+        for job in (self.dunning.run, self.review.run, self.renewals.run):
             self.scheduler.add_job(self.fire, "date", args=[job])
 
     def stop(self) -> None:

@@ -25,8 +25,8 @@ from projections.receivables_queries import bucket
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
-_TITLE = ParagraphStyle("title", parent=_BODY, fontSize=16, leading=24, spaceAfter=6 * mm)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
+TITLE = ParagraphStyle("title", parent=BODY, fontSize=16, leading=24, spaceAfter=6 * mm)
 _AGING = {
     "current": "未到期 not yet due",
     "1_30": "逾期 1-30 天 1-30 days overdue",
@@ -36,7 +36,7 @@ _AGING = {
 }
 
 
-def _money(m: Money) -> str:
+def money_text(m: Money) -> str:
     return f"{m.currency} {m.amount:,.2f}"
 
 
@@ -49,13 +49,13 @@ def _facts(line: DunningLine) -> list[tuple[str, str]]:
         ("逾期天数 Days overdue", str(line.days_overdue)),
         ("账龄 Aging", _AGING[bucket(line.days_overdue)]),
         ("催收级别 Level", f"{line.level} · {line.level_name}"),
-        ("未付金额 Outstanding", _money(line.outstanding)),
+        ("未付金额 Outstanding", money_text(line.outstanding)),
     ]
     if line.fee.amount:
-        rows.append(("催收费用 Fee", _money(line.fee)))
+        rows.append(("催收费用 Fee", money_text(line.fee)))
     if line.interest.amount:
-        rows.append(("逾期利息 Interest", _money(line.interest)))
-    rows.append(("应付合计 Total due", _money(line.total)))
+        rows.append(("逾期利息 Interest", money_text(line.interest)))
+    rows.append(("应付合计 Total due", money_text(line.total)))
     return rows
 
 
@@ -71,26 +71,26 @@ def dunning_letter_pdf(line: DunningLine, *, company: str, as_of: date) -> bytes
     ]))  # fmt: skip
     customer = escape(line.customer_name)
     story = [
-        Paragraph("催款函 Payment reminder", _TITLE),
-        Paragraph(f"{escape(company)} · {as_of.isoformat()}", _BODY),
+        Paragraph("催款函 Payment reminder", TITLE),
+        Paragraph(f"{escape(company)} · {as_of.isoformat()}", BODY),
         Spacer(1, 6 * mm),
-        Paragraph(f"致 {customer}:", _BODY),
+        Paragraph(f"致 {customer}:", BODY),
         Paragraph(
             f"根据合同 {escape(line.contract_number)},下列款项已逾期 {line.days_overdue} 天,"
             "请于收到本函后尽快安排付款。如已付款,请忽略本函并告知我们付款信息。",
-            _BODY,
+            BODY,
         ),
         Paragraph(
             f"Dear {customer}, under contract {escape(line.contract_number)} the amount below "
             f"is {line.days_overdue} days overdue. Please arrange payment promptly; if you have "
             "paid already, kindly send us the payment details and disregard this letter.",
-            _BODY,
+            BODY,
         ),
         Spacer(1, 5 * mm),
         table,
         Spacer(1, 8 * mm),
-        Paragraph(f"联系人 Contact: {escape(line.salesperson)}", _BODY),
-        Paragraph(f"{escape(company)} 财务部 Finance", _BODY),
+        Paragraph(f"联系人 Contact: {escape(line.salesperson)}", BODY),
+        Paragraph(f"{escape(company)} 财务部 Finance", BODY),
     ]
     doc.build(story)
     return out.getvalue()

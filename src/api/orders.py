@@ -26,7 +26,8 @@ from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
 from domain.personal import ContactPerson, Sealed
-from domain.rulebook import RULEBOOK_ID, InvalidRule, RulebookState
+from domain.receivable.terms import CreditRating
+from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, RulebookState
 from domain.service import CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
 from projections import order_list
 
@@ -52,6 +53,22 @@ def command_meta(request: Req, expected_version: int | None) -> CommandMeta:
 
 def _rulebook(runtime: Runtime) -> RulebookState:
     return runtime.service.load(RULEBOOK, RULEBOOK_ID)
+
+
+def capture_rules(
+    runtime: Runtime, order_type: str, customer_id: str
+) -> tuple[Route, ApprovalRules, CreditRating]:
+    """What capturing an order pins: its type's route, the approval rules in force and
+    the customer's credit rating."""
+    rulebook = _rulebook(runtime)
+    route = rulebook.routes.get(order_type)
+    if route is None or rulebook.approval is None:
+        known = ", ".join(sorted(rulebook.routes))
+        raise InvalidRule(
+            f"no route for order type {order_type!r}; known: {known}", field="order_type"
+        )
+    credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
+    return route, rulebook.approval, credit.rating
 
 
 def run_command(
@@ -98,17 +115,10 @@ class OrderController(Controller):
         self, request: Req, data: JSONBody[dto.PlaceOrderIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Capture an order from any channel; a channel reference seen before is a 409."""
-        rulebook = _rulebook(runtime)
-        route = rulebook.routes.get(data.order_type)
-        if route is None or rulebook.approval is None:
-            known = ", ".join(sorted(rulebook.routes))
-            raise InvalidRule(
-                f"no route for order type {data.order_type!r}; known: {known}", field="order_type"
-            )
+        route, approval, rating = capture_rules(runtime, data.order_type, data.customer_id)
         order_id = order_id_for(data.channel, data.external_ref)
-        credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(data.customer_id))
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
-        command = data.to_command(route, rulebook.approval, credit.rating, contact)
+        command = data.to_command(route, approval, rating, contact)
         return _accepted(runtime, order_id, command, command_meta(request, None))
 
     @put("/{order_id:uuid}/contact", sync_to_thread=True, status_code=200)

@@ -26,6 +26,7 @@ from policies import (
     when_order_awaits_approval_assign_approver,
     when_order_captured_reserve_stock,
     when_order_enters_stage_assign_task,
+    when_order_placed_from_quote_accept_quote,
     when_order_progresses_bill_milestones,
     when_order_signed_recognise_revenue,
     when_order_slips_raise_exception,
@@ -44,6 +45,7 @@ from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
 from projections.revenue import RevenueProjection
 from projections.runner import TRANSIENT, Projection
+from projections.sales import SalesProjection
 from projections.stock import StockProjection
 from projections.tasks import TasksProjection
 
@@ -61,6 +63,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "audit_chain": AuditChainProjection,
     "audit_trail": AuditTrailProjection,
     "revenue": RevenueProjection,
+    "sales": SalesProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy
@@ -87,6 +90,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_order_captured_reserve_stock.NAME: when_order_captured_reserve_stock.ReserveStockPolicy,
     when_stock_runs_short_warn_order.NAME: when_stock_runs_short_warn_order.WarnOrderPolicy,
     when_alert_raised_notify_owners.NAME: when_alert_raised_notify_owners.NotifyAlertOwnersPolicy,
+    when_order_placed_from_quote_accept_quote.NAME: (
+        when_order_placed_from_quote_accept_quote.AcceptQuotePolicy
+    ),
     when_order_signed_recognise_revenue.NAME: (
         when_order_signed_recognise_revenue.RecogniseRevenuePolicy
     ),
@@ -130,7 +136,7 @@ class Runtime:
         """Have the read models the clock reads caught up with the log's head? Waits up
         to `timeout`, and gives up at once when the runtime is stopping."""
         head = self.storage.read_store.head()
-        lives = [self.projections[n] for n in ("receivables", "order_alerts", "tasks")]
+        lives = [self.projections[n] for n in ("receivables", "order_alerts", "tasks", "sales")]
         deadline = time.monotonic() + timeout
         while not self._stop.is_set() and time.monotonic() < deadline:
             if all(live.wait_for(head, timeout=0.5) for live in lives):

@@ -19,12 +19,14 @@ from uuid import UUID
 import msgspec
 
 from domain import customer_credit, order, order_alert, receivable, stock, task
+from domain.cpq import quote
 from domain.envelope import Recorded
 from domain.revenue import contract as revenue_contract
 from domain.service import (
     CUSTOMER_CREDIT,
     ORDER,
     ORDER_ALERT,
+    QUOTE,
     RECEIVABLE,
     REVENUE_CONTRACT,
     STOCK,
@@ -57,6 +59,7 @@ TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
     ORDER_ALERT.name: (ORDER_ALERT, order_alert.AlertCommand),
     STOCK.name: (STOCK, stock.StockCommand),
     REVENUE_CONTRACT.name: (REVENUE_CONTRACT, revenue_contract.RevenueCommand),
+    QUOTE.name: (QUOTE, quote.QuoteCommand),
 }
 
 

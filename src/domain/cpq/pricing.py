@@ -114,7 +114,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
             standalone_selling_price=self.standalone_selling_price, description=self.name,
             product_line=self.product_line, term_start=self.term_start,
             term_months=self.term_months, revenue=self.revenue,
-            catalogue_revision=self.product_revision,
+            catalogue_revision=self.product_revision, auto_renew=self.auto_renew,
         )  # fmt: skip
 
 

@@ -63,6 +63,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     term_months: int | None = None
     revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
     catalogue_revision: int | None = None  # the catalogue publication it was priced by
+    auto_renew: bool = False  # a subscription or maintenance renewed at its term's end
 
     @property
     def gross(self) -> Money:

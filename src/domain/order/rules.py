@@ -134,6 +134,10 @@ def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "line
                 f"a {line.kind.value} line needs a service term (term_start, term_months >= 1)",
                 field=f"{where}.term_months",
             )
+        if line.auto_renew and line.kind not in TIME_BASED_KINDS:
+            raise InvalidOrderLine(
+                "only subscriptions and maintenance renew", field=f"{where}.auto_renew"
+            )
         if line.term_months is not None and line.term_months < 1:
             raise InvalidOrderLine("term_months must be at least 1", field=f"{where}.term_months")
         problem = line.revenue and line.revenue.problem(has_term=bool(line.term_months))

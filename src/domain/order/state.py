@@ -31,6 +31,7 @@ from domain.order.events import (
     OrderResumed,
     OrderSigned,
     QualityIncidentReported,
+    QuoteReference,
     ShipmentRecorded,
     StageAdvanced,
     StockWarning,
@@ -86,6 +87,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     incident_count: int = 0
     revision: int = 0
     stock_warnings: dict[str, StockWarning] = msgspec.field(default_factory=dict)  # by part
+    quote: QuoteReference | None = None  # the quote it was captured from, and its pricing
 
     @property
     def exists(self) -> bool:
@@ -156,6 +158,7 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 approval_rules_version=event.approval_rules_version,
                 required_approvals=event.required_approvals,
                 credit_rating=event.credit_rating.value,
+                quote=event.quote,
             )
         case OrderApproved(role=role):
             return replace(state, approvals=(*state.approvals, role))

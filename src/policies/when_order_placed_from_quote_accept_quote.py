@@ -1,0 +1,54 @@
+"""When an order is captured from a quote, the quote is accepted: never one without the other.
+
+Accepting a quote writes two aggregates: the order (its priced lines) and then the
+quote (accepted, naming the order). The API does both; if it stops between them,
+this policy finishes the second from the order's own record of the quote, with
+the API's command id, so whichever comes first is applied and the other answered
+with its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from domain.codec import topic_of
+from domain.cpq.quote import AcceptQuote
+from domain.envelope import Recorded
+from domain.order.events import OrderPlaced
+from domain.service import QUOTE
+from policies import outbox
+from projections.store import Tx
+
+NAME = "when_order_placed_from_quote_accept_quote"
+
+
+def acceptance_id(quote_id: UUID) -> str:
+    """The command id of a quote's acceptance, the API's and this policy's alike."""
+    return f"quote-accepted:{quote_id}"
+
+
+class AcceptQuotePolicy:
+    topics = frozenset({topic_of(OrderPlaced)})
+
+    def __init__(self, name: str = NAME) -> None:
+        self.name = name
+
+    def tables(self) -> list[str]:
+        return []
+
+    def schema(self) -> list[str]:
+        return list(outbox.SCHEMA)
+
+    def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
+        for recorded in events:
+            event = recorded.event
+            if isinstance(event, OrderPlaced) and event.quote is not None:
+                quote = event.quote
+                # The acceptance the API sends: the order is placed when it is accepted.
+                command = AcceptQuote(revision=quote.revision, accepted_by=quote.accepted_by,
+                                      accepted_at=event.placed_at)  # fmt: skip
+                intent = outbox.Intent(acceptance_id(quote.quote_id), QUOTE, quote.quote_id,
+                                       command)  # fmt: skip
+                outbox.enqueue(tx, self.name, intent, recorded)
