@@ -64,6 +64,7 @@ WRITES: dict[str, frozenset[Role]] = {
         f"POST {_O}/quality-incidents": PRODUCTION | ENGINEER,
         f"POST {_O}/actual-costs": FINANCE | PRODUCTION,
         f"POST {_O}/cost-estimate": FINANCE | ENGINEER,
+        f"POST {_O}/usage": FINANCE,
         f"PUT {_O}/contact": SALES,
         "POST /customers/{customer_id}/erasure": NOBODY_BUT_ADMIN,  # a data-protection request
         f"POST {_O}/documents": ENGINEER | SALES,

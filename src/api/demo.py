@@ -16,11 +16,24 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 import msgspec
 
 from api import demo_data as data
 from api.demo_data import CST, OrderPlan
+from domain.cpq.catalogue import CATALOGUE_ID, SetCustomerTier
+from domain.cpq.pricing import LineRequest, QuoteRequest, price
+from domain.cpq.quote import (
+    AcceptQuote,
+    DraftQuote,
+    QuoteCommand,
+    Terms,
+    WithdrawQuote,
+    order_from_quote,
+    order_id_for_quote,
+    quote_id_for,
+)
 from domain.order import OrderCommand, OrderState, order_id_for
 from domain.order import commands as cmd
 from domain.order.events import (
@@ -32,8 +45,17 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
+from domain.receivable.terms import CreditRating
 from domain.rulebook import RULEBOOK_ID, Route, RulebookState, missing_publications
-from domain.service import ORDER, RULEBOOK, STOCK, ApplicationService, CommandMeta
+from domain.service import (
+    CATALOGUE,
+    ORDER,
+    QUOTE,
+    RULEBOOK,
+    STOCK,
+    ApplicationService,
+    CommandMeta,
+)
 from domain.shared import Money
 from domain.stages import Stage
 from domain.stock import (
@@ -43,6 +65,8 @@ from domain.stock import (
     StockCommand,
     stock_item_id,
 )
+from domain.testing.cpq import example_catalogue
+from policies.when_order_placed_from_quote_accept_quote import acceptance_id
 
 _S = Stage
 
@@ -51,7 +75,9 @@ class DemoSummary(msgspec.Struct, frozen=True, kw_only=True):
     """What the demo set holds. Cancelled orders count under the stage "cancelled"."""
 
     orders: int
-    events: int
+    quotes: int
+    orders_from_quotes: int  # software orders captured from the accepted quotes
+    events: int  # the orders' events
     by_stage: dict[str, int]
     by_channel: dict[str, int]
     by_order_type: dict[str, int]
@@ -74,10 +100,11 @@ def load_demo(
     anchor = _anchor(service, seed, today)
     cutoff = datetime.combine(anchor, time(0), CST)
     _stock_ledger(service, seed, anchor)
+    quoted = _quotes(service, book, seed, anchor)
     stages: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     types: Counter[str] = Counter()
-    events = 0
+    events = sum(service.load(ORDER, order_id).version for order_id in quoted)
     for n in range(orders):
         rng = random.Random(f"{seed}:{n}")  # noqa: S311 - demo data, not secrets
         run = _Run(service, data.plan_order(rng, n, anchor), rng, book, cutoff, seed)
@@ -92,6 +119,8 @@ def load_demo(
             progress(n + 1, orders)
     return DemoSummary(
         orders=orders,
+        quotes=len(_QUOTED),
+        orders_from_quotes=len(quoted),
         events=events,
         by_stage=dict(sorted(stages.items())),
         by_channel=dict(sorted(channels.items())),
@@ -123,6 +152,98 @@ def _stock_ledger(service: ApplicationService, seed: int, anchor: date) -> None:
         for i, command in enumerate(commands):
             meta = CommandMeta(command_id=f"demo-{seed}-stock-{part}-{i}", actor="system")
             service.execute(STOCK, stock_item_id(part), command, meta)
+
+
+_QUOTED = (  # what six customers asked for, and how it ended
+    ((("STARTER", 1, None),), "accepted"),
+    ((("HW-G3", 2, None), ("MAINT-HW", 2, 36), ("LIC-V3", 2, None)), "withdrawn"),
+    ((("SAAS-USER", 120, 12), ("IMPL", 1, None)), "open"),
+    ((("HW-G3", 1, None), ("LIC-V3", 1, None), ("MAINT-HW", 1, 12)), "accepted"),
+    ((("SAAS-USER", 60, 24),), "withdrawn"),
+    ((("HW-G3", 4, None), ("TRAIN", 6, None)), "open"),
+)
+
+
+def _quotes(
+    service: ApplicationService, book: RulebookState, seed: int, anchor: date
+) -> list[UUID]:
+    """The software side: the example catalogue in force since the set's first day, and
+    a few quotes drafted over the last two months, accepted, withdrawn or open; returns
+    the orders captured from the accepted ones."""
+    effective = anchor - timedelta(days=data.HISTORY_DAYS)
+    for i, published in enumerate(example_catalogue()):
+        dated = (published if isinstance(published, SetCustomerTier)
+                 else msgspec.structs.replace(published, effective_from=effective))  # fmt: skip
+        meta = CommandMeta(command_id=f"demo-{seed}-catalogue-{i}", actor="system")
+        service.execute(CATALOGUE, CATALOGUE_ID, dated, meta)
+    catalogue = service.load(CATALOGUE, CATALOGUE_ID)
+    captured = []
+    for n, (customer, (lines, outcome)) in enumerate(zip(data.CUSTOMERS, _QUOTED, strict=False)):
+        at = datetime.combine(anchor - timedelta(days=60 - 9 * n), time(10), CST)
+        request = QuoteRequest(
+            customer_id=customer.code,
+            region=customer.region,
+            currency="CNY",
+            lines=tuple(
+                LineRequest(
+                    code=code,
+                    quantity=Decimal(quantity),
+                    term_start=at.date() + timedelta(days=30) if months else None,
+                    term_months=months,
+                )
+                for code, quantity, months in lines
+            ),
+        )
+        number = f"Q-{at:%Y%m}-{n + 1:03d}"
+        terms = Terms(
+            order_type="software",
+            promised_delivery=at.date() + timedelta(days=45),
+            valid_until=at.date() + timedelta(days=30),
+        )
+        commands: list[QuoteCommand] = [
+            DraftQuote(
+                number=number,
+                customer_name=customer.name,
+                salesperson="李娜",
+                terms=terms,
+                request=request,
+                priced=price(catalogue.on(at.date()), request),
+                drafted_at=at,
+            )
+        ]
+        later = at + timedelta(days=5)
+        if outcome == "withdrawn":
+            commands.append(
+                WithdrawQuote(reason="客户选择了其他供应商 lost to a competitor", at=later)
+            )
+        for step, quoted in enumerate(commands):
+            meta = CommandMeta(command_id=f"demo-{seed}-quote-{n}-{step}", actor="李娜")
+            service.execute(QUOTE, quote_id_for(number), quoted, meta)
+        if outcome == "accepted":
+            _accept_quote(service, book, f"demo-{seed}-quote-{n}-order", number,
+                    AcceptQuote(revision=1, accepted_by=f"{customer.name} 采购部",
+                                accepted_at=later))  # fmt: skip
+            captured.append(order_id_for_quote(number))
+    return captured
+
+
+def _accept_quote(
+    service: ApplicationService,
+    book: RulebookState,
+    command_id: str,
+    number: str,
+    accept: AcceptQuote,
+) -> None:
+    """What `POST /quotes/{id}/accept` does: the order, then the quote's acceptance."""
+    assert book.approval is not None
+    quote_id = quote_id_for(number)
+    place = order_from_quote(service.load(QUOTE, quote_id), accept,
+                             route=book.routes["software"], approval_rules=book.approval,
+                             credit_rating=CreditRating.STANDARD)  # fmt: skip
+    service.execute(ORDER, order_id_for_quote(number), place,
+                    CommandMeta(command_id=command_id, actor="李娜"))  # fmt: skip
+    service.execute(QUOTE, quote_id, accept,
+                    CommandMeta(command_id=acceptance_id(quote_id), actor="李娜"))  # fmt: skip
 
 
 def _command_id(seed: int, n: int, step: int, label: str) -> str:

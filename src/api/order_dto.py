@@ -320,6 +320,16 @@ class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
 # --- responses ------------------------------------------------------------------
 
 
+class UsageIn(In, kw_only=True, forbid_unknown_fields=True):
+    line_id: Name
+    period: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+    quantity: Annotated[Decimal, msgspec.Meta(description="decimal string, 0 to 10^12")]
+    reported_at: Aware
+
+    def __post_init__(self) -> None:
+        check_decimal(self.quantity, "quantity")
+
+
 class Accepted(msgspec.Struct, kw_only=True):
     """A command's result: the aggregate, its new version and the log position."""
 

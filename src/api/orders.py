@@ -9,6 +9,7 @@ version if stale).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
@@ -21,14 +22,17 @@ from api import order_dto as dto
 from api.auth import User
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
+from domain.cpq.catalogue import CATALOGUE_ID
+from domain.cpq.pricing import usage_charge
 from domain.customer_credit import customer_credit_id
+from domain.order import OrderState, order_id_for
 from domain.order import commands as cmd
-from domain.order import order_id_for
 from domain.order.rules import OrderNotFound
 from domain.personal import ContactPerson, Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, RulebookState
-from domain.service import CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
+from domain.service import CATALOGUE, CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
+from domain.shared import Money
 from projections import order_list
 
 Req = Request[Any, Any, Any]
@@ -69,6 +73,28 @@ def capture_rules(
         )
     credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
     return route, rulebook.approval, credit.rating
+
+
+def usage_priced(
+    runtime: Runtime, state: OrderState, line_id: str, quantity: Decimal
+) -> tuple[Money, int]:
+    """A usage report's charge and the pricing revision behind it: the order's quote's,
+    else the one in force on the day the order was placed."""
+    line = next((ln for ln in state.lines if ln.line_id == line_id), None)
+    catalogue = runtime.service.load(CATALOGUE, CATALOGUE_ID)
+    pinned = state.quote.pricing_revision if state.quote else None
+    if pinned is None and state.placed_at is not None:
+        in_force = catalogue.on(state.placed_at.date()).pricing
+        pinned = in_force.revision if in_force else None
+    if line is None or not line.usage_based or pinned is None:
+        return Money.zero(state.currency), 0  # the order refuses the report, naming why
+    list_price = line.unit_price
+    if line.catalogue_revision is not None:
+        product = catalogue.product_at(line.product_code, line.catalogue_revision)
+        list_price = Money(amount=product.list_prices[state.currency], currency=state.currency)
+    before = state.usage.get(line_id, Decimal(0))
+    table = catalogue.pricing_at(pinned).table(line.product_code)
+    return usage_charge(table, list_price, line.quantity, before, before + quantity), pinned
 
 
 def run_command(
@@ -120,6 +146,22 @@ class OrderController(Controller):
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
         command = data.to_command(route, approval, rating, contact)
         return _accepted(runtime, order_id, command, command_meta(request, None))
+
+    @post("/{order_id:uuid}/usage", sync_to_thread=True, status_code=200)
+    def record_usage(
+        self, request: Req, order_id: OrderId, data: JSONBody[dto.UsageIn], runtime: RuntimeDep
+    ) -> dto.Accepted:
+        """Report a period's usage of a usage-based line; it is charged by the tier table
+        the order pinned, above the line's committed quantity."""
+        state = runtime.service.load(ORDER, order_id)
+        if not state.exists:
+            raise NotFoundException(f"no order {order_id}")
+        charge, revision = usage_priced(runtime, state, data.line_id, data.quantity)
+        command = cmd.RecordUsage(
+            line_id=data.line_id, period=data.period, quantity=data.quantity, charge=charge,
+            pricing_revision=revision, reported_at=data.reported_at,
+        )  # fmt: skip
+        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
 
     @put("/{order_id:uuid}/contact", sync_to_thread=True, status_code=200)
     def change_contact(

@@ -51,4 +51,4 @@ class AcceptQuotePolicy:
                                       accepted_at=event.placed_at)  # fmt: skip
                 intent = outbox.Intent(acceptance_id(quote.quote_id), QUOTE, quote.quote_id,
                                        command)  # fmt: skip
-                outbox.enqueue(tx, self.name, intent, recorded)
+                outbox.enqueue(tx, NAME, intent, recorded)

@@ -8,7 +8,8 @@ before it, so a rebuild classifies alike:
   order captured without a quote, is *expansion* (upsell) when the customer had
   booked before, else *new*; an order captured from a quote takes its purpose;
 - a change order books the change in the order's net total (`change`), a
-  cancellation takes the order's total back (`cancellation`).
+  cancellation takes the order's total back (`cancellation`), and usage charged
+  above a usage-based line's commitment books as `usage`.
 
 Subscription and maintenance lines that renew by themselves are tracked from
 signing to the renewal quote the clock drafts (policies/
@@ -36,6 +37,7 @@ from domain.order.events import (
     OrderLine,
     OrderPlaced,
     OrderSigned,
+    UsageRecorded,
 )
 from domain.order.state import changed_lines
 from domain.shared import Money, total
@@ -111,7 +113,7 @@ class SalesProjection:
         topic_of(t)
         for t in (
             QuoteDrafted, QuoteRevised, QuoteAccepted, QuoteWithdrawn, OrderPlaced, OrderChanged,
-            OrderSigned, OrderCancelled,
+            OrderSigned, OrderCancelled, UsageRecorded,
         )
     )  # fmt: skip
 
@@ -202,6 +204,9 @@ class SalesProjection:
                 found["lines"] = encode(now)
                 status = "active" if found["signed"] else "pending"
                 self._track_renewals(tx, found, now, quoted=None, status=status)
+            case UsageRecorded(line_id=line_id, period=period, charge=charge, reported_at=at):
+                used = Booking(f"{order_id}:usage:{line_id}:{period}", at.date(), charge, "usage")
+                self._book(tx, found, used)
             case OrderSigned():
                 found["signed"] = 1
                 self._renewal_status(tx, order_id, [ln.line_id for ln in lines], "active",

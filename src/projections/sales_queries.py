@@ -11,7 +11,7 @@ import msgspec
 
 from projections.store import Row, Tx
 
-PURPOSES = ("new", "expansion", "renewal", "change", "cancellation")
+PURPOSES = ("new", "expansion", "renewal", "change", "usage", "cancellation")
 QUOTE_FILTERS = ("status", "customer_id", "salesperson", "purpose", "currency")
 
 
@@ -41,7 +41,7 @@ class SalesAnalysis(msgspec.Struct, kw_only=True):
     bookings: list[Bookings]
     quotes: list[Funnel]
     renewal_rate: Decimal | None  # renewal quotes accepted / renewal quotes decided
-    expansion_share: dict[str, Decimal]  # per currency: (expansion + change) / bookings
+    expansion_share: dict[str, Decimal]  # per currency: (expansion + change + usage) / bookings
 
 
 def quote_rows(
@@ -95,7 +95,7 @@ def analysis(tx: Tx, copy: str, from_month: str, to_month: str, as_of: date) -> 
     decided = sum(renewals.get(s, 0) for s in ("accepted", "withdrawn", "expired"))
     growth: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for b in bookings:
-        growth[b.currency][0] += b.by_purpose["expansion"] + b.by_purpose["change"]
+        growth[b.currency][0] += sum(b.by_purpose[p] for p in ("expansion", "change", "usage"))
         growth[b.currency][1] += b.total - b.by_purpose["cancellation"]
     return SalesAnalysis(
         from_month=from_month, to_month=to_month, as_of=as_of, bookings=bookings,

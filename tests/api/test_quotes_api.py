@@ -4,7 +4,9 @@ quote PDF, and the quote list and sales analysis (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from litestar.testing import TestClient
@@ -215,3 +217,46 @@ def test_only_finance_prices_the_catalogue_and_only_sales_quotes(
     assert client.post("/quotes", json=hardware).status_code == 403
     client.headers.update(bearer(runtime, Role.SALES, "li.na"))
     ok(client.post("/quotes", json=hardware))
+
+
+def test_reported_usage_is_charged_by_the_tier_table_the_order_pinned(
+    client: Client, runtime: Runtime
+) -> None:
+    publish_example(client)
+    calls = {"code": "API-CALLS", "quantity": "500"}
+    quote_id = ok(
+        client.post("/quotes", json=quote_body("Q-USE", {"code": "HW-G3", "quantity": "1"}, calls))
+    )
+    accepted = ok(client.post(f"/quotes/{quote_id['aggregate_id']}/accept", json={
+        "revision": 1, "accepted_by": "王总", "at": "2026-03-05T10:00:00+08:00"}))  # fmt: skip
+    order_id = accepted["order"]["aggregate_id"]
+    ok(client.post(f"/orders/{order_id}/sign", json={
+        "contract_number": "HT-USE", "signed_at": "2026-03-06T10:00:00+08:00"}))  # fmt: skip
+    # Calls get dearer for everyone from March; this order keeps the rates it was sold at.
+    dearer = msgspec.to_builtins(example_catalogue()[-3])
+    dearer.pop("type")
+    dearer["rules"]["tiers"][1]["bands"][0]["prices"]["CNY"] = "5"
+    dearer["effective_from"] = "2026-03-01"
+    ok(client.post("/catalogue/pricing-rules", json=dearer))
+    charges = []
+    for period, quantity in (("2026-03", "300"), ("2026-04", "400")):
+        done = ok(client.post(f"/orders/{order_id}/usage", json={
+            "line_id": "L2", "period": period, "quantity": quantity,
+            "reported_at": f"{period}-28T18:00:00+08:00"}))  # fmt: skip
+        charges.append(runtime.service.history(UUID(order_id))[-1].event.charge.amount)
+    assert charges == [Decimal(0), Decimal(400)]  # 200 above the commitment at 2.00
+    twice = client.post(f"/orders/{order_id}/usage", json={
+        "line_id": "L2", "period": "2026-04", "quantity": "1",
+        "reported_at": "2026-04-29T18:00:00+08:00"})  # fmt: skip
+    assert twice.json()["rule"] == "duplicate_usage"
+    report = ok(
+        client.get(
+            "/sales/analysis",
+            params={
+                "from_month": "2026-04",
+                "to_month": "2026-04",
+                "wait_for_position": done["position"],
+            },
+        )
+    )
+    assert report["bookings"][0]["by_purpose"]["usage"] == "400.00"

@@ -17,7 +17,7 @@ from domain.cpq.catalogue import (
     RetireProduct,
     SetCustomerTier,
 )
-from domain.cpq.pricing import LineRequest, PricedQuote, QuoteRequest, price
+from domain.cpq.pricing import LineRequest, PricedQuote, QuoteRequest, price, usage_charge
 from domain.cpq.validation import ConfigurationRefused
 from domain.shared import Money
 from domain.testing.cpq import (
@@ -234,3 +234,17 @@ def test_a_retired_product_is_no_longer_sold_from_its_retirement() -> None:
     assert refused(line("STARTER"), state=state, on=date(2026, 7, 1)) == [
         ("unknown_product", "lines[0].components[2]")
     ]
+
+
+def test_usage_above_the_commitment_is_charged_by_the_tier_table() -> None:
+    """500 thousand calls committed (1,000.00 on the order); then 300, 400, 1,000 used:
+    nothing, 200 x 2.00, then 300 x 2.00 + 700 x 1.50 across the band at 1,000."""
+    calls = quote(line("API-CALLS", 500)).lines[0]
+    assert calls.net == cny(1_000)
+    assert calls.usage_based
+    table = CATALOGUE.on(ON).pricing_rules.table("API-CALLS")
+    charges, used = [], Decimal(0)
+    for quantity in (300, 400, 1_000):
+        charges.append(usage_charge(table, cny(2), calls.quantity, used, used + quantity))
+        used += quantity
+    assert charges == [cny(0), cny(400), cny(1_650)]

@@ -43,7 +43,9 @@ from domain.cpq.quote import (
 )
 from domain.cpq.quote import decide as quote_decide
 from domain.cpq.quote import evolve as quote_evolve
+from domain.order.commands import RecordUsage, SignOrder
 from domain.order.events import LineKind
+from domain.order.rules import DuplicateUsage, InvalidOrderLine, InvalidTransition
 from domain.receivable.terms import CreditRating
 from domain.shared import Money
 from domain.testing import default_rulebook, order_spec
@@ -68,8 +70,13 @@ def request(*codes_and_discounts: tuple[str, int]) -> QuoteRequest:
 
 def draft(req: QuoteRequest, at: datetime = AT) -> DraftQuote:
     return DraftQuote(
-        number="Q-2026-001", customer_name="星海科技", salesperson="li", terms=TERMS,
-        request=req, priced=price(CATALOGUE.on(at.date()), req), drafted_at=at,
+        number="Q-2026-001",
+        customer_name="星海科技",
+        salesperson="li",
+        terms=TERMS,
+        request=req,
+        priced=price(CATALOGUE.on(at.date()), req),
+        drafted_at=at,
     )
 
 
@@ -211,3 +218,31 @@ def test_the_order_is_the_accepted_revisions_priced_lines_exactly() -> None:
     assert placed.pending_approvals == ("sales_director",)
     assert place.quote is not None
     assert place.quote.catalogue_revision == CATALOGUE.version
+
+
+def test_usage_is_reported_once_per_period_on_a_signed_order_and_accumulates() -> None:
+    req = QuoteRequest(customer_id="C-1", region="华东", currency="CNY", lines=(
+        LineRequest(code="HW-G3", quantity=Decimal(1)),
+        LineRequest(code="API-CALLS", quantity=Decimal(500))))  # fmt: skip
+    quote = given.fold(given.run(draft(req)))
+    accept = AcceptQuote(revision=1, accepted_by="王总", accepted_at=AT)
+    book = default_rulebook()
+    assert book.approval is not None
+    place = order_from_quote(quote, accept, route=book.routes["software"],
+                             approval_rules=book.approval,
+                             credit_rating=CreditRating.STANDARD)  # fmt: skip
+    report = RecordUsage(line_id="L2", period="2026-04", quantity=Decimal(700),
+                         charge=Money.of(400, "CNY"), pricing_revision=1,
+                         reported_at=datetime(2026, 5, 1, tzinfo=UTC))  # fmt: skip
+    placed = order_spec.run(place)
+    order_spec(*placed).when(report).raises(InvalidTransition)  # not signed yet
+    signed = order_spec.run(place, SignOrder(contract_number="HT-1", signed_at=AT))
+    order_spec(*signed).when(replace(report, line_id="L1")).raises(
+        InvalidOrderLine, field="line_id"
+    )
+    after = order_spec(*signed).when(report).state()
+    assert after.usage == {"L2": Decimal(700)}
+    reported = order_spec.run(place, SignOrder(contract_number="HT-1", signed_at=AT), report)
+    order_spec(*reported).when(report).raises(DuplicateUsage, field="period")
+    may = replace(report, period="2026-05", quantity=Decimal(100))
+    assert order_spec(*reported).when(may).state().usage == {"L2": Decimal(800)}

@@ -35,6 +35,7 @@ from policies import notifications, outbox
 from projections.runner import Projection
 from projections.store import ReadStore
 from tests.api.conftest import signed_in
+from tests.api.test_quotes_api import publish_example, quote_body
 from tests.policies.conftest import ok
 from tests.policies.test_stage_gate_policy import order_in, sign_drawings
 
@@ -66,6 +67,12 @@ def _write_log(runtime: Runtime, client: TestClient[Any]) -> None:
         service.execute(DIRECTORY, DIRECTORY_ID, SetContact(key=key, contact=contact),
                         CommandMeta(command_id=f"replay-dir-{key}", actor="ops"))  # fmt: skip
     load_demo(service, orders=24, seed=7, today=date(2026, 3, 2))
+    publish_example(client)  # an order captured from a quote: its acceptance is completed
+    quote = ok(
+        client.post("/quotes", json=quote_body("Q-REPLAY", {"code": "IMPL", "quantity": "1"}))
+    )
+    ok(client.post(f"/quotes/{quote['aggregate_id']}/accept", json={
+        "revision": 1, "accepted_by": "王总", "at": "2026-03-05T10:00:00+08:00"}))  # fmt: skip
     sign_drawings(client, order_in(client, Stage.DESIGNING))  # the stage gate opens
     _quiet(runtime)
     receivables = ok(client.get("/receivables"))

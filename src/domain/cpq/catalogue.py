@@ -293,6 +293,20 @@ class CatalogueState(msgspec.Struct, frozen=True, kw_only=True):
     validation: tuple[ValidationRulesPublished, ...] = ()
     customer_tiers: dict[str, str] = msgspec.field(default_factory=dict)
 
+    def pricing_at(self, revision: int) -> PricingRules:
+        """The pricing rules published at `revision` (an order pins it)."""
+        found = next((p for p in self.pricing if p.revision == revision), None)
+        if found is None:
+            raise UnknownProduct(f"no pricing rules were published at revision {revision}")
+        return found.rules
+
+    def product_at(self, code: str, revision: int) -> Product:
+        """The product as published at `revision` (an order line pins it)."""
+        for published in self.products.get(code, ()):
+            if isinstance(published, ProductPublished) and published.revision == revision:
+                return published.product
+        raise UnknownProduct(f"no product {code!r} was published at revision {revision}")
+
     def on(self, day: date) -> CatalogueView:
         """The catalogue as it stood for quotes priced on `day`."""
         products = {}
@@ -371,6 +385,10 @@ def _check_product(product: Product) -> None:
         raise InvalidCatalogueEntry(
             f"a standalone selling price is needed in every currency it is sold in: {missing}",
             field="product.ssp",
+        )
+    if product.usage_based and product.kind in TIME_BASED_KINDS:
+        raise InvalidCatalogueEntry(
+            "a usage-based product is charged by usage, not for a term", field="product.kind"
         )
     if product.auto_renew and product.kind not in TIME_BASED_KINDS:
         raise InvalidCatalogueEntry(

@@ -97,6 +97,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
     years: tuple[YearCharge, ...] = ()
     revenue: Satisfaction | None = None
     auto_renew: bool = False
+    usage_based: bool = False  # the quantity is the commitment; usage above it is charged
     product_line: str = ""
 
     @property
@@ -115,6 +116,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
             product_line=self.product_line, term_start=self.term_start,
             term_months=self.term_months, revenue=self.revenue,
             catalogue_revision=self.product_revision, auto_renew=self.auto_renew,
+            usage_based=self.usage_based,
         )  # fmt: skip
 
 
@@ -148,6 +150,28 @@ def tiered_total(
         ceiling = quantity if upper is None else min(quantity, upper)
         cost += max(ZERO, ceiling - band.from_quantity) * band.prices[currency]
     return cost
+
+
+def usage_charge(
+    table: TierTable | None,
+    list_price: Money,
+    committed: Decimal,
+    before: Decimal,
+    after: Decimal,
+) -> Money:
+    """What usage moving from `before` to `after` (cumulative) costs beyond the commitment:
+    the table's price of max(after, committed) less that of max(before, committed).
+    Nothing until the commitment is used up; negative where volume pricing lowers the
+    whole (a credit)."""
+    currency = list_price.currency
+
+    def priced(units: Decimal) -> Money:
+        units = max(units, committed)
+        cost = (units * list_price.amount if table is None
+                else tiered_total(table, units, currency, list_price.amount))  # fmt: skip
+        return Money(amount=cost, currency=currency).rounded()
+
+    return priced(after) - priced(before)
 
 
 def yearly(first_year: Money, uplift: Decimal, months: int) -> tuple[YearCharge, ...]:
@@ -326,7 +350,7 @@ class _Pricer:
             product_revision=published.revision, bundle_code=bundle,
             term_start=wanted.term_start, term_months=wanted.term_months, years=years,
             revenue=product.revenue, auto_renew=product.auto_renew,
-            product_line=product.product_line,
+            usage_based=product.usage_based, product_line=product.product_line,
         )  # fmt: skip
 
     def _bundle(self, wanted: LineRequest, where: str, line_id: str) -> list[QuoteLine]:

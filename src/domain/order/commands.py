@@ -8,6 +8,8 @@ the rulebook, so `decide` stays pure.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
@@ -168,6 +170,18 @@ class ChangeOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     revenue_classification: Classification | None = None
 
 
+class RecordUsage(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Usage reported for a period, priced by the service with the tier table the order
+    pinned (its quote's pricing revision, else the one in force when it was placed)."""
+
+    line_id: Name
+    period: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    quantity: Decimal
+    charge: Money
+    pricing_revision: int
+    reported_at: AwareDatetime
+
+
 OrderCommand = (
     PlaceOrder
     | ApproveOrder
@@ -188,4 +202,5 @@ OrderCommand = (
     | ReportQualityIncident
     | ChangeOrder
     | RecordStockCheck
+    | RecordUsage
 )

@@ -23,6 +23,7 @@ from domain.order.commands import (
     RecordFeedback,
     RecordShipment,
     RecordStockCheck,
+    RecordUsage,
     RejectOrder,
     ReportQualityIncident,
     ResumeOrder,
@@ -52,10 +53,11 @@ from domain.order.events import (
     StageAdvanced,
     StockWarningCleared,
     StockWarningRaised,
+    UsageRecorded,
 )
 from domain.order.state import OrderState, changed_lines
 from domain.personal import check_sealed_for
-from domain.shared import Money, total
+from domain.shared import Money, check_number, total
 from domain.stages import Stage
 
 
@@ -128,8 +130,35 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             if warning is None:
                 return [StockWarningCleared(part=part, at=at)]
             return [StockWarningRaised(part=part, warning=warning, at=at)]
+        case RecordUsage():
+            return [_usage(state, command)]
         case _:
             assert_never(command)
+
+
+def _usage(state: OrderState, command: RecordUsage) -> UsageRecorded:
+    rules.must_be_open(state)
+    if state.signed_at is None:
+        raise rules.InvalidTransition("usage is reported on a signed order", field="line_id")
+    line = next((ln for ln in state.lines if ln.line_id == command.line_id), None)
+    if line is None or not line.usage_based:
+        raise rules.InvalidOrderLine(
+            f"{command.line_id!r} is not a usage-based line of the order", field="line_id"
+        )
+    if f"{line.line_id}:{command.period}" in state.usage_periods:
+        raise rules.DuplicateUsage(
+            f"usage of {line.line_id} for {command.period} was reported already", field="period"
+        )
+    check_number(command.quantity, "quantity", at_most=Decimal("1e12"))
+    if command.charge.currency != state.currency:
+        raise rules.InvalidAmount("the charge is not in the order's currency", field="charge")
+    rules.must_not_precede_placement(state, command.reported_at, "reported_at")
+    return UsageRecorded(
+        line_id=line.line_id, period=command.period, quantity=command.quantity,
+        cumulative=state.usage.get(line.line_id, Decimal(0)) + command.quantity,
+        charge=command.charge, pricing_revision=command.pricing_revision,
+        reported_at=command.reported_at,
+    )  # fmt: skip
 
 
 RecordEvent = (

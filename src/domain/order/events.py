@@ -64,6 +64,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
     catalogue_revision: int | None = None  # the catalogue publication it was priced by
     auto_renew: bool = False  # a subscription or maintenance renewed at its term's end
+    usage_based: bool = False  # quantity is a commitment; reported usage above it is charged
 
     @property
     def gross(self) -> Money:
@@ -251,6 +252,20 @@ class StockWarningCleared(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     at: AwareDatetime
 
 
+class UsageRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Usage of a usage-based line in a period, and its charge: the tier table's price of
+    the cumulative usage above the line's committed quantity, less what earlier
+    periods were charged (negative where volume pricing lowers the whole)."""
+
+    line_id: Name
+    period: Name  # YYYY-MM
+    quantity: Decimal
+    cumulative: Decimal
+    charge: Money
+    pricing_revision: int  # the catalogue publication whose tier table priced it
+    reported_at: AwareDatetime
+
+
 OrderEvent = (
     OrderPlaced
     | OrderApproved
@@ -272,4 +287,5 @@ OrderEvent = (
     | OrderChanged
     | StockWarningRaised
     | StockWarningCleared
+    | UsageRecorded
 )

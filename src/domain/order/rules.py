@@ -55,6 +55,10 @@ class TimeTravel(DomainError):
     rule = "time_before_previous_fact"
 
 
+class DuplicateUsage(DomainError):
+    rule = "duplicate_usage"
+
+
 class InvalidAmount(DomainError):
     rule = "invalid_amount"
 
@@ -133,6 +137,10 @@ def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "line
             raise InvalidOrderLine(
                 f"a {line.kind.value} line needs a service term (term_start, term_months >= 1)",
                 field=f"{where}.term_months",
+            )
+        if line.usage_based and (line.auto_renew or line.kind in TIME_BASED_KINDS):
+            raise InvalidOrderLine(
+                "a usage-based line has no term and does not renew", field=f"{where}.usage_based"
             )
         if line.auto_renew and line.kind not in TIME_BASED_KINDS:
             raise InvalidOrderLine(

@@ -37,6 +37,7 @@ from domain.order.events import (
     StockWarning,
     StockWarningCleared,
     StockWarningRaised,
+    UsageRecorded,
 )
 from domain.personal import Sealed
 from domain.rulebook import Route
@@ -88,6 +89,8 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     revision: int = 0
     stock_warnings: dict[str, StockWarning] = msgspec.field(default_factory=dict)  # by part
     quote: QuoteReference | None = None  # the quote it was captured from, and its pricing
+    usage: dict[str, Decimal] = msgspec.field(default_factory=dict)  # cumulative, by line
+    usage_periods: tuple[str, ...] = ()  # "line_id:period" reported
 
     @property
     def exists(self) -> bool:
@@ -204,6 +207,12 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
         case StockWarningCleared(part=part):
             warnings = {k: v for k, v in state.stock_warnings.items() if k != part}
             return replace(state, stock_warnings=warnings)
+        case UsageRecorded(line_id=line_id, period=period, cumulative=cumulative):
+            return replace(
+                state,
+                usage={**state.usage, line_id: cumulative},
+                usage_periods=(*state.usage_periods, f"{line_id}:{period}"),
+            )
         case _:
             assert_never(event)
 

@@ -79,6 +79,8 @@ EXAMPLE_PRODUCTS = (
              product_line="services"),
     _product("TRAIN", "现场培训 On-site training", K.TRAINING, 5_000, 5_000, unit="day",
              product_line="services"),
+    _product("API-CALLS", "接口调用 API calls", K.OTHER, 2, 2, unit="千次 thousand calls",
+             usage_based=True, product_line="saas"),
 )  # fmt: skip
 STARTER = Bundle(
     code="STARTER", name="入门套装 Starter kit",
@@ -92,7 +94,11 @@ EXAMPLE_PRICING = PricingRules(
         Band(from_quantity=Decimal(0), prices={"CNY": Decimal(1200)}),
         Band(from_quantity=Decimal(50), prices={"CNY": Decimal(1000)}),
         Band(from_quantity=Decimal(200), prices={"CNY": Decimal(800)}),
-    )),),
+    )), TierTable(product_code="API-CALLS", mode=PricingMode.GRADUATED, bands=(
+        Band(from_quantity=Decimal(0), prices={"CNY": Decimal(2)}),
+        Band(from_quantity=Decimal(1_000), prices={"CNY": Decimal("1.5")}),
+        Band(from_quantity=Decimal(10_000), prices={"CNY": Decimal(1)}),
+    ))),
     discount_limits=(
         DiscountLimit(customer_tier="standard", approve_above=Decimal(10),
                       approver="sales_director", ceiling=Decimal(25)),
