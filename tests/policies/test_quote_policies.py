@@ -13,6 +13,7 @@ from domain.receivable.terms import CreditRating
 from domain.service import ORDER, QUOTE, CommandMeta
 from domain.testing import default_rulebook
 from policies.every_morning_draft_renewal_quotes import DraftRenewals, renewal_number
+from projections.rebuild import compare
 from tests.api.test_quotes_api import publish_example, quote_body
 from tests.policies.conftest import Client, ok, settle
 
@@ -65,6 +66,7 @@ def test_a_renewal_quote_is_drafted_within_the_lead_time_with_the_uplift(
         "wait_for_position": accepted["quote"]["position"]}))  # fmt: skip
     assert report["renewal_rate"] == "1.0000"
     assert report["bookings"][0]["by_purpose"]["renewal"] == "16480.00"
+    assert compare(runtime.projections["sales"]) == []  # rebuilt from the log: the same
 
 
 def test_a_cancelled_order_is_not_renewed(client: Client, runtime: Runtime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import assume, given
@@ -19,14 +19,18 @@ from domain.cpq.catalogue import (
     RetireProduct,
     Selector,
 )
-from domain.cpq.pricing import PricedQuote, QuoteLine, QuoteRequest, price
+from domain.cpq.pricing import LineRequest, PricedQuote, QuoteLine, QuoteRequest, price
 from domain.cpq.quote import INITIAL as QUOTE_INITIAL
 from domain.cpq.quote import (
     AcceptQuote,
     DraftQuote,
+    QuoteAccepted,
     QuoteClosed,
+    QuoteRevised,
+    QuoteWithdrawn,
     ReviseQuote,
     Terms,
+    WithdrawQuote,
     order_from_quote,
 )
 from domain.cpq.quote import decide as quote_decide
@@ -36,7 +40,7 @@ from domain.order.events import TIME_BASED_KINDS
 from domain.receivable.terms import CreditRating
 from domain.shared import DomainError, total
 from domain.testing import default_rulebook, order_spec
-from domain.testing.cpq import catalogue_spec, catalogues, quote_requests
+from domain.testing.cpq import catalogue_spec, catalogues, example_catalogue, quote_requests
 from domain.testing.spec import spec
 
 ON = date(2026, 3, 1)
@@ -185,3 +189,44 @@ def test_repricing_an_accepted_quote_after_catalogue_changes_never_changes_the_o
         else:  # pragma: no cover - an accepted quote is never revised
             raise AssertionError("an accepted quote was revised")
     assert the_order() == before
+
+
+@given(st.lists(st.sampled_from(("revise", "accept", "accept_stale", "withdraw", "late")),
+                max_size=12))  # fmt: skip
+def test_a_quote_is_accepted_at_most_once_and_only_its_current_revision(
+    steps: list[str],
+) -> None:
+    state = catalogue_spec.fold(catalogue_spec.run(*example_catalogue()))
+    request = QuoteRequest(customer_id="C-1", region="华东", currency="CNY",
+                           lines=(LineRequest(code="HW-G3", quantity=Decimal(1)),))  # fmt: skip
+    priced = price(state.on(ON), request)
+    terms = Terms(order_type="software", promised_delivery=date(2026, 6, 1),
+                  valid_until=date(2026, 3, 31))  # fmt: skip
+    history = quote_spec.run(DraftQuote(number="Q-1", customer_name="c", salesperson="s",
+                                        terms=terms, request=request, priced=priced,
+                                        drafted_at=AT))  # fmt: skip
+    for n, step in enumerate(steps):
+        quote = quote_spec.fold(history)
+        at = AT + timedelta(hours=n + 1)
+        command = {
+            "revise": ReviseQuote(terms=terms, request=request, priced=priced, reason="r",
+                                  revised_at=at),
+            "accept": AcceptQuote(revision=quote.revision, accepted_by="b", accepted_at=at),
+            "accept_stale": AcceptQuote(revision=quote.revision - 1, accepted_by="b",
+                                        accepted_at=at),
+            "withdraw": WithdrawQuote(reason="lost", at=at),
+            "late": AcceptQuote(revision=quote.revision, accepted_by="b",
+                                accepted_at=datetime(2026, 4, 1, tzinfo=UTC)),
+        }[step]  # fmt: skip
+        try:
+            history = [*history, *quote_spec.decide(command, quote)]
+        except DomainError:
+            continue
+    accepted = [e for e in history if isinstance(e, QuoteAccepted)]
+    closing = [e for e in history if isinstance(e, QuoteAccepted | QuoteWithdrawn)]
+    assert len(closing) <= 1
+    assert closing == history[len(history) - len(closing) :]  # nothing after it closes
+    revisions = [e.revision for e in history if isinstance(e, QuoteRevised)]
+    for event in accepted:
+        assert event.revision == (revisions[-1] if revisions else 1)
+        assert event.accepted_at.date() <= terms.valid_until
