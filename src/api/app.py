@@ -18,11 +18,12 @@ from api.notifications import DirectoryController, NotificationController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
 from api.projections import ProjectionController, metrics, policy_commands
-from api.quotes import QuoteController, SalesController
+from api.quotes import QuoteController
 from api.receivables import ReceivableController
 from api.revenue import RevenueController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
+from api.sales import SalesController
 from api.settings import Settings
 from api.stock import StockController
 from api.tasks import TaskController

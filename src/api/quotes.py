@@ -42,11 +42,10 @@ from domain.service import ORDER, QUOTE
 from domain.shared import AwareDatetime, Name, Text
 from policies.when_order_placed_from_quote_accept_quote import acceptance_id
 from projections import sales
-from projections.sales_queries import QUOTE_FILTERS, SalesAnalysis, analysis, quote_rows
+from projections.sales_queries import QUOTE_FILTERS, quote_rows
 
 Req = Request[Any, Any, Any]
 QuoteId = Annotated[UUID, Parameter(description="The quote's id")]
-Month = Annotated[str, Parameter(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
 class PriceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -257,27 +256,3 @@ class QuoteController(Controller):
         return QuotePage(total=count, items=[
             QuoteSummary(**{f: row[f] for f in fields}) for row in rows
         ])  # fmt: skip
-
-
-class SalesController(Controller):
-    path = "/sales"
-    tags = ["sales"]  # noqa: RUF012
-
-    @get("/analysis", sync_to_thread=True)
-    def sales_analysis(  # noqa: PLR0913
-        self,
-        *,
-        runtime: RuntimeDep,
-        from_month: Month,
-        to_month: Month,
-        as_of: FromQuery[date | None] = None,
-        wait_for_position: WaitFor = None,
-        wait_timeout: WaitTimeout = 5.0,
-    ) -> SalesAnalysis:
-        """Bookings by month and purpose (new, expansion, renewal, change, cancellation),
-        the quote funnel and win rates, the renewal rate and the expansion share."""
-        runner = runtime.projections[sales.NAME]
-        read_after(runner, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            return analysis(tx, runner.copy, from_month, to_month,
-                            as_of or runtime.clock().date())  # fmt: skip

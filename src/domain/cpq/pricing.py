@@ -102,11 +102,12 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def gross(self) -> Money:
-        return self.unit_price.times(self.quantity).rounded()
+        return self.order_line().gross
 
     @property
     def net(self) -> Money:
-        return self.gross - self.discount
+        """What the order line it becomes will charge: its amounts are the order's."""
+        return self.order_line().net
 
     def order_line(self) -> OrderLine:
         return OrderLine(
