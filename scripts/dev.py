@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py serve   # venv + install + demo data + API on 127.0.0.1:8000
     python3 scripts/dev.py test    # venv + install + ruff + mypy --strict + the whole test suite
+                                   # (as root, apt-get installs chromium for the browser test)
 
 The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes.
 Extra arguments go to `orderhub serve` or to pytest.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -41,6 +43,33 @@ def ensure_env() -> None:
         stamp.write_text(wanted)
 
 
+# Debian packages the browser test needs: the browser, and a font with Chinese glyphs.
+BROWSER_PACKAGES = ("chromium", "fonts-wqy-zenhei")
+
+
+def ensure_browser() -> None:
+    """Install Debian's chromium (and a CJK font) for the dashboard's end-to-end test.
+
+    Only where it can be done unattended: as root with apt-get. Elsewhere the test
+    is skipped locally and fails under CI=true, naming what to install.
+    """
+    if not shutil.which("dpkg") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return
+    missing = [
+        package
+        for package in BROWSER_PACKAGES
+        if subprocess.run(["dpkg", "-s", package], capture_output=True, check=False).returncode  # noqa: S603, S607
+    ]
+    if not missing:
+        return
+    print(f"installing {', '.join(missing)} for the browser test ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)  # noqa: S607
+        subprocess.run(install, env=env, check=True)  # noqa: S603
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("serve", "test"):
         print(__doc__)
@@ -50,6 +79,7 @@ def main(argv: list[str]) -> int:
     if command == "serve":
         _run(BIN / "orderhub", "serve", "--demo", *rest)
         return 0
+    ensure_browser()
     _run(BIN / "ruff", "check", "src")
     _run(BIN / "mypy", "--strict", "src")
     _run(BIN / "python", "-m", "pytest", *rest)

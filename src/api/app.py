@@ -11,6 +11,7 @@ from api.audit import AuditController
 from api.auth import jwt_auth
 from api.catalogue import CatalogueController
 from api.customers import CustomerController
+from api.dashboard_page import dashboard_page, static_files
 from api.dashboards import DashboardController
 from api.documents import DocumentController
 from api.dunning import DunningController
@@ -66,6 +67,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DashboardController,
             DocumentController,
             policy_commands,
+            dashboard_page,
+            static_files,
             health,
             prometheus,
         ],

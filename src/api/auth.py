@@ -106,7 +106,7 @@ WRITES: dict[str, frozenset[Role]] = {
 # Reads open to fewer than every role, by path prefix.
 RESTRICTED_READS: dict[str, frozenset[Role]] = {"/audit/": frozenset({Role.AUDITOR})}
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC = ["^/health$", "^/metrics$", "^/schema"]  # no token needed (patterns, anchored)
+PUBLIC = ["^/health$", "^/metrics$", "^/schema", "^/dashboard$", "^/static/"]  # no token needed
 
 
 def allowed_roles(method: str, path_template: str) -> frozenset[Role]:
