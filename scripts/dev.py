@@ -47,19 +47,21 @@ def ensure_env() -> None:
 BROWSER_PACKAGES = ("chromium", "fonts-wqy-zenhei")
 
 
+def _installed(package: str) -> bool:
+    query = ["dpkg-query", "-W", "-f=${Status}", package]
+    found = subprocess.run(query, capture_output=True, text=True, check=False)  # noqa: S603
+    return found.stdout.strip() == "install ok installed"  # not merely its configuration left
+
+
 def ensure_browser() -> None:
     """Install Debian's chromium (and a CJK font) for the dashboard's end-to-end test.
 
     Only where it can be done unattended: as root with apt-get. Elsewhere the test
     is skipped locally and fails under CI=true, naming what to install.
     """
-    if not shutil.which("dpkg") or not shutil.which("apt-get") or os.geteuid() != 0:
+    if not shutil.which("dpkg-query") or not shutil.which("apt-get") or os.geteuid() != 0:
         return
-    missing = [
-        package
-        for package in BROWSER_PACKAGES
-        if subprocess.run(["dpkg", "-s", package], capture_output=True, check=False).returncode  # noqa: S603, S607
-    ]
+    missing = [package for package in BROWSER_PACKAGES if not _installed(package)]
     if not missing:
         return
     print(f"installing {', '.join(missing)} for the browser test ...", flush=True)

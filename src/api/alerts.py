@@ -6,9 +6,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name, Text
 from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
@@ -38,20 +39,23 @@ class AlertController(Controller):
     tags = ["exceptions"]  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
-    def list_alerts(
+    def list_alerts(  # noqa: PLR0913 - the list's filters
         self,
+        *,
         runtime: RuntimeDep,
         open_only: FromQuery[bool] = True,
         level: FromQuery[Annotated[str, msgspec.Meta(pattern=r"^L[1-4]$")] | None] = None,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> list[dict[str, Any]]:
+        fmt: FormatParam = Format.JSON,
+    ) -> list[dict[str, Any]] | Response[bytes]:
         """Order exceptions, highest level and earliest deadline first: level, reason, owners,
         the action the level asks for, the response deadline, response and closing."""
         live = runtime.projections[order_alerts.NAME]
         read_after(live, wait_for_position, wait_timeout)
         with runtime.storage.read_store.transaction(commit=False) as tx:
-            return order_alerts.alerts(tx, live.copy, open_only=open_only, level=level)
+            found = order_alerts.alerts(tx, live.copy, open_only=open_only, level=level)
+        return exported(found, fmt, "exceptions")
 
     @post("/{order_id:uuid}/respond", sync_to_thread=True, status_code=200)
     def respond(

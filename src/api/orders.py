@@ -14,12 +14,13 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api.auth import User
+from api.exports import Format, FormatParam, exported
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.cpq.catalogue import CATALOGUE_ID
@@ -362,7 +363,8 @@ class OrderController(Controller):
         offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> dto.OrderPage:
+        fmt: FormatParam = Format.JSON,
+    ) -> dto.OrderPage | Response[bytes]:
         """The order list read model: filter by stage, status, customer, salesperson, channel..."""
         runner = runtime.projections[order_list.NAME]
         read_after(runner, wait_for_position, wait_timeout)
@@ -383,10 +385,11 @@ class OrderController(Controller):
             rows, count = order_list.query(
                 tx, filters, limit=limit, offset=offset, table=runner.copy
             )
-        return dto.OrderPage(
+        page = dto.OrderPage(
             items=[msgspec.convert(r, dto.OrderSummary) for r in rows],
             total=count,
             limit=limit,
             offset=offset,
             position=runner.position(),
         )
+        return exported(page, fmt, "orders")

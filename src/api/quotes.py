@@ -20,7 +20,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api.catalogue import catalogue_on
-from api.exports import attachment
+from api.exports import Format, FormatParam, attachment, exported
 from api.orders import capture_rules, command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.quote_pdf import quote_pdf
@@ -242,7 +242,8 @@ class QuoteController(Controller):
         offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> QuotePage:
+        fmt: FormatParam = Format.JSON,
+    ) -> QuotePage | Response[bytes]:
         """The quote list: filter by status, customer, salesperson, purpose
         (new, expansion, renewal), currency."""
         runner = runtime.projections[sales.NAME]
@@ -253,6 +254,7 @@ class QuoteController(Controller):
         with runtime.storage.read_store.transaction(commit=False) as tx:
             count, rows = quote_rows(tx, runner.copy, filters, limit, offset)
         fields = QuoteSummary.__struct_fields__
-        return QuotePage(total=count, items=[
+        page = QuotePage(total=count, items=[
             QuoteSummary(**{f: row[f] for f in fields}) for row in rows
         ])  # fmt: skip
+        return exported(page, fmt, "quotes")

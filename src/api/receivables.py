@@ -20,7 +20,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import receivable_dto as dto
-from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
+from api.exports import CSV, XLSX, Format, FormatParam, attachment, csv_bytes, exported, xlsx_bytes
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
@@ -60,15 +60,22 @@ class ReceivableController(Controller):
         offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> list[dict[str, Any]]:
+        fmt: FormatParam = Format.JSON,
+    ) -> list[dict[str, Any]] | Response[bytes]:
         """The receivables read model: balances per order, by customer or salesperson."""
         live = runtime.projections[receivables.NAME]
         read_after(live, wait_for_position, wait_timeout)
         with runtime.storage.read_store.transaction(commit=False) as tx:
-            return receivables_queries.receivables(
-                tx, live.copy, customer_id=customer_id, salesperson=salesperson,
-                open_only=open_only, limit=limit, offset=offset,
-            )  # fmt: skip
+            found = receivables_queries.receivables(
+                tx,
+                live.copy,
+                customer_id=customer_id,
+                salesperson=salesperson,
+                open_only=open_only,
+                limit=limit,
+                offset=offset,
+            )
+        return exported(found, fmt, "receivables")  # fmt: skip
 
     @get("/aging", sync_to_thread=True)
     def aging(

@@ -11,12 +11,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Body, FromQuery, JSONBody, Parameter
 
+from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name
 from api.orders import acting_user, command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
@@ -94,13 +95,15 @@ class StockController(Controller):
         offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> list[Row]:
+        fmt: FormatParam = Format.JSON,
+    ) -> list[Row] | Response[bytes]:
         """Key components: on hand, reserved, available, safety level, receipts on the way,
         and status (`ok`, `below_safety`, `short`)."""
         live = runtime.projections[stock.NAME]
         read_after(live, wait_for_position, wait_timeout)
         with runtime.storage.read_store.transaction(commit=False) as tx:
-            return stock.stock_list(tx, live.copy, status=status, limit=limit, offset=offset)
+            found = stock.stock_list(tx, live.copy, status=status, limit=limit, offset=offset)
+        return exported(found, fmt, "stock")
 
     @get("/{part:str}", sync_to_thread=True)
     def read_part(

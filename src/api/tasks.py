@@ -6,10 +6,11 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name, Text
 from api.orders import command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
@@ -61,19 +62,21 @@ class TaskController(Controller):
         offset: Offset = 0,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
-    ) -> list[Row]:
+        fmt: FormatParam = Format.JSON,
+    ) -> list[Row] | Response[bytes]:
         """Tasks, earliest deadline first: by default those still to do (open or accepted).
         `overdue` keeps those past their deadline now; each shows how far up its
         escalation chain it has gone."""
         live = runtime.projections[tasks.NAME]
         read_after(live, wait_for_position, wait_timeout)
         with runtime.storage.read_store.transaction(commit=False) as tx:
-            return tasks.tasks(
+            found = tasks.tasks(
                 tx, live.copy, status=status, role=role, assignee=assignee,
                 order_id=str(order_id) if order_id else None,
                 overdue_at=utc_text(runtime.clock()) if overdue else None,
                 limit=limit, offset=offset,
             )  # fmt: skip
+        return exported(found, fmt, "tasks")
 
     @get("/{task_id:uuid}", sync_to_thread=True)
     def read_task(
