@@ -72,7 +72,8 @@ WRITES: dict[str, frozenset[Role]] = {
         f"POST {_D}/reject": SALES,
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
-            "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}")},
+            "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}",
+            "print-templates/{kind}")},
         "POST /rulebook/payment-terms": FINANCE,
         **{f"POST {_R}/{verb}": FINANCE for verb in (
             "invoices", "payments", "refunds", "credit-notes", "write-offs")},

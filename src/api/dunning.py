@@ -16,12 +16,13 @@ from litestar import Controller, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from api import printing
 from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
-from api.letters import dunning_letter_pdf
 from api.order_dto import Aware
 from api.problems import Offset
 from api.runtime import Runtime, RuntimeDep
 from domain.dunning import DunningLine, DunningListCompiled
+from domain.print_templates import PrintKind
 from projections import dunning_lists
 
 ListId = Annotated[UUID, Parameter(description="The dunning list's id")]
@@ -118,6 +119,10 @@ class DunningController(Controller):
         if not 1 <= n <= len(compiled.lines):
             raise NotFoundException(f"the list has lines 1 to {len(compiled.lines)}, not {n}")
         line = compiled.lines[n - 1]
-        pdf = dunning_letter_pdf(line, company=runtime.settings.company_name, as_of=compiled.as_of)
-        name = f"dunning-{line.contract_number}-{line.invoice_number}.pdf"
-        return Response(pdf, media_type="application/pdf", headers=attachment(name))
+        values = printing.dunning_letter(line, company=runtime.settings.company_name,
+                                         as_of=compiled.as_of)  # fmt: skip
+        template = printing.template_in_force(runtime, PrintKind.DUNNING_LETTER)
+        pdf = printing.render(template, values, None, author=runtime.settings.company_name)
+        return printing.pdf_response(
+            pdf, f"dunning-{line.contract_number}-{line.invoice_number}.pdf"
+        )

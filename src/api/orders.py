@@ -16,9 +16,10 @@ from uuid import UUID, uuid4
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
+from api import printing
 from api.auth import User
 from api.exports import Format, FormatParam, exported
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
@@ -28,11 +29,22 @@ from domain.cpq.pricing import usage_charge
 from domain.customer_credit import customer_credit_id
 from domain.order import OrderState, order_id_for
 from domain.order import commands as cmd
+from domain.order.events import ShipmentRecorded
 from domain.order.rules import OrderNotFound
 from domain.personal import ContactPerson, Sealed
+from domain.print_templates import PrintKind
+from domain.receivable.model import receivable_id_for
 from domain.receivable.terms import CreditRating
 from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, RulebookState
-from domain.service import CATALOGUE, CUSTOMER_CREDIT, ORDER, RULEBOOK, CommandMeta, Decider
+from domain.service import (
+    CATALOGUE,
+    CUSTOMER_CREDIT,
+    ORDER,
+    RECEIVABLE,
+    RULEBOOK,
+    CommandMeta,
+    Decider,
+)
 from domain.shared import Money
 from projections import order_list
 
@@ -96,6 +108,13 @@ def usage_priced(
     before = state.usage.get(line_id, Decimal(0))
     table = catalogue.pricing_at(pinned).table(line.product_code)
     return usage_charge(table, list_price, line.quantity, before, before + quantity), pinned
+
+
+def _existing(runtime: Runtime, order_id: UUID) -> OrderState:
+    state = runtime.service.load(ORDER, order_id)
+    if not state.exists:
+        raise NotFoundException(f"no order {order_id}")
+    return state
 
 
 def run_command(
@@ -330,6 +349,39 @@ class OrderController(Controller):
         assert rulebook.approval is not None
         command = data.to_command(state.currency, rulebook.approval)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+
+    @get("/{order_id:uuid}/contract.pdf", sync_to_thread=True, media_type="application/pdf")
+    def contract_pdf(self, order_id: OrderId, runtime: RuntimeDep) -> Response[bytes]:
+        """The sales contract (销售合同), printed from the order and its payment milestones."""
+        state = _existing(runtime, order_id)
+        receivable = runtime.service.load(RECEIVABLE, receivable_id_for(order_id))
+        company = runtime.settings.company_name
+        values, lines = printing.sales_contract(state, receivable, company=company,
+                                                today=runtime.clock().date())  # fmt: skip
+        template = printing.template_in_force(runtime, PrintKind.SALES_CONTRACT)
+        body = printing.render(template, values, lines, author=company)
+        return printing.pdf_response(
+            body, f"contract-{state.contract_number or state.external_ref}.pdf"
+        )
+
+    @get("/{order_id:uuid}/shipments/{shipment_id:str}/delivery-note.pdf", sync_to_thread=True,
+         media_type="application/pdf")  # fmt: skip
+    def delivery_note_pdf(
+        self, order_id: OrderId, shipment_id: FromPath[str], runtime: RuntimeDep
+    ) -> Response[bytes]:
+        """The delivery note (送货单) of one shipment: what left, for the customer to sign."""
+        state = _existing(runtime, order_id)
+        shipment = next((r.event for r in runtime.service.history(order_id)
+                         if isinstance(r.event, ShipmentRecorded)
+                         and r.event.shipment_id == shipment_id), None)  # fmt: skip
+        if shipment is None:
+            raise NotFoundException(f"order {order_id} has no shipment {shipment_id!r}")
+        company = runtime.settings.company_name
+        values, lines = printing.delivery_note(state, shipment, company=company,
+                                               today=runtime.clock().date())  # fmt: skip
+        template = printing.template_in_force(runtime, PrintKind.DELIVERY_NOTE)
+        body = printing.render(template, values, lines, author=company)
+        return printing.pdf_response(body, f"delivery-note-{shipment_id}.pdf")
 
     @get("/{order_id:uuid}", sync_to_thread=True)
     def get_order(self, order_id: OrderId, runtime: RuntimeDep) -> dto.OrderDetail:

@@ -19,11 +19,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
+from api import printing
 from api.catalogue import catalogue_on
-from api.exports import Format, FormatParam, attachment, exported
+from api.exports import Format, FormatParam, exported
 from api.orders import capture_rules, command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
-from api.quote_pdf import quote_pdf
 from api.runtime import Runtime, RuntimeDep
 from domain.cpq.pricing import PricedQuote, QuoteRequest, price
 from domain.cpq.quote import (
@@ -38,6 +38,7 @@ from domain.cpq.quote import (
     order_id_for_quote,
     quote_id_for,
 )
+from domain.print_templates import PrintKind
 from domain.service import ORDER, QUOTE
 from domain.shared import AwareDatetime, Name, Text
 from policies.when_order_placed_from_quote_accept_quote import acceptance_id
@@ -224,9 +225,11 @@ class QuoteController(Controller):
     def pdf(self, quote_id: QuoteId, runtime: RuntimeDep) -> Response[bytes]:
         """The current revision as a printable quotation (报价单)."""
         state = _quote(runtime, quote_id)
-        body = quote_pdf(state, company=runtime.settings.company_name)
-        name = f"{state.number}-r{state.revision}.pdf"
-        return Response(body, media_type="application/pdf", headers=attachment(name))
+        company = runtime.settings.company_name
+        values, lines = printing.quote(state, company=company, today=runtime.clock().date())
+        template = printing.template_in_force(runtime, PrintKind.QUOTE)
+        body = printing.render(template, values, lines, author=company)
+        return printing.pdf_response(body, f"{state.number}-r{state.revision}.pdf")
 
     @get("/", sync_to_thread=True)
     def list_quotes(  # noqa: PLR0913

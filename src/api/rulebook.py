@@ -12,6 +12,7 @@ from api.order_dto import Accepted, Name
 from api.orders import command_meta, run_command
 from api.runtime import Runtime, RuntimeDep
 from domain.order_alert import ExceptionRules
+from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook import (
     RULEBOOK_ID,
@@ -22,6 +23,7 @@ from domain.rulebook import (
     PublishHealthWeights,
     PublishKeyComponents,
     PublishPaymentTerms,
+    PublishPrintTemplate,
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
@@ -178,6 +180,25 @@ class RulebookController(Controller):
         takes: orders captured or changed afterwards reserve them in the stock ledger."""
         command = PublishKeyComponents(components=KeyComponents(by_product=data.by_product))
         return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/print-templates/{kind:str}", sync_to_thread=True, status_code=200)
+    def publish_print_template(
+        self,
+        request: Req,
+        kind: FromPath[PrintKind],
+        data: JSONBody[PrintTemplateIn],
+        runtime: RuntimeDep,
+    ) -> Accepted:
+        """Publish how a kind of document prints (sales_contract, delivery_note,
+        dunning_letter, quote): title, paragraphs, facts with {placeholders}; a
+        placeholder the kind does not know is refused, naming where it stands."""
+        command = PublishPrintTemplate(kind=kind, template=data.template)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+
+class PrintTemplateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    template: PrintTemplate
+    expected_version: int | None = None
 
 
 def _publish(runtime: Runtime, command: Any, meta: Any) -> Accepted:

@@ -17,6 +17,12 @@ import msgspec
 from domain.document_version.model import DocumentKind
 from domain.order_alert import DEFAULT_EXCEPTION_RULES, ExceptionRules
 from domain.order_alert import check_rules as check_exception_rules
+from domain.print_templates import (
+    DEFAULT_PRINT_TEMPLATES,
+    PrintKind,
+    PrintTemplate,
+    check_template,
+)
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms, check_terms
 from domain.shared import DomainError, Money
 from domain.stages import Stage
@@ -211,6 +217,11 @@ class PublishKeyComponents(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     components: KeyComponents
 
 
+class PublishPrintTemplate(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    kind: PrintKind
+    template: PrintTemplate
+
+
 RulebookCommand = (
     PublishApprovalRules
     | PublishRoute
@@ -221,6 +232,7 @@ RulebookCommand = (
     | PublishExceptionRules
     | PublishTaskTemplates
     | PublishKeyComponents
+    | PublishPrintTemplate
 )
 
 
@@ -273,6 +285,12 @@ class KeyComponentsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True
     components: KeyComponents
 
 
+class PrintTemplatePublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int  # of this kind's template
+    kind: PrintKind
+    template: PrintTemplate
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -283,6 +301,7 @@ RulebookEvent = (
     | ExceptionRulesPublished
     | TaskTemplatesPublished
     | KeyComponentsPublished
+    | PrintTemplatePublished
 )
 
 
@@ -297,6 +316,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     exception_rules: ExceptionRulesPublished | None = None
     task_templates: TaskTemplatesPublished | None = None
     key_components: KeyComponentsPublished | None = None
+    print_templates: dict[PrintKind, PrintTemplatePublished] = msgspec.field(default_factory=dict)
 
 
 class InvalidRule(DomainError):
@@ -370,6 +390,11 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
         case PublishKeyComponents(components=components):
             version = state.key_components.version + 1 if state.key_components else 1
             return [KeyComponentsPublished(version=version, components=components)]
+        case PublishPrintTemplate(kind=kind, template=template):
+            check_template(kind, template, "template")
+            published = state.print_templates.get(kind)
+            version = published.version + 1 if published else 1
+            return [PrintTemplatePublished(version=version, kind=kind, template=template)]
         case _:
             assert_never(command)
 
@@ -399,6 +424,11 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
             return msgspec.structs.replace(state, version=state.version + 1, task_templates=event)
         case KeyComponentsPublished():
             return msgspec.structs.replace(state, version=state.version + 1, key_components=event)
+        case PrintTemplatePublished(kind=kind):
+            templates = {**state.print_templates, kind: event}
+            return msgspec.structs.replace(
+                state, version=state.version + 1, print_templates=templates
+            )
         case _:
             assert_never(event)
 
@@ -417,6 +447,10 @@ def default_publications() -> list[RulebookCommand]:
         PublishExceptionRules(rules=DEFAULT_EXCEPTION_RULES),
         PublishTaskTemplates(templates=DEFAULT_TASK_TEMPLATES),
         PublishKeyComponents(components=DEFAULT_KEY_COMPONENTS),
+    ]
+    commands += [
+        PublishPrintTemplate(kind=kind, template=template)
+        for kind, template in DEFAULT_PRINT_TEMPLATES.items()
     ]
     return commands
 
@@ -448,6 +482,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.task_templates is None
             case PublishKeyComponents():
                 absent = state.key_components is None
+            case PublishPrintTemplate(kind=kind):
+                absent = kind not in state.print_templates
             case _:
                 assert_never(command)
         if absent:
