@@ -15,6 +15,7 @@ from api.dashboard_page import dashboard_page, static_files
 from api.dashboards import DashboardController
 from api.documents import DocumentController
 from api.dunning import DunningController
+from api.imports import ImportController
 from api.notifications import DirectoryController, NotificationController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
@@ -56,6 +57,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RevenueController,
             CatalogueController,
             QuoteController,
+            ImportController,
             SalesController,
             DirectoryController,
             AlertController,

@@ -93,6 +93,7 @@ WRITES: dict[str, frozenset[Role]] = {
             "products", "products/{code}/retire", "bundles", "pricing-rules")},
         "POST /catalogue/validation-rules": ENGINEER | FINANCE,
         "PUT /catalogue/customer-tiers/{customer_id}": FINANCE,
+        "POST /imports/orders": SALES,
         "POST /quotes/price": SALES,
         "POST /quotes": SALES,
         **{f"POST /quotes/{{quote_id}}/{verb}": SALES for verb in (

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from uuid import UUID
 
 import msgspec
@@ -62,6 +63,32 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         runtime.stop()
     return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from api.imports import Upload, import_orders
+
+    path = Path(args.file)
+    runtime = Runtime(settings)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            print(f"\rimporting: {done}/{total} orders", end="", file=sys.stderr, flush=True)
+
+    try:
+        runtime.bootstrap()
+        report = import_orders(runtime, Upload(path.read_bytes(), path.name),
+                               valid_only=args.valid_only, actor=args.actor,
+                               progress=progress)  # fmt: skip
+    finally:
+        runtime.stop()
+    for problem in report.problems:
+        print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
+    print(f"\n{report.rows} rows, {report.orders} orders: {report.imported} imported, "
+          f"{report.existing} already there, {report.skipped} not imported "
+          f"({time.perf_counter() - started:.1f}s)", file=sys.stderr)  # fmt: skip
+    return 1 if report.problems and not args.valid_only else 0
 
 
 def _projections(args: argparse.Namespace, settings: Settings) -> int:
@@ -256,6 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a realistic demo data set (idempotent)")
     demo.add_argument("--orders", type=int, default=300, help="number of orders (default 300)")
     demo.set_defaults(handler=_demo)
+
+    importer = sub.add_parser(
+        "import", help="import historical orders from an XLSX or CSV file (see its template)"
+    )
+    importer.add_argument("kind", choices=["orders"], help="what the file holds")
+    importer.add_argument("file", help="the .xlsx or .csv file")
+    importer.add_argument(
+        "--valid-only", action="store_true", help="import the good orders of a file with problems"
+    )
+    importer.add_argument("--actor", default="import", help="recorded as who imported them")
+    importer.set_defaults(handler=_import)
 
     worker = sub.add_parser(
         "worker", help="keep projections up to date in this process (one worker per projection)"
