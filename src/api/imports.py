@@ -14,6 +14,7 @@ captured; their later history (signing, stages, invoices) is not in the template
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -203,12 +204,12 @@ def check_orders(
 ) -> list[PlaceOrder]:
     """Each order's command, checked by the order's own rules on a blank order."""
     by_row = dict(rows)
+    rules_for = functools.cache(functools.partial(capture_rules, runtime))  # per file
     ready = []
     for order in parsed:
         order_rows = [(n, by_row[n]) for n in order.rows]
         try:
-            route, approval, rating = capture_rules(runtime, order.place.order_type,
-                                                    order.place.customer_id)  # fmt: skip
+            route, approval, rating = rules_for(order.place.order_type, order.place.customer_id)
             command = order.place.to_command(route, approval, rating, None)
             ORDER.decide(command, ORDER.initial)
         except (DomainError, ValueError) as refused:
