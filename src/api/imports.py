@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple
+from zipfile import BadZipFile
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -236,7 +237,7 @@ def import_orders(
     """Check the whole file; then, if it is clean or `valid_only`, capture its orders."""
     try:
         header, rows = read_rows(upload.content, upload.filename)
-    except (UnicodeDecodeError, ValueError, OSError, KeyError) as unreadable:
+    except (UnicodeDecodeError, ValueError, OSError, KeyError, BadZipFile, csv.Error) as unreadable:
         unread = Problem(row=0, column="", message=f"not a readable CSV or XLSX file: {unreadable}")
         return ImportReport(rows=0, orders=0, imported=0, existing=0, skipped=0,
                             problems=[unread])  # fmt: skip

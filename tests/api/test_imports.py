@@ -122,3 +122,11 @@ def test_the_command_line_imports_with_progress(
     assert "2 imported" in said
     assert main(["import", "orders", str(path)]) == 0
     assert "0 imported, 2 already there" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_reason(client: Client) -> None:
+    for name, content in (("history.xlsx", b"PK\x03\x04 not a workbook"),
+                          ("history.csv", b"\xff\xfe\x00 not utf-8")):  # fmt: skip
+        refused = upload(client, content, name)
+        assert refused.status_code == 422, refused.text
+        assert "not a readable CSV or XLSX file" in refused.json()["problems"][0]["message"]
