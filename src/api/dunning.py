@@ -17,7 +17,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api import printing
-from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
+from api.exports import table_file
 from api.order_dto import Aware
 from api.problems import Offset
 from api.runtime import Runtime, RuntimeDep
@@ -105,12 +105,8 @@ class DunningController(Controller):
         """The list as CSV (UTF-8 with BOM) or XLSX, one row per line."""
         compiled = _compiled(runtime, list_id)
         rows = [_row(line) for line in _lines(compiled, salesperson)]
-        name = f"dunning-{compiled.as_of.isoformat()}.{format}"
-        if format == "csv":
-            body, media_type = csv_bytes(HEADER, rows), CSV
-        else:
-            body, media_type = xlsx_bytes(f"dunning {compiled.as_of}", HEADER, rows), XLSX
-        return Response(body, media_type=media_type, headers=attachment(name))
+        return table_file(format, f"dunning-{compiled.as_of.isoformat()}", HEADER, rows,
+                          sheet=f"dunning {compiled.as_of}")  # fmt: skip
 
     @get("/{list_id:uuid}/lines/{n:int}/letter.pdf", sync_to_thread=True)
     def letter(self, list_id: ListId, n: FromPath[int], runtime: RuntimeDep) -> Response[bytes]:

@@ -133,14 +133,21 @@ def table(rows: Iterable[object]) -> tuple[list[str], list[list[object]]]:
     return header, [[flat.get(k) for k in header] for flat in flats]
 
 
+def table_file(
+    fmt: str, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *, sheet: str = ""
+) -> Response[bytes]:
+    """`rows` under `header` as a `name`.csv or `name`.xlsx download."""
+    if fmt == "xlsx":
+        body, media_type = xlsx_bytes(sheet or name, header, rows), XLSX
+    else:
+        body, media_type = csv_bytes(header, rows), CSV
+    return Response(body, media_type=media_type, headers=attachment(f"{name}.{fmt}"))
+
+
 def exported(result: T, fmt: Format, name: str) -> T | Response[bytes]:
     """`result` itself for json; else its rows (a page's `items`) as a csv or xlsx file."""
     if fmt is Format.JSON:
         return result
     rows = getattr(result, "items", result)
     header, cells = table(rows if isinstance(rows, list) else [rows])
-    if fmt is Format.CSV:
-        return Response(csv_bytes(header, cells), media_type=CSV,
-                        headers=attachment(f"{name}.csv"))  # fmt: skip
-    return Response(xlsx_bytes(name, header, cells), media_type=XLSX,
-                    headers=attachment(f"{name}.xlsx"))  # fmt: skip
+    return table_file(fmt.value, name, header, cells)

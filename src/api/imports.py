@@ -30,7 +30,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from openpyxl import load_workbook
 
-from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
+from api.exports import table_file
 from api.order_dto import Aware, PlaceOrderIn
 from api.orders import acting_user, capture_rules
 from api.runtime import Runtime, RuntimeDep
@@ -106,14 +106,6 @@ class ImportReport(msgspec.Struct, kw_only=True):
     existing: int  # orders already there (the same file imported before)
     skipped: int  # orders not imported for their problems (or all, without valid_only)
     problems: list[Problem]
-
-
-def template(fmt: str) -> bytes:
-    """The column template with one example row."""
-    header = [c.name for c in ORDER_COLUMNS]
-    if fmt == "xlsx":
-        return xlsx_bytes("orders", header, [list(_EXAMPLE)])
-    return csv_bytes(header, [list(_EXAMPLE)])
 
 
 def _text(value: object) -> str:
@@ -281,9 +273,8 @@ class ImportController(Controller):
         self, format: FromQuery[Literal["csv", "xlsx"]] = "xlsx"
     ) -> Response[bytes]:
         """The column template for historical orders, with one example row."""
-        media_type = XLSX if format == "xlsx" else CSV
-        return Response(template(format), media_type=media_type,
-                        headers=attachment(f"orders-template.{format}"))  # fmt: skip
+        header = [c.name for c in ORDER_COLUMNS]
+        return table_file(format, "orders-template", header, [list(_EXAMPLE)], sheet="orders")
 
     @post("/orders", sync_to_thread=True, status_code=200)
     def import_orders_file(

@@ -20,7 +20,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import receivable_dto as dto
-from api.exports import CSV, XLSX, Format, FormatParam, attachment, csv_bytes, exported, xlsx_bytes
+from api.exports import Format, FormatParam, exported, table_file
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
@@ -108,11 +108,8 @@ class ReceivableController(Controller):
             rows = receivables_queries.aging(tx, live.copy, day, by)
         header = list(rows[0]) if rows else [by, "currency", *receivables_queries.BUCKETS, "total"]
         table = [[Decimal(v) if k in AMOUNTS else v for k, v in r.items()] for r in rows]
-        name = f"aging-{by}-{day.isoformat()}.{format}"
-        if format == "csv":
-            return Response(csv_bytes(header, table), media_type=CSV, headers=attachment(name))
-        body = xlsx_bytes(f"aging {day}", header, table)
-        return Response(body, media_type=XLSX, headers=attachment(name))
+        return table_file(format, f"aging-{by}-{day.isoformat()}", header, table,
+                          sheet=f"aging {day}")  # fmt: skip
 
     @get("/open-items", sync_to_thread=True)
     def open_items(  # noqa: PLR0913 - filters

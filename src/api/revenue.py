@@ -13,7 +13,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from api.exports import CSV, XLSX, attachment, csv_bytes, xlsx_bytes
+from api.exports import table_file
 from api.order_dto import Accepted, Amount, Aware, Name, Quantity, check_decimal
 from api.orders import command_meta, run_command
 from api.problems import WaitFor, WaitTimeout, read_after
@@ -363,11 +363,7 @@ class RevenueController(Controller):
         rows = _report(runtime, report, filters)
         header = list(rows[0]) if rows else ["month", "currency", "amount"]
         table = [[_cell(k, r[k]) for k in header] for r in rows]
-        name = f"revenue-{report}.{format}"
-        if format == "csv":
-            return Response(csv_bytes(header, table), media_type=CSV, headers=attachment(name))
-        body = xlsx_bytes(f"revenue {report}", header, table)
-        return Response(body, media_type=XLSX, headers=attachment(name))
+        return table_file(format, f"revenue-{report}", header, table, sheet=f"revenue {report}")
 
     @post("/contracts/{order_id:uuid}/fulfilments", sync_to_thread=True, status_code=200)
     def fulfil(
