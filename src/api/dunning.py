@@ -117,8 +117,5 @@ class DunningController(Controller):
         line = compiled.lines[n - 1]
         values = printing.dunning_letter(line, company=runtime.settings.company_name,
                                          as_of=compiled.as_of)  # fmt: skip
-        template = printing.template_in_force(runtime, PrintKind.DUNNING_LETTER)
-        pdf = printing.render(template, values, None, author=runtime.settings.company_name)
-        return printing.pdf_response(
-            pdf, f"dunning-{line.contract_number}-{line.invoice_number}.pdf"
-        )
+        name = f"dunning-{line.contract_number}-{line.invoice_number}.pdf"
+        return printing.printed(runtime, PrintKind.DUNNING_LETTER, (values, None), name)

@@ -173,9 +173,7 @@ class OrderController(Controller):
     ) -> dto.Accepted:
         """Report a period's usage of a usage-based line; it is charged by the tier table
         the order pinned, above the line's committed quantity."""
-        state = runtime.service.load(ORDER, order_id)
-        if not state.exists:
-            raise NotFoundException(f"no order {order_id}")
+        state = _existing(runtime, order_id)
         charge, revision = usage_priced(runtime, state, data.line_id, data.quantity)
         command = cmd.RecordUsage(
             line_id=data.line_id, period=data.period, quantity=data.quantity, charge=charge,
@@ -188,9 +186,7 @@ class OrderController(Controller):
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ContactIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Replace the customer's contact person for this order (stored sealed)."""
-        state = runtime.service.load(ORDER, order_id)
-        if not state.exists:
-            raise NotFoundException(f"no order {order_id}")
+        state = _existing(runtime, order_id)
         sealed = runtime.keyring.seal(state.customer_id, data.contact)
         command = cmd.ChangeContact(contact=sealed, at=data.at)
         return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
@@ -355,14 +351,10 @@ class OrderController(Controller):
         """The sales contract (销售合同), printed from the order and its payment milestones."""
         state = _existing(runtime, order_id)
         receivable = runtime.service.load(RECEIVABLE, receivable_id_for(order_id))
-        company = runtime.settings.company_name
-        values, lines = printing.sales_contract(state, receivable, company=company,
-                                                today=runtime.clock().date())  # fmt: skip
-        template = printing.template_in_force(runtime, PrintKind.SALES_CONTRACT)
-        body = printing.render(template, values, lines, author=company)
-        return printing.pdf_response(
-            body, f"contract-{state.contract_number or state.external_ref}.pdf"
-        )
+        document = printing.sales_contract(state, receivable, company=runtime.settings.company_name,
+                                           today=runtime.clock().date())  # fmt: skip
+        name = f"contract-{state.contract_number or state.external_ref}.pdf"
+        return printing.printed(runtime, PrintKind.SALES_CONTRACT, document, name)
 
     @get("/{order_id:uuid}/shipments/{shipment_id:str}/delivery-note.pdf", sync_to_thread=True,
          media_type="application/pdf")  # fmt: skip
@@ -376,19 +368,15 @@ class OrderController(Controller):
                          and r.event.shipment_id == shipment_id), None)  # fmt: skip
         if shipment is None:
             raise NotFoundException(f"order {order_id} has no shipment {shipment_id!r}")
-        company = runtime.settings.company_name
-        values, lines = printing.delivery_note(state, shipment, company=company,
-                                               today=runtime.clock().date())  # fmt: skip
-        template = printing.template_in_force(runtime, PrintKind.DELIVERY_NOTE)
-        body = printing.render(template, values, lines, author=company)
-        return printing.pdf_response(body, f"delivery-note-{shipment_id}.pdf")
+        document = printing.delivery_note(state, shipment, company=runtime.settings.company_name,
+                                          today=runtime.clock().date())  # fmt: skip
+        return printing.printed(runtime, PrintKind.DELIVERY_NOTE, document,
+                                f"delivery-note-{shipment_id}.pdf")  # fmt: skip
 
     @get("/{order_id:uuid}", sync_to_thread=True)
     def get_order(self, order_id: OrderId, runtime: RuntimeDep) -> dto.OrderDetail:
         """The order's current state and version, straight from its event stream."""
-        state = runtime.service.load(ORDER, order_id)
-        if not state.exists:
-            raise NotFoundException(f"no order {order_id}")
+        state = _existing(runtime, order_id)
         return dto.OrderDetail(
             order_id=order_id,
             version=state.version,

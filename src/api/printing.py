@@ -80,13 +80,15 @@ def _table(rows: list[list[str]], widths: Sequence[float], *, head: bool) -> Tab
     return table
 
 
-def template_in_force(runtime: Runtime, kind: PrintKind) -> PrintTemplate:
-    """The kind's template the rulebook holds (the default until one is published)."""
+def printed(
+    runtime: Runtime, kind: PrintKind, document: tuple[Mapping[str, str], Lines | None], name: str
+) -> Response[bytes]:
+    """A document printed with its kind's template in the rulebook (the default until one is
+    published), as a PDF download called `name`."""
     published = runtime.service.load(RULEBOOK, RULEBOOK_ID).print_templates.get(kind)
-    return published.template if published else DEFAULT_PRINT_TEMPLATES[kind]
-
-
-def pdf_response(body: bytes, name: str) -> Response[bytes]:
+    template = published.template if published else DEFAULT_PRINT_TEMPLATES[kind]
+    values, lines = document
+    body = render(template, values, lines, author=runtime.settings.company_name)
     return Response(body, media_type="application/pdf", headers=attachment(name))
 
 

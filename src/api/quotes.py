@@ -225,11 +225,10 @@ class QuoteController(Controller):
     def pdf(self, quote_id: QuoteId, runtime: RuntimeDep) -> Response[bytes]:
         """The current revision as a printable quotation (报价单)."""
         state = _quote(runtime, quote_id)
-        company = runtime.settings.company_name
-        values, lines = printing.quote(state, company=company, today=runtime.clock().date())
-        template = printing.template_in_force(runtime, PrintKind.QUOTE)
-        body = printing.render(template, values, lines, author=company)
-        return printing.pdf_response(body, f"{state.number}-r{state.revision}.pdf")
+        document = printing.quote(state, company=runtime.settings.company_name,
+                                  today=runtime.clock().date())  # fmt: skip
+        return printing.printed(runtime, PrintKind.QUOTE, document,
+                                f"{state.number}-r{state.revision}.pdf")  # fmt: skip
 
     @get("/", sync_to_thread=True)
     def list_quotes(  # noqa: PLR0913
