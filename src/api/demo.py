@@ -22,6 +22,7 @@ import msgspec
 
 from api import demo_data as data
 from api.demo_data import CST, OrderPlan
+from api.quotes import capture_accepted
 from domain.cpq.catalogue import CATALOGUE_ID, SetCustomerTier
 from domain.cpq.pricing import LineRequest, QuoteRequest, price
 from domain.cpq.quote import (
@@ -30,7 +31,6 @@ from domain.cpq.quote import (
     QuoteCommand,
     Terms,
     WithdrawQuote,
-    order_from_quote,
     order_id_for_quote,
     quote_id_for,
 )
@@ -66,7 +66,6 @@ from domain.stock import (
     stock_item_id,
 )
 from domain.testing.cpq import example_catalogue
-from policies.when_order_placed_from_quote_accept_quote import acceptance_id
 
 _S = Stage
 
@@ -220,7 +219,7 @@ def _quotes(
             meta = CommandMeta(command_id=f"demo-{seed}-quote-{n}-{step}", actor="李娜")
             service.execute(QUOTE, quote_id_for(number), quoted, meta)
         if outcome == "accepted":
-            _accept_quote(service, book, f"demo-{seed}-quote-{n}-order", number,
+            _accept_quote(service, book, f"demo-{seed}-quote-{n}", number,
                     AcceptQuote(revision=1, accepted_by=f"{customer.name} 采购部",
                                 accepted_at=later))  # fmt: skip
             captured.append(order_id_for_quote(number))
@@ -234,16 +233,11 @@ def _accept_quote(
     number: str,
     accept: AcceptQuote,
 ) -> None:
-    """What `POST /quotes/{id}/accept` does: the order, then the quote's acceptance."""
+    """What `POST /quotes/{id}/accept` does."""
     assert book.approval is not None
-    quote_id = quote_id_for(number)
-    place = order_from_quote(service.load(QUOTE, quote_id), accept,
-                             route=book.routes["software"], approval_rules=book.approval,
-                             credit_rating=CreditRating.STANDARD)  # fmt: skip
-    service.execute(ORDER, order_id_for_quote(number), place,
-                    CommandMeta(command_id=command_id, actor="李娜"))  # fmt: skip
-    service.execute(QUOTE, quote_id, accept,
-                    CommandMeta(command_id=acceptance_id(quote_id), actor="李娜"))  # fmt: skip
+    rules = (book.routes["software"], book.approval, CreditRating.STANDARD)
+    meta = CommandMeta(command_id=command_id, actor="李娜")
+    capture_accepted(service, service.load(QUOTE, quote_id_for(number)), accept, rules, meta)
 
 
 def _command_id(seed: int, n: int, step: int, label: str) -> str:

@@ -44,6 +44,7 @@ from domain.service import (
     RULEBOOK,
     CommandMeta,
     Decider,
+    Outcome,
 )
 from domain.shared import Money
 from projections import order_list
@@ -127,6 +128,10 @@ def run_command(
     """Execute through the service, wake the projections, answer with the outcome."""
     outcome = runtime.service.execute(decider, aggregate_id, command, meta)
     runtime.notify_written()
+    return answered(outcome)
+
+
+def answered(outcome: Outcome) -> dto.Accepted:
     return dto.Accepted(
         aggregate_id=outcome.aggregate_id,
         version=outcome.version,

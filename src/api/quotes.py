@@ -22,7 +22,7 @@ from api import order_dto as dto
 from api import printing
 from api.catalogue import catalogue_on
 from api.exports import Format, FormatParam, exported
-from api.orders import capture_rules, command_meta, run_command
+from api.orders import answered, capture_rules, command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import Runtime, RuntimeDep
 from domain.cpq.pricing import PricedQuote, QuoteRequest, price
@@ -39,7 +39,9 @@ from domain.cpq.quote import (
     quote_id_for,
 )
 from domain.print_templates import PrintKind
-from domain.service import ORDER, QUOTE
+from domain.receivable.terms import CreditRating
+from domain.rulebook import ApprovalRules, Route
+from domain.service import ORDER, QUOTE, ApplicationService, CommandMeta, Outcome
 from domain.shared import AwareDatetime, Name, Text
 from policies.when_order_placed_from_quote_accept_quote import acceptance_id
 from projections import sales
@@ -126,6 +128,35 @@ class QuotePage(msgspec.Struct, kw_only=True):
     items: list[QuoteSummary]
 
 
+def _order_command_id(meta: CommandMeta) -> str:
+    return f"{meta.command_id}:order"
+
+
+def capture_accepted(
+    service: ApplicationService,
+    state: QuoteState,
+    accept: AcceptQuote,
+    rules: tuple[Route, ApprovalRules, CreditRating],
+    meta: CommandMeta,
+) -> tuple[Outcome, Outcome]:
+    """Accepting a quote: first the order with the revision's priced lines, then the quote's
+    acceptance under the command id the safety-net policy uses for the same fact."""
+    route, approval, rating = rules
+    place = order_from_quote(state, accept, route=route, approval_rules=approval,
+                             credit_rating=rating)  # fmt: skip
+    quote_id = quote_id_for(state.number)
+    order = service.execute(
+        ORDER,
+        order_id_for_quote(state.number),
+        place,
+        msgspec.structs.replace(meta, command_id=_order_command_id(meta)),
+    )
+    accepted = service.execute(
+        QUOTE, quote_id, accept, msgspec.structs.replace(meta, command_id=acceptance_id(quote_id))
+    )
+    return order, accepted  # fmt: skip
+
+
 def _priced(runtime: Runtime, request: QuoteRequest, day: date) -> PricedQuote:
     return price(catalogue_on(runtime, day), request)
 
@@ -178,23 +209,16 @@ class QuoteController(Controller):
         accept = AcceptQuote(revision=data.revision, accepted_by=data.accepted_by,
                              accepted_at=data.at)  # fmt: skip
         meta = command_meta(request, None)
-        order_meta = msgspec.structs.replace(meta, command_id=f"{meta.command_id}:order")
         if state.status is QuoteStatus.OPEN or not runtime.service.previous_outcome(
-            order_meta.command_id
+            _order_command_id(meta)
         ):
             QUOTE.decide(accept, state)  # refused here if stale, expired or closed
         assert state.terms is not None
         assert state.request is not None
-        route, approval, rating = capture_rules(runtime, state.terms.order_type,
-                                                state.request.customer_id)  # fmt: skip
-        place = order_from_quote(state, accept, route=route, approval_rules=approval,
-                                 credit_rating=rating)  # fmt: skip
-        order_id = order_id_for_quote(state.number)
-        order = run_command(runtime, ORDER, order_id, place, order_meta)
-        quote_meta = msgspec.structs.replace(meta, command_id=acceptance_id(quote_id))
-        return QuoteAcceptedOut(
-            order=order, quote=run_command(runtime, QUOTE, quote_id, accept, quote_meta)
-        )
+        rules = capture_rules(runtime, state.terms.order_type, state.request.customer_id)
+        order, accepted = capture_accepted(runtime.service, state, accept, rules, meta)
+        runtime.notify_written()
+        return QuoteAcceptedOut(order=answered(order), quote=answered(accepted))
 
     @post("/{quote_id:uuid}/withdraw", sync_to_thread=True, status_code=200)
     def withdraw(
