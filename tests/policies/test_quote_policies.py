@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+import msgspec
+
 from api.runtime import Runtime
 from domain.cpq.quote import AcceptQuote, QuoteStatus, order_from_quote, quote_id_for
 from domain.receivable.terms import CreditRating
 from domain.service import ORDER, QUOTE, CommandMeta
 from domain.testing import default_rulebook
+from domain.testing.cpq import EXAMPLE_PRICING
 from policies.every_morning_draft_renewal_quotes import DraftRenewals, renewal_number
 from projections.rebuild import compare
 from tests.api.test_quotes_api import publish_example, quote_body
@@ -100,3 +103,21 @@ def test_an_order_captured_from_a_quote_accepts_the_quote_if_the_api_stopped_the
     after = runtime.service.load(QUOTE, quote_id)
     assert after.status is QuoteStatus.ACCEPTED
     assert after.order_id == order_id
+
+
+def test_the_renewal_lead_time_is_the_pricing_rules(client: Client, runtime: Runtime) -> None:
+    publish_example(client)
+    rules = msgspec.to_builtins(EXAMPLE_PRICING)
+    rules["renewal_lead_days"] = 30
+    ok(
+        client.post(
+            "/catalogue/pricing-rules", json={"rules": rules, "effective_from": "2026-01-01"}
+        )
+    )
+    order_id = accepted_order(client, "Q-L", HW, MAINT)
+    ok(client.post(f"/orders/{order_id}/sign", json={
+        "contract_number": "HT-L", "signed_at": "2026-03-06T10:00:00+08:00"}))  # fmt: skip
+    settle(runtime)
+    clock = renewals(runtime)
+    assert clock.run(datetime(2027, 2, 28, 9, tzinfo=UTC)) == []  # 32 days before the end
+    assert len(clock.run(datetime(2027, 3, 2, 9, tzinfo=UTC))) == 1  # 30 days before
