@@ -90,11 +90,6 @@ def check_template(kind: PrintKind, template: PrintTemplate, where: str) -> None
             )
 
 
-def check_templates(templates: Mapping[PrintKind, PrintTemplate]) -> None:
-    for kind, template in templates.items():
-        check_template(kind, template, f"templates.{kind.value}")
-
-
 def fill(text: str, values: Mapping[str, str]) -> str:
     """`text` with its placeholders replaced (a checked template names only known ones)."""
     return text.format_map(values)
