@@ -34,6 +34,7 @@ from domain.cpq.quote import (
     order_id_for_quote,
     quote_id_for,
 )
+from domain.customer import CustomerDetails, RecordCustomer, customer_id_for
 from domain.order import OrderCommand, OrderState, order_id_for
 from domain.order import commands as cmd
 from domain.order.events import (
@@ -49,6 +50,7 @@ from domain.receivable.terms import CreditRating
 from domain.rulebook import RULEBOOK_ID, Route, RulebookState, missing_publications
 from domain.service import (
     CATALOGUE,
+    CUSTOMER,
     ORDER,
     QUOTE,
     RULEBOOK,
@@ -99,6 +101,7 @@ def load_demo(
     anchor = _anchor(service, seed, today)
     cutoff = datetime.combine(anchor, time(0), CST)
     _stock_ledger(service, seed, anchor)
+    _customer_master(service, seed, anchor)
     quoted = _quotes(service, book, seed, anchor)
     stages: Counter[str] = Counter()
     channels: Counter[str] = Counter()
@@ -151,6 +154,22 @@ def _stock_ledger(service: ApplicationService, seed: int, anchor: date) -> None:
         for i, command in enumerate(commands):
             meta = CommandMeta(command_id=f"demo-{seed}-stock-{part}-{i}", actor="system")
             service.execute(STOCK, stock_item_id(part), command, meta)
+
+
+def _customer_master(service: ApplicationService, seed: int, anchor: date) -> None:
+    """The customers' records, as a company moving off spreadsheets brings them in."""
+    recorded = datetime.combine(anchor - timedelta(days=400), time(9), CST)
+    for customer in data.CUSTOMERS:
+        online = customer.channel is Channel.ECOMMERCE
+        details = CustomerDetails(
+            name=customer.name, region=customer.region,
+            salesperson=data.ECOMMERCE_DESK if online
+            else data.SALESPEOPLE_BY_REGION[customer.region],
+            payment_days=None if online else 60,
+        )  # fmt: skip
+        command = RecordCustomer(customer_id=customer.code, details=details, at=recorded)
+        meta = CommandMeta(command_id=f"demo-{seed}-customer-{customer.code}", actor="system")
+        service.execute(CUSTOMER, customer_id_for(customer.code), command, meta)
 
 
 _QUOTED = (  # what six customers asked for, and how it ended

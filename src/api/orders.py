@@ -141,7 +141,7 @@ def answered(outcome: Outcome) -> dto.Accepted:
     )
 
 
-def _opened(runtime: Runtime, sealed: Sealed | None) -> dto.ContactOut | None:
+def opened_contact(runtime: Runtime, sealed: Sealed | None) -> dto.ContactOut | None:
     if sealed is None:
         return None
     person = runtime.keyring.open(sealed, ContactPerson)
@@ -388,7 +388,7 @@ class OrderController(Controller):
             total=state.total,
             pending_approvals=list(state.pending_approvals),
             closed=state.closed,
-            contact=_opened(runtime, state.contact),
+            contact=opened_contact(runtime, state.contact),
             state={k: v for k, v in msgspec.to_builtins(state).items() if k != "contact"},
         )
 

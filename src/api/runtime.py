@@ -37,6 +37,7 @@ from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
 from projections.audit_chain import AuditChainProjection
 from projections.audit_trail import AuditTrailProjection
+from projections.customers import CustomersProjection
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
 from projections.live import LiveProjection
@@ -64,6 +65,7 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     "audit_trail": AuditTrailProjection,
     "revenue": RevenueProjection,
     "sales": SalesProjection,
+    "customers": CustomersProjection,
     # Policies are projections whose output is commands (see policies.outbox).
     when_documents_confirmed_pass_stage_gate.NAME: (
         when_documents_confirmed_pass_stage_gate.StageGatePolicy

@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
 
 from domain.cpq.catalogue import CatalogueEvent
 from domain.cpq.quote import QuoteEvent
+from domain.customer import CustomerEvent
 from domain.customer_credit import CreditEvent
 from domain.directory import DirectoryEvent
 from domain.document_version import DocumentEvent
@@ -81,6 +82,7 @@ EVENT_TYPES: dict[str, type[Any]] = _registry(
     RulebookEvent,
     ReceivableEvent,
     CreditEvent,
+    CustomerEvent,
     DunningEvent,
     DirectoryEvent,
     AlertEvent,

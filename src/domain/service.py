@@ -27,6 +27,7 @@ import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
 from domain import (
+    customer,
     customer_credit,
     directory,
     document_version,
@@ -93,6 +94,11 @@ CUSTOMER_CREDIT: Decider[
     decide=customer_credit.decide,
     evolve=customer_credit.evolve,
 )
+CUSTOMER: Decider[customer.CustomerCommand, customer.CustomerState, customer.CustomerEvent] = (
+    Decider(
+        name="Customer", initial=customer.INITIAL, decide=customer.decide, evolve=customer.evolve
+    )
+)
 DUNNING: Decider[dunning.DunningCommand, dunning.DunningState, dunning.DunningEvent] = Decider(
     name="DunningList", initial=dunning.INITIAL, decide=dunning.decide, evolve=dunning.evolve
 )
@@ -157,6 +163,7 @@ DECIDER_BY_TOPIC: dict[str, Decider[Any, Any, Any]] = {
         (ORDER, order.OrderEvent), (DOCUMENT, document_version.DocumentEvent),
         (TASK, task.TaskEvent), (RECEIVABLE, receivable.ReceivableEvent),
         (CUSTOMER_CREDIT, customer_credit.CreditEvent), (DUNNING, dunning.DunningEvent),
+        (CUSTOMER, customer.CustomerEvent),
         (DIRECTORY, directory.DirectoryEvent), (ORDER_ALERT, order_alert.AlertEvent),
         (STOCK, stock.StockEvent), (RULEBOOK, rulebook.RulebookEvent),
         (DATA_SUBJECT, personal.PersonalEvent), (REVENUE_CONTRACT, revenue.RevenueEvent),
@@ -244,7 +251,7 @@ class ApplicationService:
     def execute(
         self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta
     ) -> Outcome:
-        digest = _digest(decider.name, aggregate_id, command)
+        digest = command_digest(decider.name, aggregate_id, command)
         for attempt in range(MAX_ATTEMPTS):
             done = self.previous_outcome(meta.command_id)
             if done is not None:
@@ -388,6 +395,6 @@ def _conflict(expected: int, current: int) -> VersionConflict:
     )
 
 
-def _digest(aggregate_type: str, aggregate_id: UUID, command: Any) -> str:
+def command_digest(aggregate_type: str, aggregate_id: UUID, command: Any) -> str:
     payload = msgspec.json.encode([aggregate_type, str(aggregate_id), command])
     return hashlib.sha256(payload).hexdigest()
