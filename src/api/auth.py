@@ -88,12 +88,15 @@ WRITES: dict[str, frozenset[Role]] = {
         f"PUT {_S}": PURCHASING | PRODUCTION,
         **{f"POST {_S}/{verb}": PURCHASING | PRODUCTION for verb in (
             "receipts", "issues", "expected-receipts")},
-        "POST /stock/import": PURCHASING,
         **{f"POST /catalogue/{part}": FINANCE for part in (
             "products", "products/{code}/retire", "bundles", "pricing-rules")},
         "POST /catalogue/validation-rules": ENGINEER | FINANCE,
         "PUT /catalogue/customer-tiers/{customer_id}": FINANCE,
         "POST /imports/orders": SALES,
+        "POST /imports/customers": SALES,
+        "POST /imports/products": FINANCE,  # they publish into the catalogue
+        "POST /imports/stock": PURCHASING,
+        "PUT /customers/{customer_id}": SALES,
         "POST /quotes/price": SALES,
         "POST /quotes": SALES,
         **{f"POST /quotes/{{quote_id}}/{verb}": SALES for verb in (

@@ -66,7 +66,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from api.imports import Upload, import_orders
+    from api.imports import SHEETS, Upload, import_file
 
     path = Path(args.file)
     runtime = Runtime(settings)
@@ -74,18 +74,18 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 100 == 0:
-            print(f"\rimporting: {done}/{total} orders", end="", file=sys.stderr, flush=True)
+            print(f"\rimporting: {done}/{total} {args.kind}", end="", file=sys.stderr, flush=True)
 
     try:
         runtime.bootstrap()
-        report = import_orders(runtime, Upload(path.read_bytes(), path.name),
-                               valid_only=args.valid_only, actor=args.actor,
-                               progress=progress)  # fmt: skip
+        report = import_file(runtime, SHEETS[args.kind], Upload(path.read_bytes(), path.name),
+                             valid_only=args.valid_only, actor=args.actor,
+                             progress=progress)  # fmt: skip
     finally:
         runtime.stop()
     for problem in report.problems:
         print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
-    print(f"\n{report.rows} rows, {report.orders} orders: {report.imported} imported, "
+    print(f"\n{report.rows} rows, {report.items} {args.kind}: {report.imported} imported, "
           f"{report.existing} already there, {report.skipped} not imported "
           f"({time.perf_counter() - started:.1f}s)", file=sys.stderr)  # fmt: skip
     return 1 if report.problems and not args.valid_only else 0
@@ -285,12 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
 
     importer = sub.add_parser(
-        "import", help="import historical orders from an XLSX or CSV file (see its template)"
+        "import",
+        help="import orders, customers, products or stock from XLSX or CSV (see the "
+        "templates at /imports/<kind>/template)",
     )
-    importer.add_argument("kind", choices=["orders"], help="what the file holds")
+    importer.add_argument("kind", choices=["orders", "customers", "products", "stock"],
+                          help="what the file holds")  # fmt: skip
     importer.add_argument("file", help="the .xlsx or .csv file")
     importer.add_argument(
-        "--valid-only", action="store_true", help="import the good orders of a file with problems"
+        "--valid-only", action="store_true", help="import the good items of a file with problems"
     )
     importer.add_argument("--actor", default="import", help="recorded as who imported them")
     importer.set_defaults(handler=_import)

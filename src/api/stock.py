@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import Body, FromQuery, JSONBody, Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name
-from api.orders import acting_user, command_meta, run_command
+from api.orders import command_meta, run_command
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
 from api.runtime import RuntimeDep
 from domain.service import STOCK, CommandMeta
 from domain.stock import (
     Count,
-    CountStock,
     DefineComponent,
     ExpectReceipt,
     IssueStock,
@@ -160,54 +155,6 @@ class StockController(Controller):
                                 quantity=data.quantity, due_on=data.due_on, at=data.at)  # fmt: skip
         return _run(runtime, command, command_meta(request, data.expected_version))
 
-    @post("/import", sync_to_thread=True, status_code=200)
-    def import_csv(
-        self,
-        request: Req,
-        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-        runtime: RuntimeDep,
-    ) -> ImportOut:
-        """Import the ERP's stock export (CSV, UTF-8, columns part, name, unit, on_hand,
-        safety_level, alternatives separated by `;`): every row is checked first; a file
-        with a bad cell imports nothing (400 naming each row and column) unless
-        `valid_only` is set. Counts set on hand; re-importing a file changes nothing."""
-        counted_at = _aware(data.counted_at)
-        content = data.file.file.read()
-        commands, errors = parse_stock_csv(content, counted_at, source=_source(data, content))
-        if errors and not data.valid_only:
-            raise ValidationException(
-                detail=f"{len(errors)} bad cell(s); nothing was imported", extra=errors
-            )
-        digest = hashlib.sha256(content).hexdigest()[:16]
-        actor = acting_user(request)
-        changed = 0
-        for row, row_commands in commands:
-            outcomes = [
-                runtime.service.execute(
-                    STOCK, stock_item_id(command.part), command,
-                    CommandMeta(command_id=f"stock-import:{digest}:{row}:{i}", actor=actor),
-                )
-                for i, command in enumerate(row_commands)
-            ]  # fmt: skip
-            changed += any(o.events and not o.replayed for o in outcomes)
-        runtime.notify_written()
-        return ImportOut(rows=len(commands) + len({e["row"] for e in errors}),
-                         imported=len(commands), changed=changed, skipped=errors)  # fmt: skip
-
-
-def _source(data: ImportForm, content: bytes) -> str:
-    name = (data.file.filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1][:100]
-    return f"erp import {name} ({hashlib.sha256(content).hexdigest()[:12]})"
-
-
-def _aware(text: str) -> Any:
-    try:
-        return msgspec.json.decode(msgspec.json.encode(text), type=Aware)
-    except msgspec.ValidationError as e:
-        raise ValidationException(
-            detail=f"counted_at: {e}", extra=[{"key": "counted_at", "message": str(e)}]
-        ) from e
-
 
 def _checked(part: str) -> str:
     try:
@@ -220,69 +167,3 @@ def _checked(part: str) -> str:
 
 def _run(runtime: Any, command: StockCommand, meta: CommandMeta) -> Accepted:
     return run_command(runtime, STOCK, stock_item_id(command.part), command, meta)
-
-
-def parse_stock_csv(
-    content: bytes, counted_at: Any, *, source: str
-) -> tuple[list[tuple[int, list[StockCommand]]], list[dict[str, Any]]]:
-    """The commands of each good row (by row number, the header being row 1), and every
-    bad cell: row, column, what was expected."""
-    errors: list[dict[str, Any]] = []
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        return [], [{"row": 0, "column": "", "message": f"the file is not UTF-8: {e}"}]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("part", "on_hand") if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [{"row": 1, "column": c, "message": "missing column"} for c in missing]
-    good: list[tuple[int, list[StockCommand]]] = []
-    seen: set[str] = set()
-    for n, raw in enumerate(reader, start=2):
-        row_errors: list[dict[str, Any]] = []
-
-        def bad(column: str, message: str, n: int = n, errs: list[Any] = row_errors) -> None:
-            errs.append({"row": n, "column": column, "message": message})
-
-        part = (raw.get("part") or "").strip()
-        try:
-            part = _part.decode(msgspec.json.encode(part))
-        except msgspec.ValidationError:
-            bad("part", "a part number: letters, digits and . _ / - (at most 64)")
-        if part in seen:
-            bad("part", f"{part!r} appears on an earlier row")
-        seen.add(part)
-        numbers: dict[str, Decimal] = {}
-        for column in ("on_hand", "safety_level"):
-            cell = (raw.get(column) or "").strip()
-            if not cell and column == "safety_level":
-                continue
-            try:
-                value = Decimal(cell)
-            except InvalidOperation:
-                value = Decimal(-1)
-            if not value.is_finite() or not 0 <= value <= Decimal("1e12"):
-                bad(column, f"a number from 0 to 10^12, not {cell!r}")
-            numbers[column] = value
-        alternatives = [a.strip() for a in (raw.get("alternatives") or "").split(";") if a.strip()]
-        for alternative in alternatives:
-            try:
-                _part.decode(msgspec.json.encode(alternative))
-            except msgspec.ValidationError:
-                bad("alternatives", f"{alternative!r} is not a part number")
-        name, unit = (raw.get("name") or "").strip(), (raw.get("unit") or "").strip() or "pcs"
-        if len(name) > 200 or len(unit) > 200:
-            bad("name" if len(name) > 200 else "unit", "at most 200 characters")
-        if row_errors:
-            errors += row_errors
-            continue
-        commands: list[StockCommand] = []
-        if name:
-            commands.append(DefineComponent(
-                part=part, name=name, unit=unit, safety_level=numbers.get("safety_level",
-                                                                          Decimal(0)),
-                alternatives=tuple(alternatives), at=counted_at))  # fmt: skip
-        commands.append(CountStock(part=part, on_hand=numbers["on_hand"], source=source,
-                                   at=counted_at))  # fmt: skip
-        good.append((n, commands))
-    return good, errors

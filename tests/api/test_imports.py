@@ -1,5 +1,6 @@
-"""Historical orders from XLSX and CSV: templates, a report of every bad cell, nothing
-imported from a file with problems unless asked, and no duplicates on re-import."""
+"""Imports from XLSX and CSV (historical orders, customers, products, stock): templates, a
+report of every bad cell, nothing imported from a file with problems unless asked, and no
+duplicates on re-import."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from openpyxl import Workbook, load_workbook
 
 from api.cli import main
 from api.exports import csv_bytes
-from api.imports import ORDER_COLUMNS
+from api.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet
 from api.runtime import Runtime
 
 Client = TestClient[Any]
-HEADER = [c.name for c in ORDER_COLUMNS]
+HEADER = [c.name for c in ORDERS.columns]
 
 
 def row(ref: str, line: str, **cells: str) -> list[str]:
@@ -42,15 +43,15 @@ BAD = [
 ]
 
 
-def upload(client: Client, content: bytes, name: str, **form: str) -> Any:
-    return client.post("/imports/orders", files={"file": (name, content)}, data=form)
+def upload(client: Client, content: bytes, name: str, kind: str = "orders", **form: str) -> Any:
+    return client.post(f"/imports/{kind}", files={"file": (name, content)}, data=form)
 
 
-def xlsx(rows: list[list[str]]) -> bytes:
+def xlsx(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    for values in [HEADER, *rows]:
+    for values in [header, *rows]:
         sheet.append(values)
     out = io.BytesIO()
     book.save(out)
@@ -72,8 +73,9 @@ def test_a_clean_file_imports_once(client: Client, runtime: Runtime) -> None:
     report = upload(client, content, "history.csv")
     assert report.status_code == 200, report.text
     assert report.json() | {"problems": []} == {
+        "kind": "orders",
         "rows": 3,
-        "orders": 2,
+        "items": 2,
         "imported": 2,
         "existing": 0,
         "skipped": 0,
@@ -130,3 +132,158 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_reason(client: Clien
         refused = upload(client, content, name)
         assert refused.status_code == 422, refused.text
         assert "not a readable CSV or XLSX file" in refused.json()["problems"][0]["message"]
+
+
+def header_of(sheet: Sheet) -> list[str]:
+    return [c.name for c in sheet.columns]
+
+
+def table(sheet: Sheet, rows: list[dict[str, str]]) -> bytes:
+    header = header_of(sheet)
+    return csv_bytes(header, [[r.get(h, "") for h in header] for r in rows])
+
+
+def settled(client: Client, runtime: Runtime, path: str, **params: Any) -> Any:
+    head = runtime.storage.read_store.head()
+    answer = client.get(path, params={**params, "wait_for_position": head})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_every_kind_has_a_template_with_its_example(client: Client) -> None:
+    for sheet in (ORDERS, CUSTOMERS, PRODUCTS, STOCK_SHEET):
+        got = client.get(f"/imports/{sheet.name}/template", params={"format": "csv"})
+        assert got.status_code == 200, got.text
+        lines = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+        assert lines == [header_of(sheet), *map(list, sheet.example)]
+
+
+CUSTOMER_ROWS = [
+    {"customer_id": "C-IMP-1", "name": "宁波某注塑机厂", "region": "浙江", "industry": "注塑",
+     "salesperson": "wang.fang", "payment_days": "60", "contact_name": "李娜",
+     "contact_phone": "+86 574 8888 0000", "contact_email": "li.na@example.cn"},
+    {"customer_id": "C-IMP-2", "name": "苏州某电子公司", "region": "江苏"},
+]  # fmt: skip
+
+
+def test_customers_import_into_the_customer_master_once(client: Client, runtime: Runtime) -> None:
+    content = table(CUSTOMERS, CUSTOMER_ROWS)
+    report = upload(client, content, "customers.csv", "customers")
+    assert report.status_code == 200, report.text
+    assert (report.json()["items"], report.json()["imported"]) == (2, 2)
+    listed = settled(client, runtime, "/customers", region="浙江")
+    assert [(c["customer_id"], c["name"], c["payment_days"], c["has_contact"], c["rating"])
+            for c in listed] == [("C-IMP-1", "宁波某注塑机厂", "60", "yes", "standard")]  # fmt: skip
+    one = client.get("/customers/C-IMP-1").json()
+    assert one["contact"] == {"name": "李娜", "phone": "+86 574 8888 0000",
+                              "email": "li.na@example.cn", "erased": False}  # fmt: skip
+    head = runtime.storage.read_store.head()
+    again = upload(client, content, "customers.csv", "customers").json()
+    assert (again["imported"], again["existing"]) == (0, 2)
+    assert runtime.storage.read_store.head() == head  # the same records again: nothing written
+    moved = table(CUSTOMERS, [CUSTOMER_ROWS[0], {**CUSTOMER_ROWS[1], "region": "上海"}])
+    changed = upload(client, moved, "customers.csv", "customers").json()
+    assert (changed["imported"], changed["existing"]) == (1, 1)
+    (record,) = settled(client, runtime, "/customers", region="上海")
+    assert record["customer_id"] == "C-IMP-2"
+    assert client.get("/customers/C-IMP-2").json()["version"] == 2
+
+
+def test_bad_customer_cells_are_named_and_nothing_is_written(
+    client: Client, runtime: Runtime
+) -> None:
+    head = runtime.storage.read_store.head()
+    rows = [*CUSTOMER_ROWS,
+            {"customer_id": "C-IMP-3", "name": "", "region": "江苏", "payment_days": "sixty"},
+            {"customer_id": "C-IMP-4", "name": "某厂", "region": "江苏",
+             "contact_email": "not an address"},
+            {"customer_id": "C-IMP-1", "name": "重复", "region": "浙江"}]  # fmt: skip
+    refused = upload(client, xlsx([[r.get(h, "") for h in header_of(CUSTOMERS)] for r in rows],
+                                  header_of(CUSTOMERS)), "customers.xlsx", "customers")  # fmt: skip
+    assert refused.status_code == 422, refused.text
+    cells = {(p["row"], p["column"]) for p in refused.json()["problems"]}
+    assert cells == {(4, "name"), (4, "payment_days"), (5, "contact_email"), (6, "customer_id")}
+    assert runtime.storage.read_store.head() == head
+
+
+PRODUCT_ROWS = [
+    {"code": "SRV-G6", "name": "计算服务器 G6", "kind": "hardware", "currency": "CNY",
+     "list_price": "150000", "ssp": "140000", "ssp_method": "observed",
+     "attributes": "hardware_generation=G6; rack_units=2", "effective_from": "2026-01-01"},
+    {"code": "SRV-G6", "name": "计算服务器 G6", "kind": "hardware", "currency": "USD",
+     "list_price": "21000", "ssp": "19500", "ssp_method": "observed",
+     "attributes": "hardware_generation=G6; rack_units=2", "effective_from": "2026-01-01"},
+    {"code": "MON-SAAS", "name": "监控平台订阅", "kind": "subscription", "unit": "seat",
+     "currency": "CNY", "list_price": "1200", "ssp": "1100", "ssp_method": "adjusted_market",
+     "regions": "浙江;江苏", "auto_renew": "yes", "effective_from": "2026-01-01"},
+]  # fmt: skip
+
+
+def test_products_publish_into_the_catalogue_once(client: Client, runtime: Runtime) -> None:
+    content = table(PRODUCTS, PRODUCT_ROWS)
+    report = upload(client, content, "products.csv", "products")
+    assert report.status_code == 200, report.text
+    assert (report.json()["rows"], report.json()["items"], report.json()["imported"]) == (3, 2, 2)
+    products = client.get("/catalogue", params={"on": "2026-02-01"}).json()["products"]
+    server, saas = products["SRV-G6"]["product"], products["MON-SAAS"]["product"]
+    assert server["list_prices"] == {"CNY": "150000", "USD": "21000"}
+    assert server["attributes"] == {"hardware_generation": "G6", "rack_units": "2"}
+    assert (saas["unit"], saas["regions"], saas["auto_renew"]) == ("seat", ["浙江", "江苏"], True)
+    assert "SRV-G6" not in client.get("/catalogue", params={"on": "2025-12-31"}).json()["products"]
+    head = runtime.storage.read_store.head()
+    assert upload(client, content, "products.csv", "products").json()["existing"] == 2
+    assert runtime.storage.read_store.head() == head
+    dearer = table(PRODUCTS, [{**r, "list_price": "160000"} if r["currency"] == "CNY" and
+                              r["code"] == "SRV-G6" else r for r in PRODUCT_ROWS])  # fmt: skip
+    assert upload(client, dearer, "products.csv", "products").json()["imported"] == 1
+    history = client.get("/catalogue/products/SRV-G6").json()["publications"]
+    assert [p["product"]["list_prices"]["CNY"] for p in history] == ["150000", "160000"]
+
+
+def test_bad_product_cells_are_named(client: Client, runtime: Runtime) -> None:
+    head = runtime.storage.read_store.head()
+    rows = [*PRODUCT_ROWS,
+            {**PRODUCT_ROWS[2], "code": "X-1", "kind": "gadget", "auto_renew": "maybe"},
+            {**PRODUCT_ROWS[0], "code": "X-2", "attributes": "generation"},
+            {**PRODUCT_ROWS[0], "code": "X-3"}, {**PRODUCT_ROWS[0], "code": "X-3"},
+            {**PRODUCT_ROWS[0], "code": "X-4", "name": "另一个名字"},
+            {**PRODUCT_ROWS[1], "code": "X-4"}]  # fmt: skip
+    refused = upload(client, table(PRODUCTS, rows), "products.csv", "products")
+    assert refused.status_code == 422, refused.text
+    cells = {(p["row"], p["column"]) for p in refused.json()["problems"]}
+    assert cells == {(5, "kind"), (5, "auto_renew"), (6, "attributes"), (8, "currency"),
+                     (10, "name")}  # fmt: skip
+    assert runtime.storage.read_store.head() == head
+    partial = upload(client, table(PRODUCTS, rows), "products.csv", "products", valid_only="true")
+    assert (partial.json()["imported"], partial.json()["skipped"]) == (2, 4)
+
+
+STOCK_ROWS = [
+    {"part": "PLC-S7-1500", "name": "PLC", "unit": "pcs", "on_hand": "4", "safety_level": "2",
+     "alternatives": "PLC-S7-1200", "counted_at": "2026-01-05T08:00:00+08:00"},
+]  # fmt: skip
+
+
+def test_stock_counts_check_every_cell_first_and_never_import_twice(
+    client: Client, runtime: Runtime
+) -> None:
+    bad = [*STOCK_ROWS, {"part": "bad part!", "name": "X", "on_hand": "-1", "safety_level": "x",
+                         "counted_at": "2026-01-05 08:00"}]  # fmt: skip
+    refused = upload(client, table(STOCK_SHEET, bad), "erp.csv", "stock")
+    assert refused.status_code == 422, refused.text
+    cells = {(p["row"], p["column"]) for p in refused.json()["problems"]}
+    assert cells == {(3, "on_hand"), (3, "safety_level"), (3, "counted_at")}
+    assert settled(client, runtime, "/stock") == []  # nothing imported
+    partial = upload(client, table(STOCK_SHEET, bad), "erp.csv", "stock", valid_only="true")
+    assert (partial.json()["imported"], partial.json()["skipped"]) == (1, 1)
+    again = upload(client, table(STOCK_SHEET, STOCK_ROWS), "erp.csv", "stock").json()
+    assert (again["imported"], again["existing"]) == (0, 1)
+    [plc] = settled(client, runtime, "/stock")
+    assert (plc["part"], plc["on_hand"], plc["safety_level"], plc["alternatives"]) == (
+        "PLC-S7-1500", "4", "2", "PLC-S7-1200")  # fmt: skip
+    recount = [{**STOCK_ROWS[0], "on_hand": "3", "counted_at": "2026-02-01T08:00:00+08:00"},
+               {**STOCK_ROWS[0], "part": "bad part!"}]  # fmt: skip
+    named = upload(client, table(STOCK_SHEET, recount), "erp.csv", "stock", valid_only="true")
+    assert named.json()["problems"][0]["column"] == "part"
+    [plc] = settled(client, runtime, "/stock")
+    assert plc["on_hand"] == "3"

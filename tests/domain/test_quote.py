@@ -18,6 +18,7 @@ from domain.cpq.catalogue import (
     PublishProduct,
     PublishValidationRules,
     QuantityLimit,
+    RetireProduct,
     Selector,
     SetCustomerTier,
     UnknownProduct,
@@ -136,6 +137,20 @@ def test_setting_a_customers_tier_again_changes_nothing() -> None:
         CustomerTierSet(revision=1, customer_id="C-1", tier="key")
     )
     given_catalogue(*catalogue_spec.run(set_tier)).when(set_tier).then()
+
+
+def test_publishing_a_product_as_it_stands_changes_nothing() -> None:
+    product = EXAMPLE_PRODUCTS[0]
+    publish = PublishProduct(product=product, effective_from=EFFECTIVE)
+    published = catalogue_spec.run(publish)
+    given_catalogue(*published).when(publish).then()
+    later = PublishProduct(product=product, effective_from=date(2027, 1, 1))
+    assert given_catalogue(*published).when(later).events()  # another day is a new publication
+    dearer = replace(product, list_prices={c: p + 1 for c, p in product.list_prices.items()})
+    assert given_catalogue(*published).when(replace(publish, product=dearer)).events()
+    retire = RetireProduct(code=product.code, effective_from=EFFECTIVE)
+    retired = catalogue_spec.run(publish, retire)
+    assert given_catalogue(*retired).when(publish).events()  # published again after retiring
 
 
 # --- quotes ---------------------------------------------------------------------

@@ -25,9 +25,9 @@ from domain.revenue.contract import (
     RevenueRefused,
 )
 from domain.revenue.modification import Treatment
-from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.progress import Pattern, Satisfaction, Trigger
 from domain.revenue.recognition import by_month
+from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.terms import Bundle
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import Money

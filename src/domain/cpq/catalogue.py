@@ -485,6 +485,10 @@ def decide(command: CatalogueCommand, state: CatalogueState) -> list[CatalogueEv
     match command:
         case PublishProduct(product=product, effective_from=day):
             _check_product(product)
+            latest = state.products.get(product.code, (None,))[-1]
+            if isinstance(latest, ProductPublished) and (latest.product, latest.effective_from) == (
+                product, day):  # fmt: skip
+                return []  # published so already: publishing it again changes nothing
             return [ProductPublished(revision=revision, product=product, effective_from=day)]
         case RetireProduct(code=code, effective_from=day):
             if code not in state.products:
