@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -204,6 +206,43 @@ class PositionLookup(Protocol):
 
 SNAPSHOT_EVERY = 50
 MAX_ATTEMPTS = 20
+CACHED_AGGREGATES = 2000
+
+
+class StateCache:
+    """The latest known state of recently used aggregates, in memory (least recently
+    used first out).
+
+    A cached state is where loading starts, not its answer: the events recorded
+    after it are still read, so what other processes wrote is never missed. States
+    are immutable, so one cached state may be shared by every thread.
+    """
+
+    def __init__(self, size: int = CACHED_AGGREGATES) -> None:
+        self.size = size
+        self._states: OrderedDict[tuple[str, UUID], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, decider: Decider[Any, S, Any], aggregate_id: UUID) -> S | None:
+        key = (decider.name, aggregate_id)
+        with self._lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+            return state
+
+    def put(self, decider: Decider[Any, S, Any], aggregate_id: UUID, state: S) -> None:
+        """Keep `state` unless a later one of the same aggregate is kept already."""
+        if self.size <= 0:
+            return
+        key = (decider.name, aggregate_id)
+        with self._lock:
+            kept = self._states.get(key)
+            if kept is None or kept.version <= state.version:  # type: ignore[attr-defined]
+                self._states[key] = state
+                self._states.move_to_end(key)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
 
 
 class ApplicationService:
@@ -214,8 +253,10 @@ class ApplicationService:
         position_of: PositionLookup,
         clock: Callable[[], datetime],
         backoff: Callable[[int], None] = lambda _attempt: None,
+        cache: StateCache | None = None,
     ) -> None:
         self.events = events
+        self.cache = cache or StateCache()
         self.snapshots = snapshots
         self.position_of = position_of
         self.clock = clock
@@ -228,12 +269,16 @@ class ApplicationService:
     ) -> S:
         state = decider.initial
         after: int | None = None
-        snapshot = self._latest_snapshot(decider, aggregate_id, at_version)
-        if snapshot is not None:
-            state = snapshot
-            after = snapshot.version  # type: ignore[attr-defined]
+        start = self.cache.get(decider, aggregate_id) if at_version is None else None
+        if start is None:
+            start = self._latest_snapshot(decider, aggregate_id, at_version)
+        if start is not None:
+            state = start
+            after = start.version  # type: ignore[attr-defined]
         for recorded in self.events.get(aggregate_id, gt=after, lte=at_version):
             state = decider.evolve(state, recorded.event)  # type: ignore[attr-defined]
+        if at_version is None and state.version:  # type: ignore[attr-defined]
+            self.cache.put(decider, aggregate_id, state)
         return state
 
     def history(self, aggregate_id: UUID) -> list[Recorded[Any]]:
@@ -296,7 +341,10 @@ class ApplicationService:
                     raise _conflict(meta.expected_version, current) from None
                 self.backoff(attempt)
                 continue
-            self._maybe_snapshot(decider, aggregate_id, version, new_events, state)
+            for event in new_events:
+                state = decider.evolve(state, event)
+            self.cache.put(decider, aggregate_id, state)
+            self._maybe_snapshot(decider, aggregate_id, version, state)
             return Outcome(
                 aggregate_id=aggregate_id,
                 version=handled.version,
@@ -368,14 +416,12 @@ class ApplicationService:
         decider: Decider[C, S, E],
         aggregate_id: UUID,
         version: int,
-        new_events: list[E],
         state: S,
     ) -> None:
-        new_version = version + len(new_events)
+        """Snapshot `state` (the aggregate after its new events) on each 50th version."""
+        new_version: int = state.version  # type: ignore[attr-defined]
         if self.snapshots is None or new_version // SNAPSHOT_EVERY == version // SNAPSHOT_EVERY:
             return
-        for event in new_events:
-            state = decider.evolve(state, event)
         stored = StoredEvent(
             originator_id=aggregate_id,
             originator_version=new_version,

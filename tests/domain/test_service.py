@@ -9,12 +9,20 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from msgspec.structs import replace
 
 from api.storage import Storage, open_storage
 from domain.order import commands as cmd
 from domain.receivable import receivable_id_for
 from domain.receivable.model import Fact, RecordFulfilment
-from domain.service import ORDER, RECEIVABLE, SNAPSHOT_EVERY, ApplicationService, CommandMeta
+from domain.service import (
+    ORDER,
+    RECEIVABLE,
+    SNAPSHOT_EVERY,
+    ApplicationService,
+    CommandMeta,
+    StateCache,
+)
 from tests.domain.receivable_examples import ORDER as ORDER_ID
 from tests.domain.receivable_examples import open_receivable
 from tests.projections.scenario import START, write_scenario
@@ -47,7 +55,8 @@ def test_long_streams_load_from_a_snapshot_equal_to_full_replay(storage: Storage
     snapshots = storage.snapshots.select_events(order_id)
     assert [s.originator_version for s in snapshots] == [SNAPSHOT_EVERY]
     without_snapshots = ApplicationService(service.events, None, storage.position_of, service.clock)
-    assert service.load(ORDER, order_id) == without_snapshots.load(ORDER, order_id)
+    from_snapshot = storage.service()  # a new process: nothing cached
+    assert from_snapshot.load(ORDER, order_id) == without_snapshots.load(ORDER, order_id)
 
 
 def test_a_snapshot_of_another_schema_is_ignored_not_trusted(storage: Storage) -> None:
@@ -58,7 +67,32 @@ def test_a_snapshot_of_another_schema_is_ignored_not_trusted(storage: Storage) -
         originator_id=order_id, originator_version=version, topic="snapshot:Order:0", state=b"{}"
     )
     storage.snapshots.insert_events([bogus])
-    assert service.load(ORDER, order_id).version == version
+    assert storage.service().load(ORDER, order_id).version == version
+
+
+def test_a_cached_state_still_reads_what_another_process_wrote(storage: Storage) -> None:
+    ours, theirs = storage.service(), storage.service()
+    order_id = _one_order(ours)
+    before = ours.load(ORDER, order_id)
+    assert ours.cache.get(ORDER, order_id) == before
+    _feedback(theirs, order_id, 2)
+    after = ours.load(ORDER, order_id)
+    assert after.version == before.version + 2
+    assert after == storage.service().load(ORDER, order_id)
+    assert ours.cache.get(ORDER, order_id) == after
+
+
+def test_the_cache_keeps_the_latest_state_and_the_most_recently_used() -> None:
+    cache = StateCache(size=2)
+    first, second, third = UUID(int=1), UUID(int=2), UUID(int=3)
+    older, newer = ORDER.initial, replace(ORDER.initial, version=3)
+    cache.put(ORDER, first, newer)
+    cache.put(ORDER, first, older)  # a slower reader's older state does not replace it
+    assert cache.get(ORDER, first) == newer
+    cache.put(ORDER, second, older)
+    cache.get(ORDER, first)  # used: the second is now the least recent
+    cache.put(ORDER, third, older)
+    assert (cache.get(ORDER, first), cache.get(ORDER, second)) == (newer, None)
 
 
 def test_state_as_of_a_version_replays_only_that_far(storage: Storage) -> None:
