@@ -1,12 +1,14 @@
 """The application service: the command API over the event log.
 
-It loads an aggregate (latest snapshot + later events), lets the pure `decide`
-judge the command, and appends the new events together with a `CommandHandled`
-record in one atomic write. That record makes commands idempotent: the same
-command id, sent twice or twice at once, is applied once and answered with the
-first result. Optimistic concurrency comes from the log's unique
-(stream, version) key: a stale `expected_version` is refused with the current
-version, and nothing is written.
+It takes an aggregate's state (kept in memory from the last command, else the
+latest snapshot + later events), lets the pure `decide` judge the command, and
+appends the new events together with a `CommandHandled` record in one atomic
+write. That record makes commands idempotent: the same command id, sent twice or
+twice at once, is applied once and answered with the first result. Optimistic
+concurrency comes from the log's unique (stream, version) key: an append on a
+state someone has moved on from is refused and decided again on the new state;
+a stale `expected_version` is refused with the current version, and nothing is
+written.
 
 The service does no I/O of its own; it drives the event store, snapshot recorder
 and position lookup that the composition root hands it, and reads time from the
@@ -246,13 +248,14 @@ class StateCache:
 
 
 class ApplicationService:
-    def __init__(
+    def __init__(  # noqa: PLR0913 - what the composition root hands over
         self,
         events: EventStore[UUID],
         snapshots: AggregateRecorder | None,
         position_of: PositionLookup,
         clock: Callable[[], datetime],
         backoff: Callable[[int], None] = lambda _attempt: None,
+        *,
         cache: StateCache | None = None,
     ) -> None:
         self.events = events
@@ -296,26 +299,45 @@ class ApplicationService:
     def execute(
         self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta
     ) -> Outcome:
+        """Decide `command` on the aggregate and append what it decides, once.
+
+        Optimistic all the way: the decision is taken on the cached state if there
+        is one (no read at all), and the append at the next version is the check -
+        the log's unique (stream, version) key refuses it if anyone wrote since,
+        and then the aggregate is read afresh and the command decided again. A
+        refusal or a decision to do nothing is only given on a fresh state. The
+        command's record (in its own stream, at version 1) commits with its
+        events, so a command id seen before is found when its append is refused,
+        or when deciding again refuses or does nothing, and answered with its
+        first result; a new command costs no lookup.
+        """
         digest = command_digest(decider.name, aggregate_id, command)
+        state: S | None = self.cache.get(decider, aggregate_id)
+        fresh = state is None
         for attempt in range(MAX_ATTEMPTS):
-            done = self.previous_outcome(meta.command_id)
-            if done is not None:
-                return self._replay(done, digest)
-            state = self.load(decider, aggregate_id)
+            if state is None:
+                state, fresh = self.load(decider, aggregate_id), True
             version: int = state.version  # type: ignore[attr-defined]
-            if meta.expected_version is not None and meta.expected_version != version:
-                raise _conflict(meta.expected_version, version)
             try:
+                if meta.expected_version is not None and meta.expected_version != version:
+                    raise _conflict(meta.expected_version, version)
                 new_events = decider.decide(command, state)
             except DomainError as error:
-                # The same command may have landed since we looked (a concurrent
-                # retry): its events and its record commit together, so check again.
+                if not fresh:
+                    state = None
+                    continue
                 done = self.previous_outcome(meta.command_id)
                 if done is not None:
                     return self._replay(done, digest)
                 error.details.setdefault("aggregate_id", str(aggregate_id))
                 raise
             if not new_events:
+                if not fresh:
+                    state = None
+                    continue
+                done = self.previous_outcome(meta.command_id)
+                if done is not None:
+                    return self._replay(done, digest)
                 # Nothing happened (a fact seen before, nothing due yet): nothing to record.
                 position = self.position_of(aggregate_id, version) if version else 0
                 return Outcome(aggregate_id=aggregate_id, version=version, position=position,
@@ -331,15 +353,14 @@ class ApplicationService:
             try:
                 recordings = self._append(aggregate_id, version, new_events, handled, meta)
             except IntegrityError:
-                # Someone wrote first: the same command (answer with its result), or
-                # another command on this aggregate (retry, unless a version was pinned).
-                if (
-                    meta.expected_version is not None
-                    and self.previous_outcome(meta.command_id) is None
-                ):
-                    current = self.load(decider, aggregate_id).version  # type: ignore[attr-defined]
-                    raise _conflict(meta.expected_version, current) from None
-                self.backoff(attempt)
+                # Someone wrote first: this very command (answer with its result), or
+                # another one on this aggregate (decide again on what is there now).
+                done = self.previous_outcome(meta.command_id)
+                if done is not None:
+                    return self._replay(done, digest)
+                if fresh:
+                    self.backoff(attempt)
+                state = None
                 continue
             for event in new_events:
                 state = decider.evolve(state, event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -13,6 +14,7 @@ from msgspec.structs import replace
 
 from api.storage import Storage, open_storage
 from domain.order import commands as cmd
+from domain.order.rules import InvalidTransition
 from domain.receivable import receivable_id_for
 from domain.receivable.model import Fact, RecordFulfilment
 from domain.service import (
@@ -80,6 +82,47 @@ def test_a_cached_state_still_reads_what_another_process_wrote(storage: Storage)
     assert after.version == before.version + 2
     assert after == storage.service().load(ORDER, order_id)
     assert ours.cache.get(ORDER, order_id) == after
+
+
+def _hold(service: ApplicationService, order_id: UUID, key: str, *, resume: bool = False) -> Any:
+    at = START + timedelta(days=40)
+    command = cmd.ResumeOrder(at=at) if resume else cmd.HoldOrder(reason="等待图纸", at=at)
+    return service.execute(ORDER, order_id, command, CommandMeta(command_id=key, actor="t"))
+
+
+def test_a_decision_on_a_stale_cached_state_is_taken_again_on_the_fresh_one(
+    storage: Storage,
+) -> None:
+    ours, theirs = storage.service(), storage.service()
+    order_id = _one_order(ours)
+    ours.load(ORDER, order_id)  # cached: not on hold
+    _hold(theirs, order_id, "their-hold")
+    with pytest.raises(InvalidTransition, match="already on hold"):
+        _hold(ours, order_id, "our-hold")  # its append conflicts; decided again, refused
+    _hold(theirs, order_id, "their-resume", resume=True)  # ours still caches "on hold"
+    landed = _hold(ours, order_id, "our-hold")  # refused on the stale state, not on the fresh
+    assert (landed.events, landed.replayed) == (("OrderPutOnHold",), False)
+    holds = [r for r in ours.history(order_id) if type(r.event).__name__ == "OrderPutOnHold"]
+    assert [r.command_id for r in holds] == ["their-hold", "our-hold"]
+
+
+def test_a_retried_command_is_answered_from_its_record_without_a_second_write(
+    storage: Storage,
+) -> None:
+    service = storage.service()
+    order_id = _one_order(service)
+    first = _feedback_once(service, order_id, "fb-retried")
+    head = storage.log.max_notification_id()
+    for retry in (service, storage.service()):  # with its state cached, and from a new process
+        again = _feedback_once(retry, order_id, "fb-retried")
+        assert (again.replayed, again.version, again.position) == (True, first.version,
+                                                                   first.position)  # fmt: skip
+    assert storage.log.max_notification_id() == head
+
+
+def _feedback_once(service: ApplicationService, order_id: UUID, key: str) -> Any:
+    command = cmd.RecordFeedback(rating=5, comment="好", at=START + timedelta(days=3))
+    return service.execute(ORDER, order_id, command, CommandMeta(command_id=key, actor="t"))
 
 
 def test_the_cache_keeps_the_latest_state_and_the_most_recently_used() -> None:
