@@ -1,8 +1,10 @@
 """Storage wiring: the `eventsourcing` library's recorders, chosen by one setting.
 
 SQLite (a file, zero set-up) unless `ORDERHUB_DATABASE_URL=postgresql://...` is
-set. Both use the library's application recorder for the log, an aggregate
-recorder for snapshots, and its tracking recorder for read models.
+set. Both use the library's application recorder for the log (on PostgreSQL our
+subclass of it, `api.pg_log.PostgresLogRecorder`, which appends in one round
+trip), an aggregate recorder for snapshots, and its tracking recorder for read
+models.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
+from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
 
+from api.pg_log import PostgresLogRecorder
 from domain.codec import MsgspecMapper
 from domain.service import ApplicationService
 from projections.lease import AdvisoryLease, FileLease, Lease
@@ -74,6 +78,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": str(info.get("password") or ""),
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "10",
+        "APPLICATION_RECORDER_TOPIC": get_topic(PostgresLogRecorder),  # one round trip a write
     }
 
 
