@@ -27,12 +27,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
+    host, port = args.host or settings.host, args.port or settings.port
     runtime = Runtime(settings)
     if args.demo:
         _load_demo(runtime, args.demo_orders)
-    uvicorn.run(
-        create_app(runtime), host=args.host or settings.host, port=args.port or settings.port
-    )
+    if args.workers == 1:
+        uvicorn.run(create_app(runtime), host=host, port=port)
+        return 0
+    # Several processes: each builds its own runtime from the environment (projections
+    # and clock policies run under leases, so each still runs once at a time).
+    runtime.stop()
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=args.workers)
     return 0
 
 
@@ -278,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="load the demo data set first (idempotent)"
     )
     serve.add_argument("--demo-orders", type=int, default=300, help="orders in the demo data set")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="API processes sharing the port (default 1)"
+    )
     serve.set_defaults(handler=_serve)
 
     demo = sub.add_parser("demo", help="load a realistic demo data set (idempotent)")
