@@ -74,7 +74,12 @@ class Tx:
         )
 
     def fetchall(self) -> list[Row]:
-        return [dict(r) for r in self.raw.fetchall()]
+        rows = self.raw.fetchall()
+        if not rows or isinstance(rows[0], dict):
+            return list(rows)  # psycopg's dict rows
+        # sqlite3.Row finds a column by name with a linear search: zip once with the names.
+        names = [column[0] for column in getattr(self.raw, "sqlite_cursor", self.raw).description]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     @property
     def rowcount(self) -> int:
