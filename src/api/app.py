@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Litestar, Response, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -31,6 +33,15 @@ from api.stock import StockController
 from api.tasks import TaskController
 
 
+def _freeze_heap() -> None:
+    """Put what start-up built (routes, schemas, modules, the rulebook) out of the garbage
+    collector's sight. A full collection then walks only what requests allocate, instead
+    of stalling every request in flight for tens of milliseconds: p99 of a trivial route
+    at 32 connections went from 54 ms to 4 ms (bench/api_load.py). Undone at shutdown."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(runtime: Runtime | None = None) -> Litestar:
     rt = runtime or Runtime(Settings.from_env())
 
@@ -41,6 +52,11 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
     def health() -> dict[str, str | int]:
         """Liveness: the store answers and reports the head of the log."""
         return {"status": "ok", "backend": rt.storage.backend, "head": rt.storage.read_store.head()}
+
+    @get("/health/live", sync_to_thread=False)
+    def live() -> dict[str, str]:
+        """Liveness: the process answers (touches nothing else; `/health` asks the store)."""
+        return {"status": "ok"}
 
     @get("/metrics", sync_to_thread=True, include_in_schema=False)
     def prometheus() -> Response[bytes]:
@@ -72,6 +88,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             dashboard_page,
             static_files,
             health,
+            live,
             prometheus,
         ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
@@ -79,8 +96,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         # Uploads stream to disk; the blob store enforces the exact per-file limit.
         request_max_body_size=rt.settings.upload_limit + 2**20,
         on_app_init=[jwt_auth(rt.token_key).on_app_init],
-        on_startup=[rt.start],
-        on_shutdown=[rt.stop],
+        on_startup=[rt.start, _freeze_heap],
+        on_shutdown=[rt.stop, gc.unfreeze],
         openapi_config=OpenAPIConfig(
             title="OrderHub",
             version="0.1.0",

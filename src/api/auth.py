@@ -111,7 +111,8 @@ WRITES: dict[str, frozenset[Role]] = {
 # Reads open to fewer than every role, by path prefix.
 RESTRICTED_READS: dict[str, frozenset[Role]] = {"/audit/": frozenset({Role.AUDITOR})}
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC = ["^/health$", "^/metrics$", "^/schema", "^/dashboard$", "^/static/"]  # no token needed
+# No token needed for these:
+PUBLIC = ["^/health(/live)?$", "^/metrics$", "^/schema", "^/dashboard$", "^/static/"]
 
 
 def allowed_roles(method: str, path_template: str) -> frozenset[Role]:
