@@ -4,14 +4,17 @@ and able to wait for a log position like every read (`wait_for_position`)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
 from api.problems import WaitFor, WaitTimeout, read_after
+from api.read_cache import question
 from api.runtime import Runtime, RuntimeDep
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
 from domain.service import RULEBOOK
@@ -20,6 +23,8 @@ from projections import kpis
 from projections.order_list import NAME
 
 FiltersDep = NamedDependency[board.Filters]
+Req = Request[Any, Any, Any]
+Answer = Response[bytes]  # JSON, kept until the order list moves on
 Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
@@ -60,40 +65,51 @@ def _visits(runtime: Runtime, filters: FiltersDep) -> list[dict[str, Any]]:
         return board.stage_visits(tx, runtime.projections[NAME].copy, filters)
 
 
+def _answer(request: Req, runtime: Runtime, compute: Callable[[], Any]) -> Answer:
+    """Boards that are a function of the order list and the query alone: computed once
+    per change of the read model (see api.read_cache)."""
+    live = runtime.projections[NAME]
+    return runtime.read_cache.answer(live, question(request), lambda _position: compute())
+
+
 class DashboardController(Controller):
     path = "/dashboards"
     tags = ["dashboards"]  # noqa: RUF012
     dependencies = {"filters": Provide(_filters, sync_to_thread=True)}  # noqa: RUF012
 
     @get("/in-progress", sync_to_thread=True)
-    def in_progress(self, runtime: RuntimeDep, filters: FiltersDep) -> dict[str, Any]:
+    def in_progress(self, request: Req, runtime: RuntimeDep, filters: FiltersDep) -> Answer:
         """Orders in progress by region (for the map) and by stage."""
-        return board.in_progress(_orders(runtime, filters))
+        return _answer(request, runtime, lambda: board.in_progress(_orders(runtime, filters)))
 
     @get("/delivery-cycle", sync_to_thread=True)
     def delivery_cycle(
         self,
+        request: Req,
         runtime: RuntimeDep,
         filters: FiltersDep,
         granularity: FromQuery[Literal["week", "month"]] = "month",
-    ) -> list[dict[str, Any]]:
+    ) -> Answer:
         """Average delivery cycle (signed to completed) as a trend by week or month."""
-        return board.delivery_cycle(_orders(runtime, filters), granularity)
+        rows = functools.partial(_orders, runtime, filters)
+        return _answer(request, runtime, lambda: board.delivery_cycle(rows(), granularity))
 
     @get("/margins", sync_to_thread=True)
     def margins(
         self,
+        request: Req,
         runtime: RuntimeDep,
         filters: FiltersDep,
         by: FromQuery[Literal["customer_id", "product_line"]] = "customer_id",
-    ) -> list[dict[str, Any]]:
+    ) -> Answer:
         """Gross margin ranking by customer or product line, estimated and actual."""
-        return board.margin_ranking(_orders(runtime, filters), by)
+        rows = functools.partial(_orders, runtime, filters)
+        return _answer(request, runtime, lambda: board.margin_ranking(rows(), by))
 
     @get("/bottlenecks", sync_to_thread=True)
-    def bottlenecks(self, runtime: RuntimeDep, filters: FiltersDep) -> list[dict[str, Any]]:
+    def bottlenecks(self, request: Req, runtime: RuntimeDep, filters: FiltersDep) -> Answer:
         """Production bottleneck heat map: time spent in each stage, by week."""
-        return board.bottlenecks(_visits(runtime, filters))
+        return _answer(request, runtime, lambda: board.bottlenecks(_visits(runtime, filters)))
 
     @get("/operations", sync_to_thread=True)
     def operations(
@@ -109,13 +125,14 @@ class DashboardController(Controller):
     @get("/kpis", sync_to_thread=True)
     def kpis(
         self,
+        request: Req,
         runtime: RuntimeDep,
         filters: FiltersDep,
         month: FromQuery[Month],
         staff: Annotated[int | None, Parameter(ge=1, description="order-management staff")] = None,
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """On-time delivery rate, orders per staff per month, profit-margin deviation."""
-        return kpis.kpis(_orders(runtime, filters), month, staff)
+        return _answer(request, runtime, lambda: kpis.kpis(_orders(runtime, filters), month, staff))
 
     @get("/health", sync_to_thread=True)
     def health(

@@ -378,4 +378,4 @@ class OrderPage(msgspec.Struct, kw_only=True):
     total: int
     limit: int
     offset: int
-    position: int
+    position: int  # the read model shows the log at least up to here

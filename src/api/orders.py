@@ -23,6 +23,7 @@ from api import printing
 from api.auth import User
 from api.exports import Format, FormatParam, exported
 from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.read_cache import question
 from api.runtime import Runtime, RuntimeDep
 from domain.cpq.catalogue import CATALOGUE_ID
 from domain.cpq.pricing import usage_charge
@@ -396,6 +397,7 @@ class OrderController(Controller):
     def list_orders(  # noqa: PLR0913
         self,
         *,
+        request: Req,
         runtime: RuntimeDep,
         stage: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
@@ -426,15 +428,20 @@ class OrderController(Controller):
             }.items()
             if v is not None
         }
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            rows, count = order_list.query(
-                tx, filters, limit=limit, offset=offset, table=runner.copy
+
+        def page(position: int) -> dto.OrderPage:
+            with runtime.storage.read_store.transaction(commit=False) as tx:
+                rows, count = order_list.query(
+                    tx, filters, limit=limit, offset=offset, table=runner.copy
+                )
+            return dto.OrderPage(
+                items=[msgspec.convert(r, dto.OrderSummary) for r in rows],
+                total=count,
+                limit=limit,
+                offset=offset,
+                position=position,
             )
-        page = dto.OrderPage(
-            items=[msgspec.convert(r, dto.OrderSummary) for r in rows],
-            total=count,
-            limit=limit,
-            offset=offset,
-            position=runner.position(),
-        )
-        return exported(page, fmt, "orders")
+
+        if fmt is Format.JSON:
+            return runtime.read_cache.answer(runner, question(request), page)
+        return exported(page(runner.position()), fmt, "orders")

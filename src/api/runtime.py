@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from api.blobs import BlobStore
 from api.clock import Clock
 from api.keyring import Keyring
+from api.read_cache import ReadCache
 from api.settings import Settings
 from api.signing import SigningKey, load_secret
 from api.storage import Storage, open_storage
@@ -111,6 +112,7 @@ class Runtime:
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
         self.token_key = load_secret(settings.token_key, settings.token_key_file)
         self.keyring = Keyring(self.storage.read_store)
+        self.read_cache = ReadCache(settings.read_cache_size)
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
                 name,

@@ -24,6 +24,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_key: str = ""  # verifies bearer tokens (HS256); default: a key file in data_dir
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
+    read_cache_size: int = 1024  # read answers kept until their read model moves (0: none)
     smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
 
     @property
@@ -55,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             token_key=env.get("ORDERHUB_TOKEN_KEY", ""),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
+            read_cache_size=int(env.get("ORDERHUB_READ_CACHE_SIZE", "1024")),
             smtp=SmtpSettings(
                 host=env.get("ORDERHUB_SMTP_HOST", ""),
                 port=int(env.get("ORDERHUB_SMTP_PORT", "25")),
