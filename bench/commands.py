@@ -101,7 +101,7 @@ def raw_sqlite(path: str, count: int) -> float:
 # --- the service -------------------------------------------------------------------
 
 
-def _command(n: int, state: OrderState) -> Any:
+def command_for(n: int, state: OrderState) -> Any:
     at = _AT + timedelta(seconds=n)
     match n % 3:
         case 0:
@@ -128,7 +128,7 @@ def run_service(
         mine = []
         for i in range(c, count, clients):
             order = orders[(i * 7919) % len(orders)]
-            command = _command(i, states[order])
+            command = command_for(i, states[order])
             meta = CommandMeta(command_id=f"bench-{run}-{i}", actor="bench")
             started = time.perf_counter()
             runtime.service.execute(ORDER, order, command, meta)
