@@ -38,6 +38,7 @@ class ReadCache:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._answers: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self._gates: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def answer(
@@ -49,20 +50,33 @@ class ReadCache:
         ever kept under a position no newer than what it shows."""
         position = live.position()
         key = (live.copy, asked)
+        if self.size <= 0:
+            return _json(encode_json(compute(position)))
+        kept = self._kept(key, position)
+        if kept is not None:
+            return _json(kept)
+        with self._lock:
+            gate = self._gates.setdefault(key, threading.Lock())
+        with gate:  # one computation per question; who asks meanwhile waits for it
+            kept = self._kept(key, position)
+            if kept is None:
+                kept = encode_json(compute(position))
+                with self._lock:
+                    self._answers[key] = (position, kept)
+                    self._answers.move_to_end(key)
+                    while len(self._answers) > self.size:
+                        self._answers.popitem(last=False)
+        with self._lock:
+            self._gates.pop(key, None)
+        return _json(kept)
+
+    def _kept(self, key: Hashable, position: int) -> bytes | None:
         with self._lock:
             kept = self._answers.get(key)
-            if kept is not None and kept[0] == position:
-                self._answers.move_to_end(key)
-                return _json(kept[1])
-        body = encode_json(compute(position))
-        if self.size <= 0:
-            return _json(body)
-        with self._lock:
-            self._answers[key] = (position, body)
+            if kept is None or kept[0] != position:
+                return None
             self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
-        return _json(body)
+            return kept[1]
 
 
 def _json(body: bytes) -> Response[bytes]:

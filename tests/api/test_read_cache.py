@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,19 @@ def test_an_answer_is_computed_once_per_position_and_per_copy() -> None:
     body(cache, model, "third", compute)  # "q" was the least recently used: dropped
     body(cache, model, "q", compute)
     assert computed == [7, 8, 8, 8, 8, 8]
+
+
+def test_questions_asked_at_once_are_computed_once() -> None:
+    cache, model, computed = ReadCache(), Model(), []
+
+    def slow(position: int) -> int:
+        computed.append(position)
+        time.sleep(0.05)
+        return position
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: body(cache, model, "board", slow), range(8)))
+    assert (answers, computed) == ([b"7"] * 8, [7])
 
 
 def test_a_cached_answer_never_hides_a_newer_write(
