@@ -1,6 +1,6 @@
 """Run every benchmark, one after another, and print their figures as one table.
 
-    python bench/all.py            # the issue's sizes: about an hour on a 2-core machine
+    python bench/all.py            # the issue's sizes: about 1.5 hours on a 2-core machine
     python bench/all.py --quick    # smaller logs and shorter runs: about ten minutes
 
 Each benchmark measures its own baseline in the same run and prints its ratio
@@ -31,6 +31,7 @@ def _runs(quick: bool) -> list[list[str]]:
         ["scale_out.py", "--seconds", seconds],
         ["projection_catchup.py", "--backend", "both", "--events", events],
         ["audit_verify.py", "--backend", "both", "--events", events],
+        ["growing_log.py", "--events", "500000" if quick else "10000000"],
         ["imports.py"],
     ]
 

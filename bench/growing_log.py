@@ -102,7 +102,7 @@ def measure(storage: Storage, samples: int) -> tuple[float, float, int]:
         service = storage.service()  # a new process: nothing in memory
         state = service.load(ORDER, order)
         meta = CommandMeta(command_id=f"growing-{head}-{n}", actor="bench")
-        command = command_for(n, state)
+        command = command_for(3 * n, state)  # feedback: any order takes it
         service.cache = type(service.cache)()  # the load above must not help the command
         began = time.perf_counter()
         outcome = service.execute(ORDER, order, command, meta)
