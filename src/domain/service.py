@@ -318,26 +318,23 @@ class ApplicationService:
             if state is None:
                 state, fresh = self.load(decider, aggregate_id), True
             version: int = state.version  # type: ignore[attr-defined]
+            refusal: DomainError | None = None
             try:
                 if meta.expected_version is not None and meta.expected_version != version:
                     raise _conflict(meta.expected_version, version)
                 new_events = decider.decide(command, state)
             except DomainError as error:
+                refusal, new_events = error, []
+            if not new_events:  # refused, or nothing to do: only ever said on a fresh state
                 if not fresh:
                     state = None
                     continue
                 done = self.previous_outcome(meta.command_id)
                 if done is not None:
                     return self._replay(done, digest)
-                error.details.setdefault("aggregate_id", str(aggregate_id))
-                raise
-            if not new_events:
-                if not fresh:
-                    state = None
-                    continue
-                done = self.previous_outcome(meta.command_id)
-                if done is not None:
-                    return self._replay(done, digest)
+                if refusal is not None:
+                    refusal.details.setdefault("aggregate_id", str(aggregate_id))
+                    raise refusal
                 # Nothing happened (a fact seen before, nothing due yet): nothing to record.
                 position = self.position_of(aggregate_id, version) if version else 0
                 return Outcome(aggregate_id=aggregate_id, version=version, position=position,
