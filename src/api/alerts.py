@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name, Text
 from api.orders import command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import WaitFor, WaitTimeout
 from api.runtime import RuntimeDep
 from domain.order_alert import CloseAlert, RespondToAlert, order_alert_id
 from domain.service import ORDER_ALERT
@@ -51,10 +51,8 @@ class AlertController(Controller):
     ) -> list[dict[str, Any]] | Response[bytes]:
         """Order exceptions, highest level and earliest deadline first: level, reason, owners,
         the action the level asks for, the response deadline, response and closing."""
-        live = runtime.projections[order_alerts.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            found = order_alerts.alerts(tx, live.copy, open_only=open_only, level=level)
+        with runtime.reading(order_alerts.NAME, wait_for_position, wait_timeout) as (tx, table):
+            found = order_alerts.alerts(tx, table, open_only=open_only, level=level)
         return exported(found, fmt, "exceptions")
 
     @post("/{order_id:uuid}/respond", sync_to_thread=True, status_code=200)

@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, Parameter
 
 from api.order_dto import Aware
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.runtime import Runtime, RuntimeDep
 from domain.codec import topic_of
 from domain.envelope import Recorded, business_time
@@ -150,11 +150,9 @@ class AuditController(Controller):
         """Who changed what, across every aggregate: the events about an order (its own,
         its tasks, receivable, documents, alerts, stock reservations...) or a customer,
         or by an actor, recorded in `[recorded_from, recorded_to)`, oldest first."""
-        live = runtime.projections[audit_trail.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
+        with runtime.reading(audit_trail.NAME, wait_for_position, wait_timeout) as (tx, table):
             return audit_trail.trail(
-                tx, live.copy, order_id=str(order_id) if order_id else None,
+                tx, table, order_id=str(order_id) if order_id else None,
                 customer_id=customer_id, actor=actor,
                 recorded_from=utc_text(recorded_from) if recorded_from else None,
                 recorded_to=utc_text(recorded_to) if recorded_to else None,

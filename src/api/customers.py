@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, ContactOut, In
 from api.orders import command_meta, opened_contact, run_command
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.receivable_dto import CreditOut
 from api.runtime import Runtime, RuntimeDep
 from domain.customer import (
@@ -88,10 +88,8 @@ class CustomerController(Controller):
     ) -> list[Row] | Response[bytes]:
         """Customers by id: record, credit rating and pricing tier (whether there is a
         contact person, never who)."""
-        live = runtime.projections[customers.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            found = customers.customer_list(tx, live.copy, region=region, rating=rating,
+        with runtime.reading(customers.NAME, wait_for_position, wait_timeout) as (tx, table):
+            found = customers.customer_list(tx, table, region=region, rating=rating,
                                             tier=tier, limit=limit, offset=offset)  # fmt: skip
         return exported(found, fmt, "customers")
 
@@ -104,10 +102,8 @@ class CustomerController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> CustomerOut:
         """One customer, with its contact person opened (or marked erased)."""
-        live = runtime.projections[customers.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            row = customers.customer_row(tx, live.copy, customer_id)
+        with runtime.reading(customers.NAME, wait_for_position, wait_timeout) as (tx, table):
+            row = customers.customer_row(tx, table, customer_id)
         if row is None:
             raise NotFoundException(f"no customer {customer_id!r}")
         state = runtime.service.load(CUSTOMER, customer_id_for(customer_id))

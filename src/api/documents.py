@@ -23,7 +23,7 @@ from api import document_dto as dto
 from api.exports import attachment, safe_filename
 from api.order_dto import Accepted
 from api.orders import OrderId, acting_user, command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import WaitFor, WaitTimeout
 from api.runtime import Runtime, RuntimeDep
 from api.signing import SignedFacts
 from domain import document_version
@@ -129,10 +129,8 @@ class DocumentController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[dict[str, Any]]:
         """Every version of every document of an order, with its status and sign-off."""
-        live = runtime.projections[documents.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            return documents.versions_of_order(tx, live.copy, str(order_id))
+        with runtime.reading(documents.NAME, wait_for_position, wait_timeout) as (tx, table):
+            return documents.versions_of_order(tx, table, str(order_id))
 
     @get("/documents/{document_id:uuid}", sync_to_thread=True)
     def detail(self, document_id: DocumentId, runtime: RuntimeDep) -> dto.DocumentOut:

@@ -23,7 +23,7 @@ from api import printing
 from api.catalogue import catalogue_on
 from api.exports import Format, FormatParam, exported
 from api.orders import answered, capture_rules, command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.runtime import Runtime, RuntimeDep
 from domain.cpq.pricing import PricedQuote, QuoteRequest, price
 from domain.cpq.quote import (
@@ -272,13 +272,11 @@ class QuoteController(Controller):
     ) -> QuotePage | Response[bytes]:
         """The quote list: filter by status, customer, salesperson, purpose
         (new, expansion, renewal), currency."""
-        runner = runtime.projections[sales.NAME]
-        read_after(runner, wait_for_position, wait_timeout)
         given = dict(zip(QUOTE_FILTERS, (status, customer_id, salesperson, purpose, currency),
                          strict=True))  # fmt: skip
         filters = {k: v for k, v in given.items() if v is not None}
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            count, rows = quote_rows(tx, runner.copy, filters, limit, offset)
+        with runtime.reading(sales.NAME, wait_for_position, wait_timeout) as (tx, table):
+            count, rows = quote_rows(tx, table, filters, limit, offset)
         fields = QuoteSummary.__struct_fields__
         page = QuotePage(total=count, items=[
             QuoteSummary(**{f: row[f] for f in fields}) for row in rows

@@ -23,7 +23,7 @@ from api import receivable_dto as dto
 from api.exports import Format, FormatParam, exported, table_file
 from api.order_dto import Accepted
 from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.runtime import Runtime, RuntimeDep
 from domain.receivable import receivable_id_for
 from domain.service import RECEIVABLE, CommandMeta
@@ -63,12 +63,10 @@ class ReceivableController(Controller):
         fmt: FormatParam = Format.JSON,
     ) -> list[dict[str, Any]] | Response[bytes]:
         """The receivables read model: balances per order, by customer or salesperson."""
-        live = runtime.projections[receivables.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
+        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = receivables_queries.receivables(
                 tx,
-                live.copy,
+                table,
                 customer_id=customer_id,
                 salesperson=salesperson,
                 open_only=open_only,
@@ -88,10 +86,8 @@ class ReceivableController(Controller):
     ) -> list[dict[str, str]]:
         """Outstanding money by customer or salesperson in the buckets current, 1-30, 31-60,
         61-90 and over 90 days overdue, as it stood on `as_of`."""
-        live = runtime.projections[receivables.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            return receivables_queries.aging(tx, live.copy, as_of or _today(runtime), by)
+        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
+            return receivables_queries.aging(tx, table, as_of or _today(runtime), by)
 
     @get("/aging/export", sync_to_thread=True)
     def aging_export(
@@ -124,10 +120,8 @@ class ReceivableController(Controller):
     ) -> list[dto.OpenItemOut]:
         """Every invoice with money outstanding on `as_of`, with its days overdue and bucket."""
         day = as_of or _today(runtime)
-        live = runtime.projections[receivables.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            items = receivables_queries.open_items(tx, live.copy, day)
+        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
+            items = receivables_queries.open_items(tx, table, day)
         return [
             dto.OpenItemOut(
                 **msgspec.structs.asdict(i), days_overdue=max(0, (day - i.due_on).days),

@@ -228,11 +228,9 @@ class RevenueController(Controller):
     ) -> ContractOut:
         """The contract's obligations: SSP, allocated price, booked through the month of
         `as_of` (default today) and what remains."""
-        live = runtime.projections[revenue.NAME]
-        read_after(live, wait_for_position, wait_timeout)
         day = as_of or runtime.clock().date()
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            rows = revenue_queries.obligations(tx, live.copy, str(order_id), day)
+        with runtime.reading(revenue.NAME, wait_for_position, wait_timeout) as (tx, table):
+            rows = revenue_queries.obligations(tx, table, str(order_id), day)
         if not rows:
             raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
         first = rows[0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from litestar.di import NamedDependency
@@ -13,6 +14,7 @@ from litestar.di import NamedDependency
 from api.blobs import BlobStore
 from api.clock import Clock
 from api.keyring import Keyring
+from api.problems import read_after
 from api.read_cache import ReadCache
 from api.settings import Settings
 from api.signing import SigningKey, load_secret
@@ -49,6 +51,7 @@ from projections.revenue import RevenueProjection
 from projections.runner import TRANSIENT, Projection
 from projections.sales import SalesProjection
 from projections.stock import StockProjection
+from projections.store import Tx
 from projections.tasks import TasksProjection
 
 log = logging.getLogger(__name__)
@@ -204,6 +207,17 @@ class Runtime:
             except TRANSIENT:
                 log.warning("dispatcher: the store is unavailable; retrying", exc_info=True)
             self._stop.wait(poll_interval)
+
+    @contextmanager
+    def reading(
+        self, name: str, wait_for_position: int | None = None, wait_timeout: float = 5.0
+    ) -> Iterator[tuple[Tx, str]]:
+        """A read of one read model: once it covers `wait_for_position` (read-your-writes,
+        else 503), a read-only transaction and the table name of its live copy."""
+        live = self.projections[name]
+        read_after(live, wait_for_position, wait_timeout)
+        with self.storage.read_store.transaction(commit=False) as tx:
+            yield tx, live.copy
 
     def notify_written(self) -> None:
         for runner in self.projections.values():

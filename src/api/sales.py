@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromQuery, Parameter
 
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.problems import WaitFor, WaitTimeout
 from api.runtime import RuntimeDep
 from projections import sales
 from projections.sales_queries import SalesAnalysis, analysis
@@ -33,8 +33,6 @@ class SalesController(Controller):
     ) -> SalesAnalysis:
         """Bookings by month and purpose (new, expansion, renewal, change, usage, cancellation),
         the quote funnel and win rates, the renewal rate and the expansion share."""
-        runner = runtime.projections[sales.NAME]
-        read_after(runner, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            return analysis(tx, runner.copy, from_month, to_month,
+        with runtime.reading(sales.NAME, wait_for_position, wait_timeout) as (tx, table):
+            return analysis(tx, table, from_month, to_month,
                             as_of or runtime.clock().date())  # fmt: skip

@@ -16,7 +16,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name
 from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.runtime import RuntimeDep
 from domain.service import STOCK, CommandMeta
 from domain.stock import (
@@ -94,10 +94,8 @@ class StockController(Controller):
     ) -> list[Row] | Response[bytes]:
         """Key components: on hand, reserved, available, safety level, receipts on the way,
         and status (`ok`, `below_safety`, `short`)."""
-        live = runtime.projections[stock.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            found = stock.stock_list(tx, live.copy, status=status, limit=limit, offset=offset)
+        with runtime.reading(stock.NAME, wait_for_position, wait_timeout) as (tx, table):
+            found = stock.stock_list(tx, table, status=status, limit=limit, offset=offset)
         return exported(found, fmt, "stock")
 
     @get("/{part:str}", sync_to_thread=True)
@@ -109,10 +107,8 @@ class StockController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> Row:
         """One component, with the orders holding it and the receipts expected."""
-        live = runtime.projections[stock.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            found = stock.stock_item(tx, live.copy, part)
+        with runtime.reading(stock.NAME, wait_for_position, wait_timeout) as (tx, table):
+            found = stock.stock_item(tx, table, part)
         if found is None:
             raise NotFoundException(f"no component {part!r} in the stock ledger")
         return found

@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api.exports import Format, FormatParam, exported
 from api.order_dto import Accepted, Aware, In, Name, Text
 from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
+from api.problems import Offset, WaitFor, WaitTimeout
 from api.runtime import RuntimeDep
 from domain.service import TASK
 from domain.task import AcceptTask, CompleteTask, ReassignTask
@@ -67,11 +67,9 @@ class TaskController(Controller):
         """Tasks, earliest deadline first: by default those still to do (open or accepted).
         `overdue` keeps those past their deadline now; each shows how far up its
         escalation chain it has gone."""
-        live = runtime.projections[tasks.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
+        with runtime.reading(tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = tasks.tasks(
-                tx, live.copy, status=status, role=role, assignee=assignee,
+                tx, table, status=status, role=role, assignee=assignee,
                 order_id=str(order_id) if order_id else None,
                 overdue_at=utc_text(runtime.clock()) if overdue else None,
                 limit=limit, offset=offset,
@@ -87,10 +85,8 @@ class TaskController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> Row:
         """One task."""
-        live = runtime.projections[tasks.NAME]
-        read_after(live, wait_for_position, wait_timeout)
-        with runtime.storage.read_store.transaction(commit=False) as tx:
-            found = tasks.task(tx, live.copy, str(task_id))
+        with runtime.reading(tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
+            found = tasks.task(tx, table, str(task_id))
         if found is None:
             raise NotFoundException(f"no task {task_id}")
         return found
