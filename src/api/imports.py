@@ -55,7 +55,7 @@ from domain.customer import customer_id_for
 from domain.order import OrderState, order_id_for
 from domain.order.events import Channel, LineKind
 from domain.service import CATALOGUE, CUSTOMER, ORDER, STOCK, CommandMeta, Decider, command_digest
-from domain.shared import CurrencyCode, DomainError
+from domain.shared import CurrencyCode, DomainError, Name
 from domain.stock import CountStock, DefineComponent, PartNo, StockCommand, stock_item_id
 
 Rows = list[tuple[int, dict[str, str]]]  # (row number as the sheet numbers it, cells)
@@ -398,7 +398,9 @@ def _customer_builder(runtime: Runtime, _: Upload) -> Builder:
 CUSTOMERS = Sheet(
     name="customers",
     columns=(
-        Column("customer_id", "the customer's code, as orders name it"),
+        Column(
+            "customer_id", "the customer's code, as orders name it (at most 200 characters)", Name
+        ),
         Column("name", "the customer's name"),
         Column("region", "the sales region"),
         Column("industry", "the customer's industry", required=False),

@@ -198,12 +198,14 @@ def test_bad_customer_cells_are_named_and_nothing_is_written(
             {"customer_id": "C-IMP-3", "name": "", "region": "江苏", "payment_days": "sixty"},
             {"customer_id": "C-IMP-4", "name": "某厂", "region": "江苏",
              "contact_email": "not an address"},
-            {"customer_id": "C-IMP-1", "name": "重复", "region": "浙江"}]  # fmt: skip
+            {"customer_id": "C-IMP-1", "name": "重复", "region": "浙江"},
+            {"customer_id": "C" * 201, "name": "过长", "region": "浙江"}]  # fmt: skip
     refused = upload(client, xlsx([[r.get(h, "") for h in header_of(CUSTOMERS)] for r in rows],
                                   header_of(CUSTOMERS)), "customers.xlsx", "customers")  # fmt: skip
     assert refused.status_code == 422, refused.text
     cells = {(p["row"], p["column"]) for p in refused.json()["problems"]}
-    assert cells == {(4, "name"), (4, "payment_days"), (5, "contact_email"), (6, "customer_id")}
+    assert cells == {(4, "name"), (4, "payment_days"), (5, "contact_email"), (6, "customer_id"),
+                     (7, "customer_id")}  # fmt: skip
     assert runtime.storage.read_store.head() == head
 
 
