@@ -1,4 +1,5 @@
-"""The `orderhub` command: help, and `serve` really serving on a port."""
+"""The `orderhub` command: help, and `serve` really serving on a port (in one process or
+several)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path, workers: int) -> None:
     port = _free_port()
     env = {
         **os.environ,
@@ -39,7 +41,7 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
     }
     env.pop("ORDERHUB_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve"],
+        [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -56,6 +58,8 @@ def test_serve_starts_the_api_on_the_embedded_store(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert health.json()["backend"] == "sqlite"
         assert health.json()["head"] > 0  # the default rulebook was published
+        lives = [httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=5) for _ in range(20)]
+        assert {(r.status_code, r.text) for r in lives} == {(200, '{"status":"ok"}')}
         url = f"http://127.0.0.1:{port}/rulebook"
         assert httpx.get(url, timeout=5).status_code == 401  # no token, no answer
         token = subprocess.run(
