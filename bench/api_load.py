@@ -167,7 +167,7 @@ def wrk(url: str, connections: int, seconds: int, script: str | None = None) -> 
     return Wrk(done.stdout)
 
 
-def _feedback_script(orders: list[UUID], token: str) -> str:
+def feedback_script(orders: list[UUID], token: str) -> str:
     body = json.dumps({"rating": 4, "comment": "回访: 交付顺利", "at": "2025-12-20T09:00:00+08:00"})
     ids = ", ".join(f'"{o}"' for o in orders)
     return f"""
@@ -214,7 +214,7 @@ def main() -> None:
         with serving(url, data, args.workers) as base:
             wrk(f"{base}/health/live", 4, 2)  # warm up
             commands = wrk(base, args.command_connections, args.seconds,
-                           _feedback_script(orders, token))  # fmt: skip
+                           feedback_script(orders, token))  # fmt: skip
             print(_line(f"(2) POST feedback, {args.command_connections} connections", commands,
                         service, "target >= 0.70"))  # fmt: skip
             n = args.read_connections

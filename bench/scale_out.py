@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_load import ROOT, Wrk, _feedback_script, prepare, serving, wrk
+from api_load import ROOT, Wrk, feedback_script, prepare, serving, wrk
 from generate import bench_database
 
 from api.runtime import Runtime
@@ -128,7 +128,7 @@ def main() -> None:
     c, seconds = args.connections, args.seconds
     with tempfile.TemporaryDirectory() as data, bench_database() as url, ExitStack() as stack:
         orders, token = prepare(url, data, args.orders)
-        script = _feedback_script(orders, token)
+        script = feedback_script(orders, token)
         for _ in range(2):
             stack.enter_context(worker(url, data))
         runtime = Runtime(Settings(database_url=url, data_dir=data, run_projections=False))
