@@ -16,6 +16,7 @@ from api.cli import main
 from api.exports import csv_bytes
 from api.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet
 from api.runtime import Runtime
+from projections.rebuild import compare
 
 Client = TestClient[Any]
 HEADER = [c.name for c in ORDERS.columns]
@@ -185,6 +186,11 @@ def test_customers_import_into_the_customer_master_once(client: Client, runtime:
     (record,) = settled(client, runtime, "/customers", region="上海")
     assert record["customer_id"] == "C-IMP-2"
     assert client.get("/customers/C-IMP-2").json()["version"] == 2
+    tiered = client.put("/catalogue/customer-tiers/C-IMP-1", json={"tier": "key"})
+    assert tiered.status_code == 200, tiered.text
+    (key,) = settled(client, runtime, "/customers", tier="key")
+    assert (key["customer_id"], key["name"]) == ("C-IMP-1", "宁波某注塑机厂")
+    assert compare(runtime.projections["customers"]) == []  # rebuilt from the log: the same
 
 
 def test_bad_customer_cells_are_named_and_nothing_is_written(
