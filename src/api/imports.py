@@ -108,6 +108,11 @@ class Write(NamedTuple):
     aggregate_id: UUID
     command: Callable[[], Any]  # made when written: sealing personal data stores a key
 
+    @classmethod
+    def of(cls, decider: Decider[Any, Any, Any], aggregate_id: UUID, command: Any) -> Write:
+        """A write whose command is made already."""
+        return cls(decider, aggregate_id, functools.partial(_same, command))
+
 
 def _same(command: Any) -> Any:
     return command
@@ -321,7 +326,7 @@ def _order_builder(runtime: Runtime, _: Upload) -> Builder:
         ORDER.decide(command, ORDER.initial)  # the order's own rules, on a blank order
         order_id = order_id_for(command.channel, command.external_ref)
         state: OrderState = runtime.service.load(ORDER, order_id)
-        return [] if state.exists else [Write(ORDER, order_id, functools.partial(_same, command))]
+        return [] if state.exists else [Write.of(ORDER, order_id, command)]
 
     return build
 
@@ -506,7 +511,7 @@ def _product_builder(runtime: Runtime, _: Upload) -> Builder:
         )
         if not CATALOGUE.decide(command, catalogue):
             return []  # published so already
-        return [Write(CATALOGUE, CATALOGUE_ID, functools.partial(_same, command))]
+        return [Write.of(CATALOGUE, CATALOGUE_ID, command)]
 
     return build
 
@@ -617,7 +622,7 @@ def _stock_builder(_: Runtime, upload: Upload) -> Builder:
         )
         for command in commands:
             STOCK.decide(command, STOCK.initial)
-        return [Write(STOCK, stock_item_id(part), functools.partial(_same, c)) for c in commands]
+        return [Write.of(STOCK, stock_item_id(part), c) for c in commands]
 
     return build
 
