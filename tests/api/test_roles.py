@@ -93,3 +93,30 @@ def test_the_roles_own_what_the_business_says() -> None:
     assert Role.AUDITOR in allowed_roles("GET", "/orders")
     for write, owners in WRITES.items():  # auditors and API consumers change nothing
         assert not owners & {Role.AUDITOR, Role.READER}, write
+
+
+def test_a_token_checked_once_is_refused_once_it_expires(
+    app_client: tuple[Client, Runtime],
+) -> None:
+    """Tokens are checked once per process; their expiry is still checked every time."""
+    client, runtime = app_client
+    now = int(time.time())
+    brief = jwt.encode({"sub": "temp", "iat": now, "exp": now + 2, "role": "reader"},
+                       runtime.token_key, algorithm="HS256")  # fmt: skip
+    headers = {"Authorization": f"Bearer {brief}"}
+    assert [call(client, "GET", "/orders", headers) for _ in range(3)] == [200] * 3
+    time.sleep(max(0.0, now + 2.05 - time.time()))
+    assert call(client, "GET", "/orders", headers) == 401
+
+
+def test_a_token_checked_by_one_installation_is_not_taken_by_another(
+    app_client: tuple[Client, Runtime], tmp_path: Path
+) -> None:
+    client, runtime = app_client
+    headers = bearer(runtime, Role.READER)
+    assert call(client, "GET", "/orders", headers) == 200  # checked, and remembered
+    settings = Settings(sqlite_path=str(tmp_path / "other.db"), data_dir=str(tmp_path),
+                        token_key="another installation's key, long enough",
+                        run_projections=False, run_clock=False)  # fmt: skip
+    with TestClient(create_app(Runtime(settings)), raise_server_exceptions=False) as other:
+        assert call(other, "GET", "/orders", headers) == 401
