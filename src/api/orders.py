@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
+import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
@@ -393,8 +394,8 @@ class OrderController(Controller):
             state={k: v for k, v in msgspec.to_builtins(state).items() if k != "contact"},
         )
 
-    @get("/", sync_to_thread=True)
-    def list_orders(  # noqa: PLR0913
+    @get("/")
+    async def list_orders(  # noqa: PLR0913
         self,
         *,
         request: Req,
@@ -414,7 +415,6 @@ class OrderController(Controller):
     ) -> dto.OrderPage | Response[bytes]:
         """The order list read model: filter by stage, status, customer, salesperson, channel..."""
         runner = runtime.projections[order_list.NAME]
-        read_after(runner, wait_for_position, wait_timeout)
         filters = {
             k: v
             for k, v in {
@@ -443,5 +443,13 @@ class OrderController(Controller):
             )
 
         if fmt is Format.JSON:
-            return runtime.read_cache.answer(runner, question(request), page)
-        return exported(page(runner.position()), fmt, "orders")
+            asked = question(request)
+            return await runtime.read_cache.answer(
+                runner, asked, page, wait_for_position, wait_timeout
+            )
+
+        def export() -> dto.OrderPage | Response[bytes]:
+            read_after(runner, wait_for_position, wait_timeout)
+            return exported(page(runner.position()), fmt, "orders")
+
+        return await anyio.to_thread.run_sync(export)

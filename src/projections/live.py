@@ -43,6 +43,8 @@ class LiveProjection:
         self.store = store
         self.wake = threading.Event()
         self.last_error: str | None = None
+        self._seen: tuple[str, int, float] | None = None  # copy, position, when (monotonic)
+        self._seen_lock = threading.Lock()
         copies.ensure_table(store)
         self.runner = self.runner_for(copies.active(store, name))
 
@@ -61,14 +63,35 @@ class LiveProjection:
 
     def run_once(self) -> int:
         self.follow()
-        return self.runner.run_once()
+        worked = self.runner.run_once()
+        if worked:
+            self.position()  # readers in this process see the batch at once
+        return worked
 
     def catch_up(self) -> int:
         self.follow()
-        return self.runner.catch_up()
+        done = self.runner.catch_up()
+        self.position()
+        return done
 
     def position(self) -> int:
-        return self.runner.position()
+        """The position the copy in service has covered, as the store has it now."""
+        copy = self.copy
+        found = self.runner.position()
+        with self._seen_lock:
+            seen, latest = self._seen, found
+            if seen is not None and seen[0] == copy:
+                latest = max(found, seen[1])  # a copy's position only grows: a slower reader
+            self._seen = (copy, latest, time.monotonic())  # must not set it back
+        return found
+
+    def recent_position(self, max_age: float) -> int | None:
+        """The position last seen, without asking the store, if seen within `max_age`
+        seconds (by a reader or by this process's own runner after a batch)."""
+        seen = self._seen
+        if seen is None or seen[0] != self.copy or time.monotonic() - seen[2] > max_age:
+            return None
+        return seen[1]
 
     def parked(self) -> Parked | None:
         return self.runner.parked()

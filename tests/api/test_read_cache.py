@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,19 +15,25 @@ from api.runtime import Runtime
 from tests.api.conftest import order_body
 
 
-def body(cache: ReadCache, model: Any, asked: str, compute: Any) -> bytes:
-    return bytes(cache.answer(model, asked, compute).content)
+def body(cache: ReadCache, model: Any, asked: str, compute: Any, wait: int | None = None) -> bytes:
+    return bytes(asyncio.run(cache.answer(model, asked, compute, wait)).content)
 
 
 @dataclass
 class Model:
-    """Stands for a live projection: a copy and its position."""
+    """Stands for a live projection: a copy, its position and what was seen of it lately."""
 
     position_now: int = 7
     copy: str = "order_list"
+    seen: int | None = None  # what recent_position answers (None: nothing seen lately)
+    asked: int = 0  # how often the store was asked
 
     def position(self) -> int:
+        self.asked += 1
         return self.position_now
+
+    def recent_position(self, max_age: float) -> int | None:
+        return self.seen
 
 
 def test_an_answer_is_computed_once_per_position_and_per_copy() -> None:
@@ -46,6 +53,25 @@ def test_an_answer_is_computed_once_per_position_and_per_copy() -> None:
     body(cache, model, "third", compute)  # "q" was the least recently used: dropped
     body(cache, model, "q", compute)
     assert computed == [7, 8, 8, 8, 8, 8]
+
+
+def test_a_kept_answer_at_a_position_seen_lately_costs_no_query() -> None:
+    cache, model, computed = ReadCache(), Model(), []
+
+    def compute(position: int) -> int:
+        computed.append(position)
+        return position
+
+    assert body(cache, model, "q", compute) == b"7"
+    asked = model.asked
+    model.seen = 7
+    assert [body(cache, model, "q", compute) for _ in range(3)] == [b"7"] * 3
+    assert (model.asked, computed) == (asked, [7])  # answered without asking the store
+    model.position_now, model.seen = 8, 8
+    assert body(cache, model, "q", compute) == b"8"  # seen to move: computed afresh
+    model.position_now = 9
+    assert body(cache, model, "q", compute, wait=9) == b"9"  # waits past what was seen
+    assert computed == [7, 8, 9]
 
 
 def test_questions_asked_at_once_are_computed_once() -> None:
@@ -75,3 +101,13 @@ def test_a_cached_answer_never_hides_a_newer_write(
     assert (newer["total"], newer["position"] >= placed["position"]) == (page["total"] + 1, True)
     moved = client.get("/dashboards/in-progress", params=after).json()
     assert sum(moved["by_stage"].values()) == sum(board["by_stage"].values()) + 1
+
+
+def test_a_projection_run_here_is_seen_at_its_new_position_at_once(
+    client: TestClient[Any], runtime: Runtime
+) -> None:
+    live = runtime.projections["order_list"]
+    placed = client.post("/orders", json=order_body("CACHE-2")).json()
+    live.catch_up()
+    assert live.recent_position(max_age=1.0) == live.position() >= placed["position"]
+    assert live.recent_position(max_age=0.0) is None  # too old for a zero allowance
