@@ -138,6 +138,7 @@ class Runtime:
         )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._running: list[LiveProjection] = []  # the projections this process runs
 
     def _clock_reads_settled(self, timeout: float = 60) -> bool:
         """Have the read models the clock reads caught up with the log's head? Waits up
@@ -171,6 +172,7 @@ class Runtime:
     def run_projections(self, names: set[str]) -> None:
         """Keep these projections up to date in background threads (each under its lease)."""
         for runner in (self.projections[name] for name in sorted(names)):
+            self._running.append(runner)
             thread = threading.Thread(
                 target=runner.run_forever,
                 args=(self._stop,),
@@ -220,7 +222,8 @@ class Runtime:
             yield tx, live.copy
 
     def notify_written(self) -> None:
-        for runner in self.projections.values():
+        """Wake the projections this process runs (an API process may run none)."""
+        for runner in self._running:
             runner.wake.set()
 
     def request_stop(self) -> None:
@@ -237,6 +240,7 @@ class Runtime:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        self._running.clear()
         self.storage.close()
 
 
