@@ -17,11 +17,15 @@ spread over the whole log, one at a time:
 
 Target: both within 1.2x on the big log of the small one. `--db` reuses a big
 log made before (an SQLite path or a PostgreSQL URL; generated into if empty).
+On PostgreSQL it also prints, per command (and its projection), the write-ahead
+log written - full-page images and bytes - and the reads the shared buffers
+missed (pg_stat_wal, pg_stat_database), which show where a big log's cost is.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -31,6 +35,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
+
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,7 +50,7 @@ from domain.service import ORDER, CommandMeta
 
 
 @contextmanager
-def log_of(backend: str, events: int, db: str = "") -> Iterator[Storage]:
+def log_of(backend: str, events: int, db: str = "") -> Iterator[tuple[Storage, str]]:
     """A store holding a generated log of at least `events` events."""
     with tempfile.TemporaryDirectory() as tmp:
         if db:
@@ -61,7 +67,7 @@ def log_of(backend: str, events: int, db: str = "") -> Iterator[Storage]:
                     made = generate(storage, events, progress=_progress)
                     print(f"\r  generated {made.events:,} events ({made.orders:,} orders) in "
                           f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-                yield storage
+                yield storage, where
             finally:
                 storage.close()
 
@@ -88,7 +94,29 @@ def _orders(storage: Storage, count: int) -> list[UUID]:
     return found
 
 
-def measure(storage: Storage, samples: int) -> tuple[float, float, int]:
+_SERVER_IO = """SELECT w.wal_fpi, w.wal_bytes, d.blks_read, d.blks_hit
+                FROM pg_stat_wal w, pg_stat_database d WHERE d.datname = current_database()"""
+
+
+@contextlib.contextmanager
+def server_io(where: str, commands: int) -> Iterator[None]:
+    """On PostgreSQL, print what the server wrote and missed per command meanwhile."""
+    if not where.startswith("postgres"):
+        yield
+        return
+    with psycopg.connect(where, autocommit=True) as conn:
+        before = conn.execute(_SERVER_IO).fetchone()
+        yield
+        time.sleep(1.5)  # backends report their statistics within a second of going idle
+        after = conn.execute(_SERVER_IO).fetchone()
+    assert before is not None
+    assert after is not None
+    fpi, wal, missed, hit = (float(a - b) / commands for a, b in zip(after, before, strict=True))
+    print(f"  per command: {fpi:.1f} full-page images, {wal / 1024:.1f} kB of WAL; "
+          f"{missed:.1f} of {missed + hit:.0f} buffer reads missed", flush=True)  # fmt: skip
+
+
+def measure(storage: Storage, samples: int, where: str) -> tuple[float, float, int]:
     """Median command latency and projection lag (seconds), and the log's size."""
     runner = fresh_runner(storage, "order_list_growing", 1000)
     started = time.perf_counter()
@@ -98,19 +126,20 @@ def measure(storage: Storage, samples: int) -> tuple[float, float, int]:
           flush=True)  # fmt: skip
     orders = _orders(storage, samples)
     commands, lags = [], []
-    for n, order in enumerate(orders):
-        service = storage.service()  # a new process: nothing in memory
-        state = service.load(ORDER, order)
-        meta = CommandMeta(command_id=f"growing-{head}-{n}", actor="bench")
-        command = command_for(3 * n, state)  # feedback: any order takes it
-        service.cache = type(service.cache)()  # the load above must not help the command
-        began = time.perf_counter()
-        outcome = service.execute(ORDER, order, command, meta)
-        done = time.perf_counter()
-        while runner.position() < outcome.position:
-            runner.run_once()
-        lags.append(time.perf_counter() - done)
-        commands.append(done - began)
+    with server_io(where, len(orders)):
+        for n, order in enumerate(orders):
+            service = storage.service()  # a new process: nothing in memory
+            state = service.load(ORDER, order)
+            meta = CommandMeta(command_id=f"growing-{head}-{n}", actor="bench")
+            command = command_for(3 * n, state)  # feedback: any order takes it
+            service.cache = type(service.cache)()  # the load above must not help the command
+            began = time.perf_counter()
+            outcome = service.execute(ORDER, order, command, meta)
+            done = time.perf_counter()
+            while runner.position() < outcome.position:
+                runner.run_once()
+            lags.append(time.perf_counter() - done)
+            commands.append(done - began)
     return statistics.median(commands), statistics.median(lags), head
 
 
@@ -126,8 +155,8 @@ def main() -> None:
         print(f"\n{backend}:")
         figures = []
         for events, db in ((args.small, ""), (args.events, args.db)):
-            with log_of(backend, events, db) as storage:
-                figures.append(measure(storage, args.samples))
+            with log_of(backend, events, db) as (storage, where):
+                figures.append(measure(storage, args.samples, where))
         (c1, l1, h1), (c2, l2, h2) = figures
         print(f"  command latency: {c1 * 1000:6.2f} ms at {h1:,} records, {c2 * 1000:6.2f} ms at "
               f"{h2:,}  ratio {c2 / c1:5.2f}  (target <= 1.2)")  # fmt: skip
