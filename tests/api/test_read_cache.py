@@ -26,6 +26,7 @@ class Model:
     position_now: int = 7
     copy: str = "order_list"
     seen: int | None = None  # what recent_position answers (None: nothing seen lately)
+    age: float = 0.0  # seconds since it was seen
     asked: int = 0  # how often the store was asked
 
     def position(self) -> int:
@@ -33,7 +34,7 @@ class Model:
         return self.position_now
 
     def recent_position(self, max_age: float) -> int | None:
-        return self.seen
+        return self.seen if self.age <= max_age else None
 
 
 def test_an_answer_is_computed_once_per_position_and_per_copy() -> None:
@@ -72,6 +73,20 @@ def test_a_kept_answer_at_a_position_seen_lately_costs_no_query() -> None:
     model.position_now = 9
     assert body(cache, model, "q", compute, wait=9) == b"9"  # waits past what was seen
     assert computed == [7, 8, 9]
+
+
+def test_a_position_half_its_allowance_old_is_read_again_while_the_kept_answer_serves() -> None:
+    cache, model = ReadCache(position_max_age=0.05), Model()
+    assert body(cache, model, "q", lambda position: position) == b"7"
+    model.seen, model.position_now, asked = 7, 8, model.asked
+    model.age = 0.01
+    assert body(cache, model, "q", lambda position: position) == b"7"
+    assert model.asked == asked  # fresh enough: nothing asked
+    model.age = 0.03
+    assert body(cache, model, "q", lambda position: position) == b"7"  # still within 50 ms
+    assert model.asked == asked + 1  # but a thread asked meanwhile
+    model.age = 0.06
+    assert body(cache, model, "q", lambda position: position) == b"8"  # too old: asked first
 
 
 def test_questions_asked_at_once_are_computed_once() -> None:
