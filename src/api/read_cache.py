@@ -18,8 +18,9 @@ readers see each batch at once; a read model projected by another process may be
 seen up to that long after its batch lands - beside its polling, a small part of
 its lag. Once the position seen is half that old, the next request has a worker
 thread ask the store again, and is answered meanwhile, so under load every answer
-comes from the event loop. A request waiting for a position not yet seen, an
-answer not kept, or a position not seen lately go to a worker thread.
+comes from the event loop; requests finding it older than 50 ms wait for one
+thread to read it, together. A request waiting for a position not yet seen, or
+for an answer not kept, goes to a worker thread.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class ReadCache:
         self._answers: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self._gates: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._refreshing: set[str] = set()  # copies whose position a thread is reading
+        self._reading: dict[str, asyncio.Future[int]] = {}  # positions a thread is reading
 
     async def answer(
         self,
@@ -72,9 +73,11 @@ class ReadCache:
         `wait_for_position`; `compute(position)` makes it, in a worker thread."""
         if self.size > 0:
             position = live.recent_position(self.position_max_age)
-            if live.recent_position(self.position_max_age / 2) is None:
-                self._refresh(live)
-            if position is not None and position >= (wait_for_position or 0):
+            if position is None:
+                position = await asyncio.shield(self._read_position(live))
+            elif live.recent_position(self.position_max_age / 2) is None:
+                self._read_position(live)  # a head start; answered meanwhile
+            if position >= (wait_for_position or 0):
                 kept = self._kept((live.copy, asked), position)
                 if kept is not None:
                     return _json(kept)
@@ -83,22 +86,23 @@ class ReadCache:
         )
         return await anyio.to_thread.run_sync(work)
 
-    def _refresh(self, live: LiveProjection) -> None:
-        """Have a worker thread read `live`'s position, unless one is at it already."""
-        copy = live.copy
-        if copy in self._refreshing:
-            return
-        self._refreshing.add(copy)
+    def _read_position(self, live: LiveProjection) -> asyncio.Future[int]:
+        """`live`'s position, read by one worker thread however many requests need it:
+        under load, a read per request would queue them all on the threads, the
+        connection pool and the lock each thread needs to run Python."""
+        loop, copy = asyncio.get_running_loop(), live.copy
+        reading = self._reading.get(copy)
+        if reading is None or reading.get_loop() is not loop:
+            reading = loop.run_in_executor(None, live.position)
+            self._reading[copy] = reading
+            reading.add_done_callback(functools.partial(self._read, copy))
+        return reading
 
-        def read() -> None:
-            try:
-                live.position()
-            except Exception:  # only a head start: the next read asks again
-                log.debug("reading the position of %s failed", copy, exc_info=True)
-            finally:
-                self._refreshing.discard(copy)
-
-        asyncio.get_running_loop().run_in_executor(None, read)
+    def _read(self, copy: str, reading: asyncio.Future[int]) -> None:
+        if self._reading.get(copy) is reading:
+            del self._reading[copy]
+        if not reading.cancelled() and reading.exception() is not None:
+            log.debug("reading the position of %s failed", copy, exc_info=reading.exception())
 
     def _answer(
         self,

@@ -28,9 +28,11 @@ class Model:
     seen: int | None = None  # what recent_position answers (None: nothing seen lately)
     age: float = 0.0  # seconds since it was seen
     asked: int = 0  # how often the store was asked
+    delay: float = 0.0  # how long the store takes to answer
 
     def position(self) -> int:
         self.asked += 1
+        time.sleep(self.delay)
         return self.position_now
 
     def recent_position(self, max_age: float) -> int | None:
@@ -87,6 +89,19 @@ def test_a_position_half_its_allowance_old_is_read_again_while_the_kept_answer_s
     assert model.asked == asked + 1  # but a thread asked meanwhile
     model.age = 0.06
     assert body(cache, model, "q", lambda position: position) == b"8"  # too old: asked first
+
+
+def test_requests_finding_the_position_old_wait_together_for_one_read_of_it() -> None:
+    cache, model = ReadCache(), Model(delay=0.05)
+    assert body(cache, model, "q", lambda position: position) == b"7"
+    asked = model.asked
+
+    async def at_once() -> list[bytes]:
+        answers = [cache.answer(model, "q", lambda position: position) for _ in range(8)]
+        return [bytes(a.content) for a in await asyncio.gather(*answers)]
+
+    assert asyncio.run(at_once()) == [b"7"] * 8
+    assert model.asked == asked + 1
 
 
 def test_questions_asked_at_once_are_computed_once() -> None:
