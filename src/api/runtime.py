@@ -43,7 +43,7 @@ from projections.audit_trail import AuditTrailProjection
 from projections.customers import CustomersProjection
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
-from projections.live import LiveProjection
+from projections.live import FOLLOW_EVERY, LiveProjection
 from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
@@ -217,6 +217,7 @@ class Runtime:
         """A read of one read model: once it covers `wait_for_position` (read-your-writes,
         else 503), a read-only transaction and the table name of its live copy."""
         live = self.projections[name]
+        live.follow(max_age=FOLLOW_EVERY)
         read_after(live, wait_for_position, wait_timeout)
         with self.storage.read_store.transaction(commit=False) as tx:
             yield tx, live.copy

@@ -22,6 +22,10 @@ from projections.store import ReadStore
 
 log = logging.getLogger(__name__)
 
+# How soon a process that does not run a projection (an API process beside
+# workers, or one standing by) reads from the new copy after a rebuild elsewhere.
+FOLLOW_EVERY = 1.0
+
 
 class LiveProjection:
     def __init__(  # noqa: PLR0913 - log, mapper, store and lease are separate ports
@@ -45,6 +49,7 @@ class LiveProjection:
         self.last_error: str | None = None
         self._seen: tuple[str, int, float] | None = None  # copy, position, when (monotonic)
         self._seen_lock = threading.Lock()
+        self._followed = time.monotonic()  # when the active copy was last looked up
         copies.ensure_table(store)
         self.runner = self.runner_for(copies.active(store, name))
 
@@ -56,7 +61,13 @@ class LiveProjection:
         """The table (and tracking key) readers should use now."""
         return self.runner.name
 
-    def follow(self) -> None:
+    def follow(self, max_age: float = 0.0) -> None:
+        """Serve the copy readers should use, looked up now - or only if last looked up
+        more than `max_age` seconds ago (a rebuild may switch it from another process)."""
+        now = time.monotonic()
+        if max_age and now - self._followed < max_age:
+            return
+        self._followed = now
         copy = copies.active(self.store, self.name)
         if copy != self.runner.name:
             self.runner = self.runner_for(copy)
@@ -76,6 +87,7 @@ class LiveProjection:
 
     def position(self) -> int:
         """The position the copy in service has covered, as the store has it now."""
+        self.follow(max_age=FOLLOW_EVERY)
         copy = self.copy
         found = self.runner.position()
         with self._seen_lock:

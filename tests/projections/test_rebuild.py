@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from api.storage import Storage, open_storage
 from projections import copies
-from projections.live import LiveProjection
+from projections.live import FOLLOW_EVERY, LiveProjection
 from projections.order_list import OrderListProjection
 from projections.rebuild import compare, rebuild
 from tests.projections.scenario import write_scenario
@@ -62,6 +63,18 @@ def test_rebuild_switches_readers_to_an_identical_copy(storage: Storage) -> None
     )
     reference.catch_up()
     assert dump(storage, "order_list_g1") == dump(storage, "reference")
+
+
+def test_a_process_that_does_not_run_the_projection_reads_the_new_copy_after_a_rebuild(
+    storage: Storage,
+) -> None:
+    worker, reader = live_order_list(storage), live_order_list(storage)
+    worker.catch_up()
+    assert reader.copy == "order_list"
+    rebuild(worker)
+    time.sleep(FOLLOW_EVERY)
+    assert reader.position() == worker.position()  # reading the position looks it up
+    assert reader.copy == "order_list_g1"
 
 
 def test_the_copy_before_last_is_dropped_on_the_next_rebuild(storage: Storage) -> None:
