@@ -66,9 +66,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 break
         except httpx.TransportError:
             time.sleep(0.2)
-    head = runtime.storage.read_store.head()
-    for live in runtime.projections.values():  # the read models hold the demo before we look
-        assert live.wait_for(head, timeout=60), live.name
+    quiet = False  # the read models hold the demo, and the policies' commands, before we look
+    while not quiet and time.monotonic() < deadline + 60:
+        head = runtime.storage.read_store.head()
+        for live in runtime.projections.values():
+            assert live.wait_for(head, timeout=60), live.name
+        time.sleep(1.0)  # the dispatcher polls every 0.5 s: a command it runs moves the head
+        quiet = runtime.storage.read_store.head() == head
+    assert quiet, "the policies kept writing"
     yield base, token
     server.should_exit = True
     thread.join(timeout=10)
