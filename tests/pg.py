@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.conninfo import conninfo_to_dict
 
 PG_ADMIN_URL = os.environ.get("ORDERHUB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -34,3 +36,18 @@ def fresh_database() -> Iterator[str]:
     finally:
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_datastore() -> Iterator[PostgresDatastore]:
+    """The library's datastore on an empty database, closed and dropped afterwards."""
+    with fresh_database() as url:
+        info = conninfo_to_dict(url)
+        datastore = PostgresDatastore(
+            dbname=str(info["dbname"]), host=str(info["host"]),
+            port=str(info.get("port") or 5432), user=str(info["user"]), password="",
+        )  # fmt: skip
+        try:
+            yield datastore
+        finally:
+            datastore.close()

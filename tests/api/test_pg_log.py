@@ -11,10 +11,9 @@ from eventsourcing.tests.persistence import (
     ApplicationRecorderTestCase,
     NonInterleavingNotificationIDsBaseCase,
 )
-from psycopg.conninfo import conninfo_to_dict
 
 from api.pg_log import PostgresLogRecorder
-from tests.pg import fresh_database
+from tests.pg import fresh_datastore
 
 
 class _OnAFreshDatabase:
@@ -23,14 +22,9 @@ class _OnAFreshDatabase:
 
     def setUp(self) -> None:
         self.stack = ExitStack()
-        info = conninfo_to_dict(self.stack.enter_context(fresh_database()))
-        self.datastore = PostgresDatastore(
-            dbname=str(info["dbname"]), host=str(info["host"]),
-            port=str(info.get("port") or 5432), user=str(info["user"]), password="",
-        )  # fmt: skip
+        self.datastore = self.stack.enter_context(fresh_datastore())
 
     def tearDown(self) -> None:
-        self.datastore.close()
         self.stack.close()
 
     def create_recorder(self) -> PostgresLogRecorder:

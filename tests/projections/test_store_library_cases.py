@@ -7,13 +7,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests.persistence import TrackingRecorderTestCase
-from psycopg.conninfo import conninfo_to_dict
 
 from projections.store import PostgresReadStore, SQLiteReadStore
-from tests.pg import fresh_database
+from tests.pg import fresh_datastore
 
 
 class TestSQLiteReadStore(TrackingRecorderTestCase):
@@ -36,17 +34,9 @@ class TestSQLiteReadStore(TrackingRecorderTestCase):
 class TestPostgresReadStore(TrackingRecorderTestCase):
     def setUp(self) -> None:
         self.stack = ExitStack()
-        info = conninfo_to_dict(self.stack.enter_context(fresh_database()))
-        self.datastore = PostgresDatastore(
-            dbname=str(info["dbname"]),
-            host=str(info["host"]),
-            port=str(info.get("port") or 5432),
-            user=str(info["user"]),
-            password="",
-        )
+        self.datastore = self.stack.enter_context(fresh_datastore())
 
     def tearDown(self) -> None:
-        self.datastore.close()
         self.stack.close()
 
     def create_recorder(self) -> PostgresReadStore:
