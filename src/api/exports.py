@@ -26,6 +26,7 @@ import msgspec
 from litestar import Response
 from litestar.params import QueryParameter
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 _FIXED = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl keeps naive UTC stamps; fixed for stable output
@@ -50,6 +51,14 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def _sheet_value(value: object) -> object:
+    """A value a worksheet can hold: control characters (which the XLSX format cannot
+    carry) written as visible escapes, so nothing is dropped."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+    return value
+
+
 def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     book = Workbook()
     book.properties.created = book.properties.modified = _FIXED
@@ -63,7 +72,7 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     ws.freeze_panes = "A2"
     widths = [len(h) for h in header]
     for row in rows:
-        ws.append(list(row))
+        ws.append([_sheet_value(value) for value in row])
         for i, value in enumerate(row):
             widths[i] = max(widths[i], len(_text(value)))
     for cells in ws.iter_rows(min_row=2):

@@ -44,3 +44,10 @@ def test_the_same_rows_give_the_same_bytes_and_long_titles_fit() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes("x" * 40, HEADER, ROWS))).active
     assert sheet is not None
     assert sheet.title == "x" * 31
+
+
+def test_control_characters_reach_the_sheet_escaped_not_as_a_failure() -> None:
+    book = xlsx_bytes("parts", ["part"], [["valve\x1b-7\x00"]])
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    assert sheet is not None
+    assert sheet["A2"].value == "valve\\x1b-7\\x00"
