@@ -96,8 +96,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         # Uploads stream to disk; the blob store enforces the exact per-file limit.
         request_max_body_size=rt.settings.upload_limit + 2**20,
         on_app_init=[jwt_auth(rt.token_key).on_app_init],
-        on_startup=[rt.start, _freeze_heap],
-        on_shutdown=[rt.stop, gc.unfreeze],
+        on_startup=[rt.start, rt.start_loop, _freeze_heap],
+        on_shutdown=[rt.stop_loop, rt.stop, gc.unfreeze],
         openapi_config=OpenAPIConfig(
             title="OrderHub",
             version="0.1.0",

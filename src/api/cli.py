@@ -142,6 +142,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         runtime.stop()
         return 2
     runtime.bootstrap()
+    runtime.watch_appends()
     runtime.run_projections(names)
     # Policies' commands and the clock run wherever projections run; both act once
     # however many processes run them (idempotent command ids).

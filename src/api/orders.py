@@ -15,6 +15,8 @@ from uuid import UUID, uuid4
 
 import anyio.to_thread
 import msgspec
+import psycopg
+from eventsourcing.persistence import IntegrityError
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -133,6 +135,39 @@ def run_command(
     return answered(outcome)
 
 
+async def run_command_async(
+    runtime: Runtime,
+    decider: Decider[Any, Any, Any],
+    aggregate_id: UUID,
+    command: Any,
+    meta: CommandMeta,
+) -> dto.Accepted:
+    """`run_command` from the event loop. On PostgreSQL, a command on an aggregate
+    this process keeps a state of is decided and appended from the loop (the events
+    another process appended since are read first); anything else - no kept state,
+    a refusal or nothing to do, a lost race, the store in trouble - goes to
+    `run_command` in a worker thread, which decides afresh (and finds the command's
+    record if the loop's append did land after all)."""
+    log, service = runtime.async_log, runtime.service
+    kept = service.cache.kept(decider, aggregate_id) if log is not None else None
+    if log is not None and kept is not None:
+        state, current = kept
+        try:
+            if not current:
+                moved = await log.read_after(aggregate_id, state.version)
+                state = service.caught_up(decider, aggregate_id, state, moved)
+            decided = service.decide_on(decider, aggregate_id, command, meta, state)
+            if decided is not None:
+                ids = await log.append(decided.batch)
+                runtime.notify_written()
+                return answered(service.landed(decided, ids))
+        except (IntegrityError, psycopg.Error):
+            pass
+    return await anyio.to_thread.run_sync(
+        run_command, runtime, decider, aggregate_id, command, meta
+    )
+
+
 def answered(outcome: Outcome) -> dto.Accepted:
     return dto.Accepted(
         aggregate_id=outcome.aggregate_id,
@@ -152,8 +187,10 @@ def opened_contact(runtime: Runtime, sealed: Sealed | None) -> dto.ContactOut | 
     return dto.ContactOut(name=person.name, phone=person.phone, email=person.email, erased=False)
 
 
-def _accepted(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> dto.Accepted:
-    return run_command(runtime, ORDER, order_id, command, meta)
+async def _accepted(
+    runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta
+) -> dto.Accepted:
+    return await run_command_async(runtime, ORDER, order_id, command, meta)
 
 
 OrderId = Annotated[UUID, Parameter(description="The order's id")]
@@ -172,7 +209,7 @@ class OrderController(Controller):
         order_id = order_id_for(data.channel, data.external_ref)
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
         command = data.to_command(route, approval, rating, contact)
-        return _accepted(runtime, order_id, command, command_meta(request, None))
+        return run_command(runtime, ORDER, order_id, command, command_meta(request, None))
 
     @post("/{order_id:uuid}/usage", sync_to_thread=True, status_code=200)
     def record_usage(
@@ -186,7 +223,9 @@ class OrderController(Controller):
             line_id=data.line_id, period=data.period, quantity=data.quantity, charge=charge,
             pricing_revision=revision, reported_at=data.reported_at,
         )  # fmt: skip
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return run_command(
+            runtime, ORDER, order_id, command, command_meta(request, data.expected_version)
+        )
 
     @put("/{order_id:uuid}/contact", sync_to_thread=True, status_code=200)
     def change_contact(
@@ -196,87 +235,105 @@ class OrderController(Controller):
         state = _existing(runtime, order_id)
         sealed = runtime.keyring.seal(state.customer_id, data.contact)
         command = cmd.ChangeContact(contact=sealed, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return run_command(
+            runtime, ORDER, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/approve", sync_to_thread=True, status_code=200)
-    def approve(
+    @post("/{order_id:uuid}/approve", status_code=200)
+    async def approve(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ApproveIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Approve as the next role the order's approval rule asks for."""
         command = cmd.ApproveOrder(role=data.role, approver=data.approver, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/reject", sync_to_thread=True, status_code=200)
-    def reject(
+    @post("/{order_id:uuid}/reject", status_code=200)
+    async def reject(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.RejectIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Reject with a reason; the order returns to its owner for a change or cancellation."""
         command = cmd.RejectOrder(
             role=data.role, approver=data.approver, reason=data.reason, at=data.at
         )
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/sign", sync_to_thread=True, status_code=200)
-    def sign(
+    @post("/{order_id:uuid}/sign", status_code=200)
+    async def sign(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.SignIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Sign the contract (only once every required approval is in)."""
         command = cmd.SignOrder(contract_number=data.contract_number, signed_at=data.signed_at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/advance", sync_to_thread=True, status_code=200)
-    def advance(
+    @post("/{order_id:uuid}/advance", status_code=200)
+    async def advance(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.AdvanceIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Move to the next stage of the order's route; stages are never skipped."""
         command = cmd.AdvanceStage(to_stage=data.to_stage, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/hold", sync_to_thread=True, status_code=200)
-    def hold(
+    @post("/{order_id:uuid}/hold", status_code=200)
+    async def hold(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.HoldIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Put the order on hold; nothing advances or ships until it resumes."""
         command = cmd.HoldOrder(reason=data.reason, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/resume", sync_to_thread=True, status_code=200)
-    def resume(
+    @post("/{order_id:uuid}/resume", status_code=200)
+    async def resume(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ResumeIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Resume an order on hold."""
         command = cmd.ResumeOrder(at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/cancel", sync_to_thread=True, status_code=200)
-    def cancel(
+    @post("/{order_id:uuid}/cancel", status_code=200)
+    async def cancel(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.CancelIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Cancel with a reason; a cancelled order accepts no further stage change."""
         command = cmd.CancelOrder(reason=data.reason, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/shipments", sync_to_thread=True, status_code=200)
-    def ship(
+    @post("/{order_id:uuid}/shipments", status_code=200)
+    async def ship(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ShipmentIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record a (partial) shipment of goods lines."""
-        return _accepted(
+        return await _accepted(
             runtime, order_id, data.to_command(), command_meta(request, data.expected_version)
         )
 
-    @post("/{order_id:uuid}/acceptance", sync_to_thread=True, status_code=200)
-    def accept(
+    @post("/{order_id:uuid}/acceptance", status_code=200)
+    async def accept(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.AcceptanceIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record the customer's acceptance of what was delivered."""
         command = cmd.RecordAcceptance(
             accepted_by=data.accepted_by, accepted_at=data.accepted_at, note=data.note
         )
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/expected-completion", sync_to_thread=True, status_code=200)
-    def expect(
+    @post("/{order_id:uuid}/expected-completion", status_code=200)
+    async def expect(
         self,
         request: Req,
         order_id: OrderId,
@@ -287,10 +344,12 @@ class OrderController(Controller):
         command = cmd.UpdateExpectedCompletion(
             expected_completion=data.expected_completion, reason=data.reason
         )
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/cost-estimate", sync_to_thread=True, status_code=200)
-    def estimate(
+    @post("/{order_id:uuid}/cost-estimate", status_code=200)
+    async def estimate(
         self,
         request: Req,
         order_id: OrderId,
@@ -299,10 +358,12 @@ class OrderController(Controller):
     ) -> dto.Accepted:
         """Set the estimated cost (for margin and cost-overrun figures)."""
         command = cmd.EstimateCost(estimated_cost=data.estimated_cost.to_money(), note=data.note)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/actual-costs", sync_to_thread=True, status_code=200)
-    def cost(
+    @post("/{order_id:uuid}/actual-costs", status_code=200)
+    async def cost(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ActualCostIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record an actual cost entry (a negative amount corrects an earlier entry)."""
@@ -312,33 +373,41 @@ class OrderController(Controller):
             incurred_at=data.incurred_at,
             note=data.note,
         )
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/feedback", sync_to_thread=True, status_code=200)
-    def feedback(
+    @post("/{order_id:uuid}/feedback", status_code=200)
+    async def feedback(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.FeedbackIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Record customer feedback (rating 1-5)."""
         command = cmd.RecordFeedback(rating=data.rating, comment=data.comment, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/complaints", sync_to_thread=True, status_code=200)
-    def complain(
+    @post("/{order_id:uuid}/complaints", status_code=200)
+    async def complain(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ComplaintIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """File a formal customer complaint."""
         command = cmd.FileComplaint(description=data.description, at=data.at)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
-    @post("/{order_id:uuid}/quality-incidents", sync_to_thread=True, status_code=200)
-    def incident(
+    @post("/{order_id:uuid}/quality-incidents", status_code=200)
+    async def incident(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.IncidentIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Report a quality incident."""
         command = cmd.ReportQualityIncident(
             severity=data.severity, description=data.description, at=data.at
         )
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return await _accepted(
+            runtime, order_id, command, command_meta(request, data.expected_version)
+        )
 
     @post("/{order_id:uuid}/changes", sync_to_thread=True, status_code=200)
     def change(
@@ -351,7 +420,9 @@ class OrderController(Controller):
         rulebook = _rulebook(runtime)
         assert rulebook.approval is not None
         command = data.to_command(state.currency, rulebook.approval)
-        return _accepted(runtime, order_id, command, command_meta(request, data.expected_version))
+        return run_command(
+            runtime, ORDER, order_id, command, command_meta(request, data.expected_version)
+        )
 
     @get("/{order_id:uuid}/contract.pdf", sync_to_thread=True, media_type="application/pdf")
     def contract_pdf(self, order_id: OrderId, runtime: RuntimeDep) -> Response[bytes]:

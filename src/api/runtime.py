@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -14,6 +16,7 @@ from litestar.di import NamedDependency
 from api.blobs import BlobStore
 from api.clock import Clock
 from api.keyring import Keyring
+from api.pg_log import AppendWatcher, AsyncLog, PostgresLogRecorder
 from api.problems import read_after
 from api.read_cache import ReadCache
 from api.settings import Settings
@@ -139,6 +142,8 @@ class Runtime:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._running: list[LiveProjection] = []  # the projections this process runs
+        self.async_log: AsyncLog | None = None  # on PostgreSQL, while the app serves
+        self._watching: asyncio.Task[None] | None = None  # the append watcher, on the loop
 
     def _clock_reads_settled(self, timeout: float = 60) -> bool:
         """Have the read models the clock reads caught up with the log's head? Waits up
@@ -168,6 +173,46 @@ class Runtime:
             self.run_dispatcher()
             if self.settings.run_clock:
                 self.schedule.start()
+
+    def _append_watcher(self) -> AppendWatcher | None:
+        log_recorder = self.storage.log
+        if not isinstance(log_recorder, PostgresLogRecorder):
+            return None  # one SQLite file: a refused append is the only news, and enough
+        return AppendWatcher(self.settings.database_url, log_recorder.channel_name,
+                             self.service.cache)  # fmt: skip
+
+    def watch_appends(self) -> None:
+        """On PostgreSQL, hear every process's appends in a background thread, so the
+        service decides commands on states no other process has moved since."""
+        watcher = self._append_watcher()
+        if watcher is not None:
+            thread = threading.Thread(target=watcher.run, args=(self._stop,),
+                                      name="append-watcher", daemon=True)  # fmt: skip
+            thread.start()
+            self._threads.append(thread)
+
+    async def start_loop(self) -> None:
+        """What an API process runs on its event loop, on PostgreSQL: the log for
+        commands appended from the loop (see `api.orders.run_command_async`), and the
+        append watcher as a task. Elsewhere commands run in worker threads."""
+        watcher = self._append_watcher()
+        if watcher is None:
+            return
+        assert isinstance(self.storage.log, PostgresLogRecorder)
+        log_from_loop = AsyncLog(self.settings.database_url, self.storage.log, self.storage.mapper)
+        await log_from_loop.open()
+        self.async_log = log_from_loop
+        self._watching = asyncio.get_running_loop().create_task(watcher.run_async())
+
+    async def stop_loop(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
+            self._watching = None
+        if self.async_log is not None:
+            log_from_loop, self.async_log = self.async_log, None
+            await log_from_loop.close()
 
     def run_projections(self, names: set[str]) -> None:
         """Keep these projections up to date in background threads (each under its lease)."""

@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar, get_args
@@ -218,33 +218,79 @@ class StateCache:
     A cached state is where loading starts, not its answer: the events recorded
     after it are still read, so what other processes wrote is never missed. States
     are immutable, so one cached state may be shared by every thread.
+
+    A state is *current* until the log is known to hold a later version of its
+    aggregate (`moved`, told by whoever watches the log for appends made
+    elsewhere); a command is decided on a current state without reading, while a
+    stale one is only where loading starts. Either way the append's version check
+    has the last word: this only spares deciding on what is known to be old.
     """
 
     def __init__(self, size: int = CACHED_AGGREGATES) -> None:
         self.size = size
-        self._states: OrderedDict[tuple[str, UUID], Any] = OrderedDict()
+        # aggregate id -> (decider name, state, the latest version known to be in the log)
+        self._states: OrderedDict[UUID, tuple[str, Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, decider: Decider[Any, S, Any], aggregate_id: UUID) -> S | None:
-        key = (decider.name, aggregate_id)
+    def kept(self, decider: Decider[Any, S, Any], aggregate_id: UUID) -> tuple[S, bool] | None:
+        """The kept state and whether it is current; None if none is kept."""
         with self._lock:
-            state = self._states.get(key)
-            if state is not None:
-                self._states.move_to_end(key)
-            return state
+            kept = self._states.get(aggregate_id)
+            if kept is None or kept[0] != decider.name:
+                return None
+            self._states.move_to_end(aggregate_id)
+        _name, state, head = kept
+        return state, state.version >= head
+
+    def get(self, decider: Decider[Any, S, Any], aggregate_id: UUID) -> S | None:
+        """The kept state, if it is current."""
+        kept = self.kept(decider, aggregate_id)
+        return kept[0] if kept is not None and kept[1] else None
+
+    def start(self, decider: Decider[Any, S, Any], aggregate_id: UUID) -> S | None:
+        """The kept state, current or not: where loading starts."""
+        kept = self.kept(decider, aggregate_id)
+        return kept[0] if kept is not None else None
 
     def put(self, decider: Decider[Any, S, Any], aggregate_id: UUID, state: S) -> None:
         """Keep `state` unless a later one of the same aggregate is kept already."""
         if self.size <= 0:
             return
-        key = (decider.name, aggregate_id)
+        version: int = state.version  # type: ignore[attr-defined]
         with self._lock:
-            kept = self._states.get(key)
-            if kept is None or kept.version <= state.version:  # type: ignore[attr-defined]
-                self._states[key] = state
-                self._states.move_to_end(key)
+            kept = self._states.get(aggregate_id)
+            if kept is None or kept[0] != decider.name or kept[1].version <= version:
+                head = kept[2] if kept is not None and kept[0] == decider.name else 0
+                self._states[aggregate_id] = (decider.name, state, max(head, version))
+                self._states.move_to_end(aggregate_id)
             while len(self._states) > self.size:
                 self._states.popitem(last=False)
+
+    def moved(self, heads: Mapping[UUID, int]) -> None:
+        """The log holds these aggregates up to these versions: a kept state behind
+        them is no longer current."""
+        with self._lock:
+            for aggregate_id, version in heads.items():
+                kept = self._states.get(aggregate_id)
+                if kept is not None and kept[2] < version:
+                    self._states[aggregate_id] = (kept[0], kept[1], version)
+
+    def forget(self) -> None:
+        """Keep nothing as current (what moved is not known, e.g. after missing news)."""
+        with self._lock:
+            self._states.clear()
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A command decided on a state: the batch to append (its events at the next
+    versions, then its record), and the state once they are appended."""
+
+    decider: Decider[Any, Any, Any]
+    state: Any
+    handled: CommandHandled
+    batch: list[Recorded[Any]]
+    snapshot_due: bool
 
 
 class ApplicationService:
@@ -272,7 +318,7 @@ class ApplicationService:
     ) -> S:
         state = decider.initial
         after: int | None = None
-        start = self.cache.get(decider, aggregate_id) if at_version is None else None
+        start = self.cache.start(decider, aggregate_id) if at_version is None else None
         if start is None:
             start = self._latest_snapshot(decider, aggregate_id, at_version)
         if start is not None:
@@ -301,8 +347,8 @@ class ApplicationService:
     ) -> Outcome:
         """Decide `command` on the aggregate and append what it decides, once.
 
-        Optimistic all the way: the decision is taken on the cached state if there
-        is one (no read at all), and the append at the next version is the check -
+        Optimistic all the way: the decision is taken on the cached state if it is
+        current (no read at all), and the append at the next version is the check -
         the log's unique (stream, version) key refuses it if anyone wrote since,
         and then the aggregate is read afresh and the command decided again. A
         refusal or a decision to do nothing is only given on a fresh state. The
@@ -311,77 +357,122 @@ class ApplicationService:
         or when deciding again refuses or does nothing, and answered with its
         first result; a new command costs no lookup.
         """
-        digest = command_digest(decider.name, aggregate_id, command)
         state: S | None = self.cache.get(decider, aggregate_id)
         fresh = state is None
         for attempt in range(MAX_ATTEMPTS):
             if state is None:
                 state, fresh = self.load(decider, aggregate_id), True
-            version: int = state.version  # type: ignore[attr-defined]
-            refusal: DomainError | None = None
-            try:
-                if meta.expected_version is not None and meta.expected_version != version:
-                    raise _conflict(meta.expected_version, version)
-                new_events = decider.decide(command, state)
-            except DomainError as error:
-                refusal, new_events = error, []
-            if not new_events:  # refused, or nothing to do: only ever said on a fresh state
-                if not fresh:
+            decided = self._decide(decider, aggregate_id, command, meta, state)
+            if isinstance(decided, Decided):
+                try:
+                    recordings = self.events.put(decided.batch)
+                except IntegrityError:
+                    # Someone wrote first: this very command (answer with its result), or
+                    # another one on this aggregate (decide again on what is there now).
+                    done = self.previous_outcome(meta.command_id)
+                    if done is not None:
+                        return self._replay(done, decided.handled.command_digest)
+                    if fresh:
+                        self.backoff(attempt)
                     state = None
                     continue
-                done = self.previous_outcome(meta.command_id)
-                if done is not None:
-                    return self._replay(done, digest)
-                if refusal is not None:
-                    refusal.details.setdefault("aggregate_id", str(aggregate_id))
-                    raise refusal
-                # Nothing happened (a fact seen before, nothing due yet): nothing to record.
-                position = self.position_of(aggregate_id, version) if version else 0
-                return Outcome(aggregate_id=aggregate_id, version=version, position=position,
-                               events=())  # fmt: skip
-            handled = CommandHandled(
-                command_id=meta.command_id,
-                command_digest=digest,
-                aggregate_type=decider.name,
-                aggregate_id=aggregate_id,
-                version=version + len(new_events),
-                events=tuple(type(e).__name__ for e in new_events),
-            )
-            try:
-                recordings = self._append(aggregate_id, version, new_events, handled, meta)
-            except IntegrityError:
-                # Someone wrote first: this very command (answer with its result), or
-                # another one on this aggregate (decide again on what is there now).
-                done = self.previous_outcome(meta.command_id)
-                if done is not None:
-                    return self._replay(done, digest)
-                if fresh:
-                    self.backoff(attempt)
+                return self.landed(decided, [r.notification.id for r in recordings])
+            # Refused, or nothing to do: only ever said on a fresh state.
+            if not fresh:
                 state = None
                 continue
-            for event in new_events:
-                state = decider.evolve(state, event)
-            self.cache.put(decider, aggregate_id, state)
-            self._maybe_snapshot(decider, aggregate_id, version, state)
-            return Outcome(
-                aggregate_id=aggregate_id,
-                version=handled.version,
-                position=recordings[-2].notification.id,
-                events=handled.events,
-            )
+            done = self.previous_outcome(meta.command_id)
+            if done is not None:
+                return self._replay(done, command_digest(decider.name, aggregate_id, command))
+            if decided is not None:
+                decided.details.setdefault("aggregate_id", str(aggregate_id))
+                raise decided
+            # Nothing happened (a fact seen before, nothing due yet): nothing to record.
+            version: int = state.version  # type: ignore[attr-defined]
+            position = self.position_of(aggregate_id, version) if version else 0
+            return Outcome(aggregate_id=aggregate_id, version=version, position=position,
+                           events=())  # fmt: skip
         raise VersionConflict(
             f"the aggregate kept changing; gave up after {MAX_ATTEMPTS} attempts",
             aggregate_id=str(aggregate_id),
         )
 
-    def _append(
+    def decide_on(
+        self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta, state: S
+    ) -> Decided | None:
+        """`command` decided on `state`, ready to append (for callers that read and
+        append by other means, then call `landed`); None when it refuses or does
+        nothing, or a snapshot falls due - `execute` is then the way (it gives those
+        answers on a fresh state only, and takes snapshots)."""
+        decided = self._decide(decider, aggregate_id, command, meta, state)
+        if not isinstance(decided, Decided) or decided.snapshot_due:
+            return None
+        return decided
+
+    def caught_up(
+        self, decider: Decider[Any, S, Any], aggregate_id: UUID, state: S, recorded: list[Any]
+    ) -> S:
+        """`state` with the aggregate's events recorded after it (read by other means)
+        applied, and kept."""
+        for event in recorded:
+            state = decider.evolve(state, event.event)
+        self.cache.put(decider, aggregate_id, state)
+        return state
+
+    def _decide(
+        self, decider: Decider[C, S, E], aggregate_id: UUID, command: C, meta: CommandMeta, state: S
+    ) -> Decided | DomainError | None:
+        """What `command` decides on `state`: events to append with its record, a
+        refusal, or nothing to do."""
+        version: int = state.version  # type: ignore[attr-defined]
+        try:
+            if meta.expected_version is not None and meta.expected_version != version:
+                raise _conflict(meta.expected_version, version)
+            new_events = decider.decide(command, state)
+        except DomainError as error:
+            return error
+        if not new_events:
+            return None
+        handled = CommandHandled(
+            command_id=meta.command_id,
+            command_digest=command_digest(decider.name, aggregate_id, command),
+            aggregate_type=decider.name,
+            aggregate_id=aggregate_id,
+            version=version + len(new_events),
+            events=tuple(type(e).__name__ for e in new_events),
+        )
+        for event in new_events:
+            state = decider.evolve(state, event)
+        return Decided(
+            decider=decider,
+            state=state,
+            handled=handled,
+            batch=self._batch(aggregate_id, version, new_events, handled, meta),
+            snapshot_due=self.snapshots is not None
+            and handled.version // SNAPSHOT_EVERY != version // SNAPSHOT_EVERY,
+        )
+
+    def landed(self, decided: Decided, notification_ids: Sequence[int]) -> Outcome:
+        """The outcome of a decision whose batch the log took (these notification ids)."""
+        handled = decided.handled
+        self.cache.put(decided.decider, handled.aggregate_id, decided.state)
+        if decided.snapshot_due:
+            self._snapshot(decided.decider, handled.aggregate_id, decided.state)
+        return Outcome(
+            aggregate_id=handled.aggregate_id,
+            version=handled.version,
+            position=notification_ids[-2],  # the last event's; the record comes after it
+            events=handled.events,
+        )
+
+    def _batch(
         self,
         aggregate_id: UUID,
         version: int,
-        new_events: list[Any],
+        new_events: Sequence[Any],
         handled: CommandHandled,
         meta: CommandMeta,
-    ) -> list[Any]:
+    ) -> list[Recorded[Any]]:
         now = self.clock()
 
         def envelope(stream: UUID, stream_version: int, event: Any) -> Recorded[Any]:
@@ -398,7 +489,7 @@ class ApplicationService:
 
         batch = [envelope(aggregate_id, version + i, e) for i, e in enumerate(new_events, 1)]
         batch.append(envelope(command_stream(meta.command_id), 1, handled))
-        return self.events.put(batch)
+        return batch
 
     def _replay(self, done: CommandHandled, digest: str) -> Outcome:
         if done.command_digest != digest:
@@ -429,20 +520,12 @@ class ApplicationService:
             return None
         return msgspec.json.decode(found[0].state, type=type(decider.initial))
 
-    def _maybe_snapshot(
-        self,
-        decider: Decider[C, S, E],
-        aggregate_id: UUID,
-        version: int,
-        state: S,
-    ) -> None:
-        """Snapshot `state` (the aggregate after its new events) on each 50th version."""
-        new_version: int = state.version  # type: ignore[attr-defined]
-        if self.snapshots is None or new_version // SNAPSHOT_EVERY == version // SNAPSHOT_EVERY:
-            return
+    def _snapshot(self, decider: Decider[Any, S, Any], aggregate_id: UUID, state: S) -> None:
+        """Keep `state` as the aggregate's snapshot (taken on each 50th version)."""
+        assert self.snapshots is not None
         stored = StoredEvent(
             originator_id=aggregate_id,
-            originator_version=new_version,
+            originator_version=state.version,  # type: ignore[attr-defined]
             topic=self._snapshot_topic(decider),
             state=msgspec.json.encode(state),
         )

@@ -206,3 +206,34 @@ def test_every_event_carries_its_envelope(storage: Storage) -> None:
         "evt-3",
     )
     assert last.timestamp.utcoffset() is not None
+
+
+def test_a_state_known_to_be_behind_the_log_is_only_where_loading_starts() -> None:
+    cache = StateCache()
+    order, other = UUID(int=1), UUID(int=2)
+    at3, at4 = replace(ORDER.initial, version=3), replace(ORDER.initial, version=4)
+    cache.put(ORDER, order, at3)
+    cache.moved({order: 4, other: 9})  # another process appended version 4; `other` not kept
+    assert (cache.get(ORDER, order), cache.start(ORDER, order)) == (None, at3)
+    assert cache.start(ORDER, other) is None
+    cache.put(ORDER, order, at4)  # read up to what moved: current again
+    assert cache.get(ORDER, order) == at4
+    cache.moved({order: 4})  # our own append heard back: still current
+    assert cache.get(ORDER, order) == at4
+    cache.forget()
+    assert cache.start(ORDER, order) is None
+
+
+def test_a_state_moved_elsewhere_is_read_before_deciding_not_refused_at_the_append(
+    storage: Storage,
+) -> None:
+    ours, theirs = storage.service(), storage.service()
+    order_id = _one_order(ours)
+    before = ours.load(ORDER, order_id)
+    _feedback(theirs, order_id, 1)
+    ours.cache.moved({order_id: before.version + 1})  # what the append watcher tells
+    appends: list[int] = []
+    put = ours.events.put
+    ours.events.put = lambda batch: appends.append(len(batch)) or put(batch)  # type: ignore[method-assign]
+    done = _feedback_once(ours, order_id, "fb-after-theirs")
+    assert (done.version, appends) == (before.version + 2, [2])  # one append, not refused

@@ -1,0 +1,141 @@
+"""Commands appended from the event loop (PostgreSQL): on a kept state the API process
+reads what moved and appends without a worker thread; a lost race or a retried
+command id goes to the threaded path, which decides afresh - same answers, nothing
+twice. The append watcher runs on the API process's loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from unittest.mock import ANY
+from uuid import UUID
+
+import pytest
+
+from api.orders import run_command_async
+from api.pg_log import AsyncLog, PostgresLogRecorder
+from api.runtime import Runtime
+from api.settings import Settings
+from api.storage import open_storage
+from domain.envelope import CommandHandled
+from domain.order import commands as cmd
+from domain.service import ORDER, CommandMeta
+from tests.api.conftest import signed_in
+from tests.projections.scenario import START, write_scenario
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def runtime(postgres_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    settings = Settings(database_url=postgres_url, data_dir=str(tmp_path), run_projections=False,
+                        run_clock=False)  # fmt: skip
+    rt = Runtime(settings)
+    yield rt
+    rt.stop()
+
+
+def _feedback(runtime: Runtime, order_id: UUID, key: str) -> tuple[Any, list[str]]:
+    """Run one feedback command from an event loop; its answer, and how each append
+    from the loop ended."""
+    said: list[str] = []
+
+    async def run() -> Any:
+        assert isinstance(runtime.storage.log, PostgresLogRecorder)
+        appender = AsyncLog(runtime.settings.database_url, runtime.storage.log,
+                            runtime.storage.mapper)  # fmt: skip
+        await appender.open()
+        runtime.async_log = appender  # no append watcher: the cache is what the test puts
+        append = appender.append
+
+        async def watched(batch: Any) -> list[int]:
+            try:
+                ids = await append(batch)
+            except Exception as error:
+                said.append(type(error).__name__)
+                raise
+            said.append("appended")
+            return ids
+
+        appender.append = watched  # type: ignore[method-assign]
+        try:
+            command = cmd.RecordFeedback(rating=5, comment="好", at=START + timedelta(days=3))
+            meta = CommandMeta(command_id=key, actor="t")
+            return await run_command_async(runtime, ORDER, order_id, command, meta)
+        finally:
+            runtime.async_log = None
+            await appender.close()
+
+    return asyncio.run(run()), said
+
+
+def _records(runtime: Runtime, key: str) -> list[CommandHandled]:
+    handled = runtime.service.previous_outcome(key)
+    return [handled] if handled is not None else []
+
+
+def test_a_command_on_a_current_cached_state_is_appended_from_the_loop(runtime: Runtime) -> None:
+    order_id = write_scenario(runtime.service, orders=1)[0]
+    before = runtime.service.load(ORDER, order_id)
+    answer, said = _feedback(runtime, order_id, "fb-loop")
+    assert said == ["appended"]
+    assert (answer.version, answer.replayed) == (before.version + 1, False)
+    history = runtime.service.history(order_id)
+    assert type(history[-1].event).__name__ == "CustomerFeedbackRecorded"
+    assert answer.position == runtime.storage.position_of(order_id, answer.version)
+    assert runtime.service.cache.get(ORDER, order_id).version == answer.version  # type: ignore[union-attr]
+
+
+def test_a_lost_race_is_decided_again_in_a_thread(runtime: Runtime) -> None:
+    order_id = write_scenario(runtime.service, orders=1)[0]
+    head = runtime.service.load(ORDER, order_id).version
+    stale = runtime.service.load(ORDER, order_id, at_version=head - 1)
+    runtime.service.cache.forget()
+    runtime.service.cache.put(ORDER, order_id, stale)  # as if another process wrote unheard
+    answer, said = _feedback(runtime, order_id, "fb-race")
+    assert said == ["IntegrityError"]
+    assert (answer.version, answer.replayed) == (head + 1, False)
+    assert len(_records(runtime, "fb-race")) == 1
+
+
+def test_a_retried_command_is_answered_from_its_record(runtime: Runtime) -> None:
+    order_id = write_scenario(runtime.service, orders=1)[0]
+    first, _ = _feedback(runtime, order_id, "fb-retry")
+    head = runtime.storage.log.max_notification_id()
+    again, said = _feedback(runtime, order_id, "fb-retry")
+    assert said == ["IntegrityError"]  # the record's stream refused it; the thread replays
+    assert (again.version, again.position, again.replayed) == (first.version, first.position,
+                                                               True)  # fmt: skip
+    assert runtime.storage.log.max_notification_id() == head
+
+
+def test_the_api_hears_another_process_and_reads_before_deciding(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=postgres_url, data_dir=str(tmp_path), run_projections=False,
+                        run_clock=False)  # fmt: skip
+    runtime = Runtime(settings)
+    with signed_in(runtime) as client:
+        assert runtime.async_log is not None
+        order_id = write_scenario(runtime.service, orders=1)[0]
+        head = runtime.service.load(ORDER, order_id).version  # kept, current
+        other = open_storage(postgres_url)  # another process
+        try:
+            command = cmd.RecordFeedback(rating=3, comment="一般", at=START + timedelta(days=2))
+            other.service().execute(
+                ORDER, order_id, command, CommandMeta(command_id="o", actor="t")
+            )
+        finally:
+            other.close()
+        deadline = time.monotonic() + 5
+        while runtime.service.cache.kept(ORDER, order_id) != (ANY, False):
+            assert time.monotonic() < deadline, "the API process never heard the other's append"
+            time.sleep(0.01)
+        body = {"rating": 5, "comment": "好", "at": "2025-12-23T09:00:00+08:00"}
+        answer = client.post(f"/orders/{order_id}/feedback", json=body)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["version"] == head + 2
