@@ -174,18 +174,16 @@ class Runtime:
             if self.settings.run_clock:
                 self.schedule.start()
 
-    def _append_watcher(self) -> AppendWatcher | None:
-        log_recorder = self.storage.log
-        if not isinstance(log_recorder, PostgresLogRecorder):
-            return None  # one SQLite file: a refused append is the only news, and enough
+    def _append_watcher(self, log_recorder: PostgresLogRecorder) -> AppendWatcher:
         return AppendWatcher(self.settings.database_url, log_recorder.channel_name,
                              self.service.cache)  # fmt: skip
 
     def watch_appends(self) -> None:
         """On PostgreSQL, hear every process's appends in a background thread, so the
-        service decides commands on states no other process has moved since."""
-        watcher = self._append_watcher()
-        if watcher is not None:
+        service decides commands on states no other process has moved since (on one
+        SQLite file a refused append is the only news, and enough)."""
+        if isinstance(self.storage.log, PostgresLogRecorder):
+            watcher = self._append_watcher(self.storage.log)
             thread = threading.Thread(target=watcher.run, args=(self._stop,),
                                       name="append-watcher", daemon=True)  # fmt: skip
             thread.start()
@@ -195,14 +193,14 @@ class Runtime:
         """What an API process runs on its event loop, on PostgreSQL: the log for
         commands appended from the loop (see `api.orders.run_command_async`), and the
         append watcher as a task. Elsewhere commands run in worker threads."""
-        watcher = self._append_watcher()
-        if watcher is None:
+        log_recorder = self.storage.log
+        if not isinstance(log_recorder, PostgresLogRecorder):
             return
-        assert isinstance(self.storage.log, PostgresLogRecorder)
-        log_from_loop = AsyncLog(self.settings.database_url, self.storage.log, self.storage.mapper)
+        log_from_loop = AsyncLog(self.settings.database_url, log_recorder, self.storage.mapper)
         await log_from_loop.open()
         self.async_log = log_from_loop
-        self._watching = asyncio.get_running_loop().create_task(watcher.run_async())
+        watching = self._append_watcher(log_recorder).run_async()
+        self._watching = asyncio.get_running_loop().create_task(watching)
 
     async def stop_loop(self) -> None:
         if self._watching is not None:

@@ -90,6 +90,22 @@ def test_a_command_on_a_current_cached_state_is_appended_from_the_loop(runtime: 
     assert runtime.service.cache.get(ORDER, order_id).version == answer.version  # type: ignore[union-attr]
 
 
+def test_a_state_known_to_have_moved_is_caught_up_on_the_loop(runtime: Runtime) -> None:
+    order_id = write_scenario(runtime.service, orders=1)[0]
+    kept = runtime.service.load(ORDER, order_id)
+    other = open_storage(runtime.settings.database_url)  # another process
+    try:
+        command = cmd.RecordFeedback(rating=3, comment="一般", at=START + timedelta(days=2))
+        meta = CommandMeta(command_id="other", actor="t")
+        other.service().execute(ORDER, order_id, command, meta)
+    finally:
+        other.close()
+    runtime.service.cache.moved({order_id: kept.version + 1})  # what the watcher tells
+    answer, said = _feedback(runtime, order_id, "fb-after-other")
+    assert said == ["appended"]  # read what moved, then one append from the loop
+    assert (answer.version, answer.replayed) == (kept.version + 2, False)
+
+
 def test_a_lost_race_is_decided_again_in_a_thread(runtime: Runtime) -> None:
     order_id = write_scenario(runtime.service, orders=1)[0]
     head = runtime.service.load(ORDER, order_id).version
