@@ -32,7 +32,7 @@ from psycopg.conninfo import conninfo_to_dict
 from api.pg_log import PostgresLogRecorder
 from domain.codec import MsgspecMapper
 from domain.service import ApplicationService
-from projections.lease import AdvisoryLease, FileLease, Lease
+from projections.lease import AdvisoryLease, AdvisoryLocks, FileLease, Lease
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 
 
@@ -45,6 +45,7 @@ class Storage:
     mapper: MsgspecMapper
     backend: str
     lease_for: Callable[[str], Lease]
+    locks: AdvisoryLocks | None = None  # the session holding this process's leases
 
     def position_of(self, originator_id: UUID, version: int) -> int:
         return self.read_store.position_of(originator_id, version)
@@ -59,6 +60,8 @@ class Storage:
         )
 
     def close(self) -> None:
+        if self.locks is not None:
+            self.locks.close()
         self.factory.close()
 
 
@@ -88,9 +91,11 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store: ReadStore = PostgresReadStore(pg_factory.datastore)
         factory: InfrastructureFactory[Any] = pg_factory
         backend = "postgresql"
+        locks: AdvisoryLocks | None = AdvisoryLocks(database_url)
 
         def lease_for(name: str) -> Lease:
-            return AdvisoryLease(database_url, name)
+            assert locks is not None
+            return AdvisoryLease(locks, name)
 
     elif database_url:
         raise ValueError(f"ORDERHUB_DATABASE_URL must be postgresql://..., got {database_url!r}")
@@ -101,6 +106,7 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store = SQLiteReadStore(sqlite_factory.datastore)
         factory = sqlite_factory
         backend = "sqlite"
+        locks = None
 
         def lease_for(name: str) -> Lease:
             return FileLease(Path(f"{sqlite_path}.{name}.lease"))
@@ -116,4 +122,5 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         mapper=MsgspecMapper(compressor=factory.compressor(), cipher=factory.cipher()),
         backend=backend,
         lease_for=lease_for,
+        locks=locks,
     )

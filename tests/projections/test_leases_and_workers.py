@@ -10,10 +10,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from api.storage import Storage, open_storage
-from projections.lease import AdvisoryLease, FileLease, Lease
+from projections.lease import AdvisoryLease, AdvisoryLocks, FileLease, Lease
 from tests.projections.scenario import write_scenario
 
 
@@ -32,10 +33,54 @@ def test_a_file_lease_has_one_holder(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_an_advisory_lease_has_one_holder(postgres_url: str) -> None:
-    _exclusive(AdvisoryLease(postgres_url, "order_list"), AdvisoryLease(postgres_url, "order_list"))
-    other = AdvisoryLease(postgres_url, "another")
-    assert other.try_acquire()
-    other.release()
+    here, there = AdvisoryLocks(postgres_url), AdvisoryLocks(postgres_url)  # two processes'
+    try:
+        _exclusive(AdvisoryLease(here, "order_list"), AdvisoryLease(there, "order_list"))
+        other = AdvisoryLease(here, "another")
+        assert other.try_acquire()
+        assert not AdvisoryLease(there, "another").try_acquire()
+        other.release()
+        assert AdvisoryLease(there, "another").try_acquire()
+    finally:
+        here.close()
+        there.close()
+
+
+@pytest.mark.postgres
+def test_a_process_holds_its_leases_on_one_connection(postgres_url: str) -> None:
+    locks = AdvisoryLocks(postgres_url)
+    try:
+        leases = [AdvisoryLease(locks, f"projection_{n}") for n in range(5)]
+        assert all(lease.try_acquire() for lease in leases)
+        with psycopg.connect(postgres_url) as conn:
+            holders = conn.execute(
+                "SELECT count(DISTINCT pid), count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            ).fetchone()
+        assert holders == (1, 5)
+    finally:
+        locks.close()
+
+
+@pytest.mark.postgres
+def test_leases_are_taken_again_after_their_session_is_lost(postgres_url: str) -> None:
+    here, there = AdvisoryLocks(postgres_url), AdvisoryLocks(postgres_url)
+    try:
+        lease = AdvisoryLease(here, "order_list")
+        assert lease.try_acquire()
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            )
+        taken = AdvisoryLease(there, "order_list")
+        assert taken.try_acquire()  # the lock died with the session
+        with pytest.raises(psycopg.OperationalError):  # here learns it on its next ask
+            AdvisoryLease(here, "another").try_acquire()
+        assert not lease.try_acquire()  # a new session: the lease is the other's now
+        taken.release()
+        assert lease.try_acquire()
+    finally:
+        here.close()
+        there.close()
 
 
 @pytest.fixture
