@@ -72,11 +72,16 @@ def read_rate(storage: Storage, batch: int, *, decode: bool) -> tuple[int, float
 
 def fresh_runner(storage: Storage, name: str, batch: int) -> ProjectionRunner:
     """A runner for an empty copy of the order list (a previous run's copy is dropped)."""
-    projection = OrderListProjection(name)
-    drop(storage, projection)
+    drop(storage, OrderListProjection(name))
+    return order_list_runner(storage, name, batch)
+
+
+def order_list_runner(storage: Storage, name: str, batch: int) -> ProjectionRunner:
+    """A runner for a copy of the order list, as far as an earlier run took it."""
     return ProjectionRunner(
-        projection, storage.log, storage.mapper, storage.read_store, batch_size=batch
-    )
+        OrderListProjection(name), storage.log, storage.mapper, storage.read_store,
+        batch_size=batch,
+    )  # fmt: skip
 
 
 def drop(storage: Storage, projection: OrderListProjection) -> None:
