@@ -56,12 +56,10 @@ def park(
 
 
 def parked(store: ReadStore, projection: str | None = None) -> list[Parked]:
-    with store.transaction(commit=False) as tx:
-        if projection is None:
-            tx.execute(f"SELECT * FROM {TABLE} ORDER BY projection")  # noqa: S608
-        else:
-            tx.execute(f"SELECT * FROM {TABLE} WHERE projection = ?", (projection,))  # noqa: S608
-        rows: list[Row] = tx.fetchall()
+    if projection is None:
+        rows: list[Row] = store.query(f"SELECT * FROM {TABLE} ORDER BY projection")  # noqa: S608
+    else:
+        rows = store.query(f"SELECT * FROM {TABLE} WHERE projection = ?", (projection,))  # noqa: S608
     return [msgspec.convert(r, Parked) for r in rows]
 
 

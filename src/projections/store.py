@@ -102,6 +102,13 @@ class ReadStore(ABC):
     def transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
         """A transaction on the read-model database (committed if `commit`)."""
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """The rows of one read-only statement (its own snapshot, as a transaction
+        of one statement would be)."""
+        with self.transaction(commit=False) as tx:
+            tx.execute(sql, params)
+            return tx.fetchall()
+
     @abstractmethod
     def create_table(self) -> None:
         """Create the tracking table."""
@@ -133,22 +140,18 @@ class ReadStore(ABC):
 
     def position_of(self, originator_id: UUID, version: int) -> int:
         """The log position (notification id) of one stored event."""
-        with self.transaction(commit=False) as tx:
-            tx.execute(
-                f"SELECT {self.position_column} AS position FROM {self.events_table} "  # noqa: S608
-                "WHERE originator_id = ? AND originator_version = ?",
-                (self._key(originator_id), version),
-            )
-            row = tx.fetchone()
-        if row is None:
+        rows = self.query(
+            f"SELECT {self.position_column} AS position FROM {self.events_table} "  # noqa: S608
+            "WHERE originator_id = ? AND originator_version = ?",
+            (self._key(originator_id), version),
+        )
+        if not rows:
             raise LookupError(f"no event {originator_id} v{version} in the log")
-        return int(row["position"])
+        return int(rows[0]["position"])
 
     def head(self) -> int:
-        with self.transaction(commit=False) as tx:
-            tx.execute(f"SELECT MAX({self.position_column}) AS head FROM {self.events_table}")  # noqa: S608
-            row = tx.fetchone()
-        return int(row["head"] or 0) if row else 0
+        rows = self.query(f"SELECT MAX({self.position_column}) AS head FROM {self.events_table}")  # noqa: S608
+        return int(rows[0]["head"] or 0) if rows else 0
 
     position_column = "rowid"
 
@@ -192,6 +195,13 @@ class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
     def transaction(self, *, commit: bool) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
             yield Tx(cursor, pyformat=True)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        # On the pool's autocommit connection: one round trip, not BEGIN, it, ROLLBACK.
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            tx = Tx(cursor, pyformat=True)
+            tx.execute(sql, params)
+            return tx.fetchall()
 
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: Cursor[DictRow] = tx.raw
