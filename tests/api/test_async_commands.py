@@ -73,6 +73,69 @@ def _feedback(runtime: Runtime, order_id: UUID, key: str) -> tuple[Any, list[str
     return asyncio.run(run()), said
 
 
+def _appended_together(runtime: Runtime, batches: list[Any]) -> tuple[list[Any], int]:
+    """Append the batches at once from one loop: what each was answered (its ids or
+    its error's name), and how many append statements went to the store."""
+
+    async def run() -> tuple[list[Any], int]:
+        assert isinstance(runtime.storage.log, PostgresLogRecorder)
+        appender = AsyncLog(runtime.settings.database_url, runtime.storage.log,
+                            runtime.storage.mapper)  # fmt: skip
+        await appender.open()
+        sent = []
+        insert = appender._insert
+
+        async def counted(stored: Any) -> list[int]:
+            sent.append(len(stored))
+            return await insert(stored)
+
+        appender._insert = counted  # type: ignore[method-assign]
+        try:
+            answers = await asyncio.gather(*map(appender.append, batches), return_exceptions=True)
+        finally:
+            await appender.close()
+        return [a if isinstance(a, list) else type(a).__name__ for a in answers], len(sent)
+
+    return asyncio.run(run())
+
+
+def _decided(runtime: Runtime, order_id: UUID, key: str) -> Any:
+    state = runtime.service.load(ORDER, order_id)
+    command = cmd.RecordFeedback(rating=4, comment="好", at=START + timedelta(days=3))
+    decided = runtime.service.decide_on(ORDER, order_id, command, CommandMeta(command_id=key,
+                                        actor="t"), state)  # fmt: skip
+    assert decided is not None
+    return decided.batch
+
+
+def test_appends_waiting_together_commit_in_one_statement(runtime: Runtime) -> None:
+    orders = write_scenario(runtime.service, orders=3)
+    head = runtime.storage.log.max_notification_id() or 0
+    batches = [_decided(runtime, o, f"together-{n}") for n, o in enumerate(orders)]
+    answers, statements = _appended_together(runtime, batches)
+    assert statements == 1
+    assert answers == [[head + 1, head + 2], [head + 3, head + 4], [head + 5, head + 6]]
+    for order_id, answer in zip(orders, answers, strict=True):
+        last = runtime.service.history(order_id)[-1]
+        assert type(last.event).__name__ == "CustomerFeedbackRecorded"
+        assert runtime.storage.position_of(order_id, last.originator_version) == answer[0]
+
+
+def test_a_conflict_in_a_group_refuses_only_its_own_command(runtime: Runtime) -> None:
+    first, second = write_scenario(runtime.service, orders=2)
+    batches = [
+        _decided(runtime, first, "a"),
+        _decided(runtime, second, "b"),
+        _decided(runtime, first, "c"),
+    ]  # the same version of the first order again
+    answers, statements = _appended_together(runtime, batches)
+    assert statements == 4  # the group, refused; then each on its own
+    assert [type(a) for a in answers] == [list, list, str]
+    assert answers[2] == "IntegrityError"
+    assert len(_records(runtime, "a")) == len(_records(runtime, "b")) == 1
+    assert _records(runtime, "c") == []
+
+
 def _records(runtime: Runtime, key: str) -> list[CommandHandled]:
     handled = runtime.service.previous_outcome(key)
     return [handled] if handled is not None else []
