@@ -91,11 +91,11 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
         read_store: ReadStore = PostgresReadStore(pg_factory.datastore)
         factory: InfrastructureFactory[Any] = pg_factory
         backend = "postgresql"
-        locks: AdvisoryLocks | None = AdvisoryLocks(database_url)
+        session = AdvisoryLocks(database_url)
+        locks: AdvisoryLocks | None = session
 
         def lease_for(name: str) -> Lease:
-            assert locks is not None
-            return AdvisoryLease(locks, name)
+            return AdvisoryLease(session, name)
 
     elif database_url:
         raise ValueError(f"ORDERHUB_DATABASE_URL must be postgresql://..., got {database_url!r}")
