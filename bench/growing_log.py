@@ -162,8 +162,8 @@ class Log:
         with psycopg.connect(self.where, autocommit=True) as conn:
             relations = conn.execute(
                 "SELECT c.oid, pg_relation_size(c.oid) FROM pg_class c "
-                "WHERE c.relname LIKE 'stored_events%%' AND c.relkind = 'i' "
-                "OR c.relname LIKE 'order_list_growing%%' AND c.relkind IN ('r', 'i')"
+                "WHERE c.relname LIKE 'stored_events%' AND c.relkind = 'i' "
+                "OR c.relname LIKE 'order_list_growing%' AND c.relkind IN ('r', 'i')"
             ).fetchall()
             if prewarm:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")

@@ -6,8 +6,9 @@ twice. The append watcher runs on the API process's loop."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,16 +40,29 @@ def runtime(postgres_url: str, tmp_path: Path) -> Iterator[Runtime]:
     rt.stop()
 
 
+@contextlib.asynccontextmanager
+async def _async_log(runtime: Runtime) -> AsyncIterator[AsyncLog]:
+    """An API process's loop-side log on the runtime's store, open for the block."""
+    assert isinstance(runtime.storage.log, PostgresLogRecorder)
+    appender = AsyncLog(runtime.settings.database_url, runtime.storage.log,
+                        runtime.storage.mapper)  # fmt: skip
+    await appender.open()
+    try:
+        yield appender
+    finally:
+        await appender.close()
+
+
 def _feedback(runtime: Runtime, order_id: UUID, key: str) -> tuple[Any, list[str]]:
     """Run one feedback command from an event loop; its answer, and how each append
     from the loop ended."""
     said: list[str] = []
 
     async def run() -> Any:
-        assert isinstance(runtime.storage.log, PostgresLogRecorder)
-        appender = AsyncLog(runtime.settings.database_url, runtime.storage.log,
-                            runtime.storage.mapper)  # fmt: skip
-        await appender.open()
+        async with _async_log(runtime) as appender:
+            return await feedback(appender)
+
+    async def feedback(appender: AsyncLog) -> Any:
         runtime.async_log = appender  # no append watcher: the cache is what the test puts
         append = appender.append
 
@@ -68,7 +82,6 @@ def _feedback(runtime: Runtime, order_id: UUID, key: str) -> tuple[Any, list[str
             return await run_command_async(runtime, ORDER, order_id, command, meta)
         finally:
             runtime.async_log = None
-            await appender.close()
 
     return asyncio.run(run()), said
 
@@ -78,22 +91,16 @@ def _appended_together(runtime: Runtime, batches: list[Any]) -> tuple[list[Any],
     its error's name), and how many append statements went to the store."""
 
     async def run() -> tuple[list[Any], int]:
-        assert isinstance(runtime.storage.log, PostgresLogRecorder)
-        appender = AsyncLog(runtime.settings.database_url, runtime.storage.log,
-                            runtime.storage.mapper)  # fmt: skip
-        await appender.open()
         sent = []
-        insert = appender._insert
+        async with _async_log(runtime) as appender:
+            insert = appender._insert
 
-        async def counted(stored: Any) -> list[int]:
-            sent.append(len(stored))
-            return await insert(stored)
+            async def counted(stored: Any) -> list[int]:
+                sent.append(len(stored))
+                return await insert(stored)
 
-        appender._insert = counted  # type: ignore[method-assign]
-        try:
+            appender._insert = counted  # type: ignore[method-assign]
             answers = await asyncio.gather(*map(appender.append, batches), return_exceptions=True)
-        finally:
-            await appender.close()
         return [a if isinstance(a, list) else type(a).__name__ for a in answers], len(sent)
 
     return asyncio.run(run())
