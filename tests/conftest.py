@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from api.storage import Storage, open_storage
 from tests.pg import fresh_database
 
 settings.register_profile(
@@ -41,3 +42,12 @@ def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str,
     if request.param == "postgres":
         return request.getfixturevalue("postgres_url"), ""
     return "", str(tmp_path / "orderhub.db")
+
+
+@pytest.fixture
+def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
+    """An empty store on each backend (modules that seed one define their own)."""
+    database_url, sqlite_path = store_settings
+    store = open_storage(database_url, sqlite_path)
+    yield store
+    store.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
@@ -16,15 +16,16 @@ from litestar.params import FromQuery, Parameter
 from api.problems import WaitFor, WaitTimeout, read_after
 from api.read_cache import question
 from api.runtime import Runtime, RuntimeDep
+from api.sales import Month
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
 from domain.service import RULEBOOK
 from projections import dashboards as board
 from projections import kpis
 from projections.order_list import NAME
 
+T = TypeVar("T")
 Req = Request[Any, Any, Any]
 Answer = Response[bytes]  # JSON, kept until the order list moves on
-Month = Annotated[str, Parameter(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,11 @@ class Board:
     def waited(self) -> None:
         read_after(self.runtime.projections[NAME], self.wait_for_position, self.wait_timeout)
 
-    def orders(self) -> list[dict[str, Any]]:
+    def read(self, board_of: Callable[..., T], *args: Any) -> T:
+        """`board_of(tx, table, filters, *args)` over the order list in service, its
+        queries in one transaction (one snapshot)."""
         with self.runtime.storage.read_store.transaction(commit=False) as tx:
-            return board.orders(tx, self.runtime.projections[NAME].copy, self.filters)
-
-    def visits(self) -> list[dict[str, Any]]:
-        with self.runtime.storage.read_store.transaction(commit=False) as tx:
-            return board.stage_visits(tx, self.runtime.projections[NAME].copy, self.filters)
+            return board_of(tx, self.runtime.projections[NAME].copy, self.filters, *args)
 
     async def answer(self, request: Req, compute: Callable[[], Any]) -> Answer:
         """Boards that are a function of the order list and the query alone: computed
@@ -97,7 +96,7 @@ class DashboardController(Controller):
     @get("/in-progress")
     async def in_progress(self, request: Req, asked: BoardDep) -> Answer:
         """Orders in progress by region (for the map) and by stage."""
-        return await asked.answer(request, lambda: board.in_progress(asked.orders()))
+        return await asked.answer(request, lambda: asked.read(board.in_progress))
 
     @get("/delivery-cycle")
     async def delivery_cycle(
@@ -107,9 +106,7 @@ class DashboardController(Controller):
         granularity: FromQuery[Literal["week", "month"]] = "month",
     ) -> Answer:
         """Average delivery cycle (signed to completed) as a trend by week or month."""
-        return await asked.answer(
-            request, lambda: board.delivery_cycle(asked.orders(), granularity)
-        )
+        return await asked.answer(request, lambda: asked.read(board.delivery_cycle, granularity))
 
     @get("/margins")
     async def margins(
@@ -119,12 +116,12 @@ class DashboardController(Controller):
         by: FromQuery[Literal["customer_id", "product_line"]] = "customer_id",
     ) -> Answer:
         """Gross margin ranking by customer or product line, estimated and actual."""
-        return await asked.answer(request, lambda: board.margin_ranking(asked.orders(), by))
+        return await asked.answer(request, lambda: asked.read(board.margin_ranking, by))
 
     @get("/bottlenecks")
     async def bottlenecks(self, request: Req, asked: BoardDep) -> Answer:
         """Production bottleneck heat map: time spent in each stage, by week."""
-        return await asked.answer(request, lambda: board.bottlenecks(asked.visits()))
+        return await asked.answer(request, lambda: asked.read(board.bottlenecks))
 
     @get("/operations", sync_to_thread=True)
     def operations(
@@ -135,7 +132,7 @@ class DashboardController(Controller):
         moment = as_of or datetime.now(UTC)
         book = asked.runtime.service.load(RULEBOOK, RULEBOOK_ID)
         deadlines = book.deadlines.days if book.deadlines else DEFAULT_STAGE_DAYS
-        return board.operations(asked.orders(), asked.visits(), deadlines, moment)
+        return asked.read(board.operations, deadlines, moment)
 
     @get("/kpis")
     async def kpis(
@@ -146,7 +143,7 @@ class DashboardController(Controller):
         staff: Annotated[int | None, Parameter(ge=1, description="order-management staff")] = None,
     ) -> Answer:
         """On-time delivery rate, orders per staff per month, profit-margin deviation."""
-        return await asked.answer(request, lambda: kpis.kpis(asked.orders(), month, staff))
+        return await asked.answer(request, lambda: asked.read(kpis.kpis, month, staff))
 
     @get("/health", sync_to_thread=True)
     def health(
@@ -157,7 +154,7 @@ class DashboardController(Controller):
         moment = as_of or datetime.now(UTC)
         book = asked.runtime.service.load(RULEBOOK, RULEBOOK_ID)
         weights = book.health.weights if book.health else HealthWeights()
-        return kpis.health(asked.orders(), moment, weights)
+        return asked.read(kpis.health, moment, weights)
 
     @get("/subscriptions", sync_to_thread=True)
     def subscriptions(
@@ -165,7 +162,7 @@ class DashboardController(Controller):
     ) -> dict[str, Any]:
         """Renewal and upsell rates of subscription customers."""
         asked.waited()
-        return kpis.subscriptions(asked.orders(), as_of or datetime.now(UTC))
+        return asked.read(kpis.subscriptions, as_of or datetime.now(UTC))
 
     @get("/sales", sync_to_thread=True)
     def sales(
@@ -175,4 +172,4 @@ class DashboardController(Controller):
     ) -> list[dict[str, Any]]:
         """Revenue and orders by product line, region, channel or customer."""
         asked.waited()
-        return kpis.sales(asked.orders(), by)
+        return asked.read(kpis.sales, by)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from domain.rulebook import HealthWeights
-from projections.dashboards import IN_PROGRESS, allocated, lines, parse_at, ratio
-from projections.store import Row
+from projections.dashboards import (
+    ACTIVE,
+    NOT_CANCELLED,
+    Filters,
+    allocated,
+    breakdown,
+    lines,
+    parse_at,
+    ratio,
+    select,
+)
+from projections.store import Row, Tx
 
 # Seed 000, 六: baseline and target of each KPI.
 TARGETS = {
@@ -21,17 +30,32 @@ TARGETS = {
 }
 
 
-def kpis(rows: list[Row], month: str, staff: int | None) -> dict[str, Any]:
+def _month(month: str) -> tuple[str, str]:
+    """The UTC text times of a "YYYY-MM" month lie in [its first, the next's first)."""
+    year, number = map(int, month.split("-"))
+    following = f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+    return month, following
+
+
+def kpis(tx: Tx, table: str, filters: Filters, month: str, staff: int | None) -> dict[str, Any]:
     """On-time delivery rate = on time / completed; orders per order-management staff;
-    profit-margin deviation = |actual gross profit - estimated| / estimated, averaged."""
-    completed = [r for r in rows if r["status"] == "completed" and r["closed_at"][:7] == month]
-    on_time = [r for r in completed if r["closed_at"][:10] <= r["promised_delivery"]]
-    placed = [r for r in rows if r["placed_at"][:7] == month]
-    people = staff or len({r["salesperson"] for r in placed}) or None
+    profit-margin deviation = |actual gross profit - estimated| / estimated, averaged.
+
+    Counted by the database; only the month's completed orders with both costs are read."""
+    bounds = _month(month)
+    closed_in_month = "status = 'completed' AND closed_at >= ? AND closed_at < ?"
+    [done] = select(tx, table, filters, "COUNT(*) AS completed, COUNT(CASE WHEN "
+                    "substr(closed_at, 1, 10) <= promised_delivery THEN 1 END) AS on_time",
+                    closed_in_month, params=bounds, tail="")  # fmt: skip
+    [placed] = select(tx, table, filters, "COUNT(*) AS n, COUNT(DISTINCT salesperson) AS people",
+                      "placed_at >= ? AND placed_at < ?", params=bounds, tail="")  # fmt: skip
+    completed, on_time, orders = int(done["completed"]), int(done["on_time"]), int(placed["n"])
+    people = staff or int(placed["people"]) or None
+    costed = f"{closed_in_month} AND estimated_cost <> '' AND actual_cost <> ''"
     deviations = []
-    for row in completed:
-        if not (row["estimated_cost"] and row["actual_cost"]):
-            continue
+    for row in select(
+        tx, table, filters, "total, estimated_cost, actual_cost", costed, params=bounds
+    ):
         revenue, estimated, actual = (
             Decimal(row["total"]),
             Decimal(row["estimated_cost"]),
@@ -42,12 +66,12 @@ def kpis(rows: list[Row], month: str, staff: int | None) -> dict[str, Any]:
     deviation = sum(deviations, Decimal(0)) / len(deviations) if deviations else None
     return {
         "month": month,
-        "completed": len(completed),
-        "on_time": len(on_time),
-        "on_time_delivery_rate": ratio(Decimal(len(on_time)), Decimal(len(completed))),
-        "orders_placed": len(placed),
+        "completed": completed,
+        "on_time": on_time,
+        "on_time_delivery_rate": ratio(Decimal(on_time), Decimal(completed)),
+        "orders_placed": orders,
         "staff": people,
-        "orders_per_staff": ratio(Decimal(len(placed)), Decimal(people or 0), "0.1"),
+        "orders_per_staff": ratio(Decimal(orders), Decimal(people or 0), "0.1"),
         "profit_margin_deviation": None
         if deviation is None
         else deviation.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
@@ -59,13 +83,19 @@ def _capped(x: Decimal) -> Decimal:
     return min(max(x, Decimal(0)), Decimal(1))
 
 
-def health(rows: Iterable[Row], as_of: datetime, rules: HealthWeights) -> list[dict[str, Any]]:
+_HEALTH = (
+    "order_id, customer_name, stage, promised_delivery, expected_completion, signed_at, "
+    "placed_at, estimated_cost, actual_cost, feedback_count, complaint_count"
+)
+
+
+def health(
+    tx: Tx, table: str, filters: Filters, as_of: datetime, rules: HealthWeights
+) -> list[dict[str, Any]]:
     """Red/yellow/green for each order in progress, from delivery deviation rate, cost
     overrun ratio and frequency of customer feedback (feedback and complaints)."""
     result = []
-    for row in rows:
-        if row["status"] not in IN_PROGRESS:
-            continue
+    for row in select(tx, table, filters, _HEALTH, ACTIVE):
         promised = date.fromisoformat(row["promised_delivery"])
         expected = date.fromisoformat(row["expected_completion"])
         start = parse_at(row["signed_at"] or row["placed_at"]).date()
@@ -104,14 +134,12 @@ def health(rows: Iterable[Row], as_of: datetime, rules: HealthWeights) -> list[d
     return sorted(result, key=lambda r: (-r["score"], r["order_id"]))
 
 
-def sales(rows: Iterable[Row], by: str) -> list[dict[str, Any]]:
+def sales(tx: Tx, table: str, filters: Filters, by: str) -> list[dict[str, Any]]:
     """Revenue and orders by product line, region, channel or customer (cancelled excluded)."""
     acc: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"revenue": Decimal(0), "orders": 0}
     )
-    for row in rows:
-        if row["status"] == "cancelled":
-            continue
+    for row in select(tx, table, filters, breakdown(by), NOT_CANCELLED):
         for key, revenue, _share in allocated(row, by):
             cell = acc[(key, row["currency"])]
             cell["revenue"] += revenue
@@ -128,7 +156,7 @@ def _term_end(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def subscriptions(rows: Iterable[Row], as_of: datetime) -> dict[str, Any]:
+def subscriptions(tx: Tx, table: str, filters: Filters, as_of: datetime) -> dict[str, Any]:
     """Renewal and upsell among subscription customers (seed 004, 支柱四 客户行为洞察).
 
     Renewal rate: subscription terms that have ended by `as_of`, and the share of
@@ -137,9 +165,9 @@ def subscriptions(rows: Iterable[Row], as_of: datetime) -> dict[str, Any]:
     products they did not have in their first subscription order.
     """
     orders_by_customer: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        if row["status"] != "cancelled":
-            orders_by_customer[row["customer_id"]].append(row)
+    columns = "order_id, customer_id, placed_at, lines"
+    for row in select(tx, table, filters, columns, NOT_CANCELLED):
+        orders_by_customer[row["customer_id"]].append(row)
     ended = renewed = customers = upsold = 0
     for orders in orders_by_customer.values():
         orders.sort(key=lambda r: (r["placed_at"], r["order_id"]))

@@ -34,9 +34,10 @@ def utc_text(at: datetime) -> str:
 class Tx:
     """A transaction's cursor, speaking `?` placeholders on every backend."""
 
-    def __init__(self, cursor: Any, *, pyformat: bool) -> None:
+    def __init__(self, cursor: Any, *, backend: str) -> None:
         self.raw = cursor
-        self._pyformat = pyformat
+        self.backend = backend  # "postgresql" or "sqlite", for the odd dialect-specific clause
+        self._pyformat = backend == "postgresql"
 
     def _sql(self, sql: str) -> str:
         return sql.replace("%", "%%").replace("?", "%s") if self._pyformat else sql
@@ -170,7 +171,7 @@ class SQLiteReadStore(SQLiteTrackingRecorder, ReadStore):
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield Tx(cursor, pyformat=False)
+            yield Tx(cursor, backend=self.backend)
 
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: SQLiteCursor = tx.raw
@@ -194,12 +195,12 @@ class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield Tx(cursor, pyformat=True)
+            yield Tx(cursor, backend=self.backend)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         # On the pool's autocommit connection: one round trip, not BEGIN, it, ROLLBACK.
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            tx = Tx(cursor, pyformat=True)
+            tx = Tx(cursor, backend=self.backend)
             tx.execute(sql, params)
             return tx.fetchall()
 

@@ -45,6 +45,7 @@ def test_every_dashboard_answers_with_filters(client: TestClient[Any]) -> None:
 def test_bad_dashboard_parameters_are_400_naming_them(client: TestClient[Any]) -> None:
     for route, params in (
         ("kpis", {"month": "12"}),
+        ("kpis", {"month": "2025-13"}),
         ("margins", {"by": "colour"}),
         ("in-progress", {"placed_from": "yesterday"}),
     ):

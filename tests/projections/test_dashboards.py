@@ -106,38 +106,41 @@ def rows(store_settings: tuple[str, str]) -> Iterator[tuple[Storage, str]]:
     storage.close()
 
 
-def fetch(rows: tuple[Storage, str], filters: board.Filters | None = None) -> list[dict[str, Any]]:
+def read(
+    rows: tuple[Storage, str], board_of: Any, *args: Any, filters: board.Filters | None = None
+) -> Any:
+    """`board_of` over the scenario's order list, as the dashboard routes read it."""
     storage, table = rows
     with storage.read_store.transaction(commit=False) as tx:
-        return board.orders(tx, table, filters or board.Filters())
+        return board_of(tx, table, filters or board.Filters(), *args)
 
 
 def test_orders_in_progress_by_region_and_stage(rows: tuple[Storage, str]) -> None:
-    assert board.in_progress(fetch(rows)) == {
+    assert read(rows, board.in_progress) == {
         "by_region": {"江苏": 1},
         "by_stage": {"designing": 1},
     }
 
 
 def test_delivery_cycle_trend_by_month_and_week(rows: tuple[Storage, str]) -> None:
-    monthly = board.delivery_cycle(fetch(rows), "month")
+    monthly = read(rows, board.delivery_cycle, "month")
     assert [(m["period"], m["orders"], m["average_days"]) for m in monthly] == [
         ("2025-10", 1, Decimal("20.0")),
         ("2025-11", 1, Decimal("30.0")),
     ]
-    assert [w["period"] for w in board.delivery_cycle(fetch(rows), "week")] == [
+    assert [w["period"] for w in read(rows, board.delivery_cycle, "week")] == [
         "2025-W43",
         "2025-W45",
     ]
 
 
 def test_margin_ranking_estimated_and_actual(rows: tuple[Storage, str]) -> None:
-    ranking = {r["customer_id"]: r for r in board.margin_ranking(fetch(rows), "customer_id")}
+    ranking = {r["customer_id"]: r for r in read(rows, board.margin_ranking, "customer_id")}
     assert ranking["A"]["estimated_margin"] == Decimal("0.3333")
     assert ranking["A"]["actual_margin"] == Decimal("0.2500")
     assert ranking["B"]["actual_margin"] == Decimal("0.5000")
     assert ranking["C"]["actual_margin"] is None
-    lines = board.margin_ranking(fetch(rows), "product_line")
+    lines = read(rows, board.margin_ranking, "product_line")
     assert [r["product_line"] for r in lines] == [
         "PLC控制柜",
         "输送线",
@@ -145,7 +148,7 @@ def test_margin_ranking_estimated_and_actual(rows: tuple[Storage, str]) -> None:
 
 
 def test_kpis_follow_the_seed_definitions(rows: tuple[Storage, str]) -> None:
-    october = kpis.kpis(fetch(rows), "2025-10", staff=None)
+    october = read(rows, kpis.kpis, "2025-10", None)
     assert (october["completed"], october["on_time"], october["on_time_delivery_rate"]) == (
         1,
         1,
@@ -154,37 +157,43 @@ def test_kpis_follow_the_seed_definitions(rows: tuple[Storage, str]) -> None:
     assert october["orders_placed"] == 1  # B; A was placed in September
     # A: |40,000 - 45,000| / (60,000 - 40,000) = 0.25
     assert october["profit_margin_deviation"] == Decimal("0.2500")
-    november = kpis.kpis(fetch(rows), "2025-11", staff=2)
+    november = read(rows, kpis.kpis, "2025-11", 2)
     assert november["on_time_delivery_rate"] == Decimal(0)  # B finished 5 days late
     assert november["orders_per_staff"] == Decimal("0.5")
+    december = read(rows, kpis.kpis, "2025-12", None)
+    assert (december["completed"], december["orders_placed"], december["staff"]) == (0, 0, None)
 
 
 def test_filters_narrow_every_dashboard(rows: tuple[Storage, str]) -> None:
-    conveyors = fetch(rows, board.Filters(product_line="输送线"))
-    assert sorted(r["customer_id"] for r in conveyors) == ["A", "C"]
-    october = fetch(
-        rows, board.Filters(placed_from=date(2025, 10, 1), placed_to=date(2025, 10, 31))
-    )
-    assert [r["customer_id"] for r in october] == ["B"]
-    assert [
-        r["region"] for r in kpis.sales(fetch(rows, board.Filters(region="江苏")), "region")
-    ] == ["江苏"]
+    conveyors = board.Filters(product_line="输送线")
+    assert read(rows, board.in_progress, filters=conveyors)["by_region"] == {"江苏": 1}  # C
+    assert [r["customer_id"] for r in read(rows, kpis.sales, "customer_id", filters=conveyors)] == [
+        "A",
+        "C",
+    ]
+    october = board.Filters(placed_from=date(2025, 10, 1), placed_to=date(2025, 10, 31))
+    assert [r["customer_id"] for r in read(rows, kpis.sales, "customer_id", filters=october)] == [
+        "B"
+    ]
+    jiangsu = board.Filters(region="江苏")
+    assert [r["region"] for r in read(rows, kpis.sales, "region", filters=jiangsu)] == ["江苏"]
+    assert read(rows, board.in_progress, filters=board.Filters(product_line="输送")) == {
+        "by_region": {},
+        "by_stage": {},
+    }  # a product line is matched whole
 
 
 def test_bottlenecks_and_operations(rows: tuple[Storage, str]) -> None:
-    storage, table = rows
-    with storage.read_store.transaction(commit=False) as tx:
-        visits = board.stage_visits(tx, table, board.Filters())
-    heat = {(c["week"], c["stage"]): c for c in board.bottlenecks(visits)}
+    heat = {(c["week"], c["stage"]): c for c in read(rows, board.bottlenecks)}
     assert heat[("2025-W40", "designing")]["average_days"] == Decimal("4.0")
-    ops = board.operations(fetch(rows), visits, DEFAULT_STAGE_DAYS, at("2025-11-20"))
+    ops = read(rows, board.operations, DEFAULT_STAGE_DAYS, at("2025-11-20"))
     assert ops["past_stage_deadline"][0]["stage"] == "designing"  # 17 days in a 5-day stage
     assert ops["past_stage_deadline"][0]["days_over"] == Decimal("12.0")
     assert ops["average_days_per_stage"]["designing"] == Decimal("5.0")  # (4 + 6) / 2
 
 
 def test_health_lights_orders_in_progress(rows: tuple[Storage, str]) -> None:
-    lights = kpis.health(fetch(rows), at("2025-11-20"), HealthWeights())
+    lights = read(rows, kpis.health, at("2025-11-20"), HealthWeights())
     assert [(x["light"], x["score"]) for x in lights] == [("green", Decimal(0))]
     strict = HealthWeights(yellow_from=Decimal(0), red_from=Decimal(1))
-    assert kpis.health(fetch(rows), at("2025-11-20"), strict)[0]["light"] == "yellow"
+    assert read(rows, kpis.health, at("2025-11-20"), strict)[0]["light"] == "yellow"

@@ -7,13 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from api.storage import Storage, open_storage
+from api.storage import Storage
 from projections.lease import AdvisoryLease, AdvisoryLocks, FileLease, Lease
 from tests.projections.scenario import write_scenario
 
@@ -54,8 +53,9 @@ def test_a_process_holds_its_leases_on_one_connection(postgres_url: str) -> None
         assert all(lease.try_acquire() for lease in leases)
         with psycopg.connect(postgres_url) as conn:
             holders = conn.execute(
-                "SELECT count(DISTINCT pid), count(*) FROM pg_locks WHERE locktype = 'advisory'"
-            ).fetchone()
+                "SELECT count(DISTINCT pid), count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            ).fetchone()  # this test's database: other tests' locks are the server's too
         assert holders == (1, 5)
     finally:
         locks.close()
@@ -69,8 +69,9 @@ def test_leases_are_taken_again_after_their_session_is_lost(postgres_url: str) -
         assert lease.try_acquire()
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-            )
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )  # not the sessions of tests running beside this one
         taken = AdvisoryLease(there, "order_list")
         assert taken.try_acquire()  # the lock died with the session
         with pytest.raises(psycopg.OperationalError):  # here learns it on its next ask
@@ -81,14 +82,6 @@ def test_leases_are_taken_again_after_their_session_is_lost(postgres_url: str) -
     finally:
         here.close()
         there.close()
-
-
-@pytest.fixture
-def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
-    database_url, sqlite_path = store_settings
-    store = open_storage(database_url, sqlite_path)
-    yield store
-    store.close()
 
 
 def _worker(store_settings: tuple[str, str], data_dir: Path) -> subprocess.Popen[bytes]:

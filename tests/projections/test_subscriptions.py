@@ -1,4 +1,4 @@
-"""Renewal and upsell rates of subscription customers, from order rows."""
+"""Renewal and upsell rates of subscription customers, from the order list's rows."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Any
 
 import msgspec
 
+from api.storage import Storage
 from domain.order.events import LineKind, OrderLine
 from domain.shared import Money
+from projections.dashboards import Filters
 from projections.kpis import subscriptions
+from tests.projections.order_rows import order_list, replace_rows
 
 
 def line(code: str, kind: LineKind = LineKind.SUBSCRIPTION, start: date | None = None) -> OrderLine:
@@ -34,7 +37,14 @@ def row(customer: str, placed: str, *items: OrderLine, status: str = "completed"
     }
 
 
-def test_renewal_and_upsell_rates() -> None:
+def rates(storage: Storage, rows: list[dict[str, Any]], as_of: datetime) -> dict[str, Any]:
+    table = order_list(storage)
+    replace_rows(storage, rows)
+    with storage.read_store.transaction(commit=False) as tx:
+        return subscriptions(tx, table, Filters(), as_of)
+
+
+def test_renewal_and_upsell_rates(storage: Storage) -> None:
     rows = [
         row("renews", "2024-01-20", line("SAAS")),
         row("renews", "2025-01-25", line("SAAS", start=date(2025, 1, 31))),
@@ -44,7 +54,7 @@ def test_renewal_and_upsell_rates() -> None:
         row("lapses", "2025-03-01", line("SAAS"), status="cancelled"),  # not a renewal
         row("hardware-only", "2024-03-01", line("HW", LineKind.HARDWARE)),
     ]
-    figures = subscriptions(rows, datetime(2025, 2, 1, tzinfo=UTC))
+    figures = rates(storage, rows, datetime(2025, 2, 1, tzinfo=UTC))
     assert figures["subscription_customers"] == 3
     assert (figures["upsold_customers"], figures["upsell_rate"]) == (1, Decimal("0.3333"))
     # Ended by 2025-02-01: the three 2024 terms (31 Jan 2024 + 12 months = 31 Jan 2025).
@@ -52,7 +62,7 @@ def test_renewal_and_upsell_rates() -> None:
     assert figures["renewal_rate"] == Decimal("0.3333")
 
 
-def test_no_subscription_customers_means_no_rate() -> None:
-    figures = subscriptions([], datetime(2025, 1, 1, tzinfo=UTC))
+def test_no_subscription_customers_means_no_rate(storage: Storage) -> None:
+    figures = rates(storage, [], datetime(2025, 1, 1, tzinfo=UTC))
     assert figures["renewal_rate"] is None
     assert figures["upsell_rate"] is None
