@@ -54,6 +54,7 @@ from domain.shared import Money
 from projections import order_list
 
 Req = Request[Any, Any, Any]
+SUMMARY = dto.OrderSummary.__struct_fields__  # the order list's columns a page shows
 
 
 def acting_user(request: Req) -> str:
@@ -501,10 +502,10 @@ class OrderController(Controller):
         }
 
         def page(position: int) -> dto.OrderPage:
-            with runtime.storage.read_store.transaction(commit=False) as tx:
-                rows, count = order_list.query(
-                    tx, filters, limit=limit, offset=offset, table=runner.copy
-                )
+            store, table = runtime.storage.read_store, runner.copy
+            rows, count = order_list.query(
+                store, filters, SUMMARY, limit=limit, offset=offset, table=table
+            )
             return dto.OrderPage(
                 items=[msgspec.convert(r, dto.OrderSummary) for r in rows],
                 total=count,

@@ -35,7 +35,7 @@ from domain.order.events import (
 from domain.order.state import changed_lines
 from domain.shared import total
 from domain.stages import Stage
-from projections.store import Row, Tx, utc_text
+from projections.store import ReadStore, Row, Tx, utc_text
 
 NAME = "order_list"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
@@ -308,16 +308,30 @@ def _approvals(row: OrderRow, required: list[str], approvals: list[str]) -> Orde
     )
 
 
-def query(
-    tx: Tx, filters: dict[str, str], *, limit: int, offset: int, table: str = NAME
+def query(  # noqa: PLR0913 - a page's parts
+    store: ReadStore,
+    filters: dict[str, str],
+    columns: Sequence[str],
+    *,
+    limit: int,
+    offset: int,
+    table: str = NAME,
 ) -> tuple[list[Row], int]:
+    """A page of the filtered orders, newest first, and how many match in all.
+
+    One statement, so one round trip on PostgreSQL: the count is a subquery the
+    database runs once, and the page is read from the placed-at index. Only a
+    page past the end asks for the count again."""
     where = " AND ".join(f"{k} = ?" for k in filters) or "1 = 1"
     params = list(filters.values())
-    tx.execute(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)  # noqa: S608
-    count_row = tx.fetchone()
-    count = int(count_row["n"]) if count_row else 0
-    tx.execute(
-        f"SELECT * FROM {table} WHERE {where} ORDER BY placed_at DESC, order_id LIMIT ? OFFSET ?",  # noqa: S608
-        [*params, limit, offset],
+    count = f"SELECT COUNT(*) AS matching FROM {table} WHERE {where}"  # noqa: S608
+    rows = store.query(
+        f"SELECT {', '.join(columns)}, ({count}) AS matching FROM {table} WHERE {where} "  # noqa: S608
+        "ORDER BY placed_at DESC, order_id LIMIT ? OFFSET ?",
+        [*params, *params, limit, offset],
     )
-    return tx.fetchall(), count
+    counted = rows or (store.query(count, params) if offset else [{"matching": 0}])
+    matching = int(counted[0]["matching"])
+    for row in rows:
+        del row["matching"]
+    return rows, matching

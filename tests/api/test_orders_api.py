@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from api import order_dto as dto
 from api.runtime import Runtime
 from tests.api.conftest import order_body
 
@@ -230,7 +231,11 @@ def test_order_list_filters_and_paginates(client: Client) -> None:
     assert len(page["items"]) == 2
     assert {i["channel"] for i in page["items"]} == {"direct"}
     rest = client.get("/orders", params={"limit": 2, "offset": 2, "channel": "direct"}).json()
-    assert len(rest["items"]) == 1
+    assert (len(rest["items"]), rest["total"]) == (1, 3)
+    past = client.get("/orders", params={"offset": 9, "channel": "direct"}).json()
+    assert (past["items"], past["total"]) == ([], 3)  # past the end: still how many there are
+    assert client.get("/orders", params={"region": "无"}).json()["total"] == 0
+    assert set(page["items"][0]) == set(dto.OrderSummary.__struct_fields__)
     assert client.get("/orders", params={"salesperson": "s1"}).json()["total"] == 2
     assert client.get("/orders", params={"limit": 0}).status_code == 400
 
