@@ -42,9 +42,10 @@ class Board:
         read_after(self.runtime.projections[NAME], self.wait_for_position, self.wait_timeout)
 
     def read(self, board_of: Callable[..., T], *args: Any) -> T:
-        """`board_of(tx, table, filters, *args)` over the order list in service, its
-        queries in one transaction (one snapshot)."""
-        with self.runtime.storage.read_store.transaction(commit=False) as tx:
+        """`board_of(tx, table, filters, *args)` over the order list in service. Its
+        statements each read the read model as it stands when they run: an answer
+        kept under a position shows at least that position (see api.read_cache)."""
+        with self.runtime.storage.read_store.reading() as tx:
             return board_of(tx, self.runtime.projections[NAME].copy, self.filters, *args)
 
     async def answer(self, request: Req, compute: Callable[[], Any]) -> Answer:

@@ -20,7 +20,9 @@ its lag. Once the position seen is half that old, the next request has a worker
 thread ask the store again, and is answered meanwhile, so under load every answer
 comes from the event loop; requests finding it older than 50 ms wait for one
 thread to read it, together. A request waiting for a position not yet seen, or
-for an answer not kept, goes to a worker thread.
+for an answer not kept, goes to a worker thread; an answer computed there is
+computed at the position seen (the thread reads it again only when the position
+asked for was not seen yet).
 """
 
 from __future__ import annotations
@@ -71,19 +73,21 @@ class ReadCache:
     ) -> Response[bytes]:
         """The JSON answer to `asked` of `live`'s read model once it covers
         `wait_for_position`; `compute(position)` makes it, in a worker thread."""
-        if self.size > 0:
-            position = live.recent_position(self.position_max_age)
-            if position is None:
-                position = await asyncio.shield(self._read_position(live))
-            elif live.recent_position(self.position_max_age / 2) is None:
-                self._read_position(live)  # a head start; answered meanwhile
-            if position >= (wait_for_position or 0):
-                kept = self._kept((live.copy, asked), position)
-                if kept is not None:
-                    return _json(kept)
+        position: int | None = live.recent_position(self.position_max_age)
+        if position is None:
+            position = await asyncio.shield(self._read_position(live))
+        elif live.recent_position(self.position_max_age / 2) is None:
+            self._read_position(live)  # a head start; answered meanwhile
+        if position < (wait_for_position or 0):
+            position = None  # not there yet: the thread waits for it
+        elif self.size > 0:
+            kept = self._kept((live.copy, asked), position)
+            if kept is not None:
+                return _json(kept)
         work = functools.partial(
-            self._answer, live, asked, compute, wait_for_position, wait_timeout
-        )
+            self._answer, live, asked, compute, position=position,
+            wait_for_position=wait_for_position, wait_timeout=wait_timeout,
+        )  # fmt: skip
         return await anyio.to_thread.run_sync(work)
 
     def _read_position(self, live: LiveProjection) -> asyncio.Future[int]:
@@ -104,18 +108,22 @@ class ReadCache:
         if not reading.cancelled() and reading.exception() is not None:
             log.debug("reading the position of %s failed", copy, exc_info=reading.exception())
 
-    def _answer(
+    def _answer(  # noqa: PLR0913 - a question and where the read model stands
         self,
         live: LiveProjection,
         asked: Hashable,
         compute: Callable[[int], Any],
+        *,
+        position: int | None,
         wait_for_position: int | None,
         wait_timeout: float,
     ) -> Response[bytes]:
-        """The position is read before the rows `compute` reads, so an answer is only
+        """The position (seen by the loop, or read here after waiting for the one
+        asked for) is read before the rows `compute` reads, so an answer is only
         ever kept under a position no newer than what it shows."""
-        read_after(live, wait_for_position, wait_timeout)
-        position = live.position()
+        if position is None:
+            read_after(live, wait_for_position, wait_timeout)
+            position = live.position()
         key = (live.copy, asked)
         if self.size <= 0:
             return _json(encode_json(compute(position)))

@@ -44,13 +44,16 @@ def kpis(tx: Tx, table: str, filters: Filters, month: str, staff: int | None) ->
     Counted by the database; only the month's completed orders with both costs are read."""
     bounds = _month(month)
     closed_in_month = "status = 'completed' AND closed_at >= ? AND closed_at < ?"
-    [done] = select(tx, table, filters, "COUNT(*) AS completed, COUNT(CASE WHEN "
-                    "substr(closed_at, 1, 10) <= promised_delivery THEN 1 END) AS on_time",
-                    closed_in_month, params=bounds, tail="")  # fmt: skip
-    [placed] = select(tx, table, filters, "COUNT(*) AS n, COUNT(DISTINCT salesperson) AS people",
-                      "placed_at >= ? AND placed_at < ?", params=bounds, tail="")  # fmt: skip
-    completed, on_time, orders = int(done["completed"]), int(done["on_time"]), int(placed["n"])
-    people = staff or int(placed["people"]) or None
+    placed_in_month = "placed_at >= ? AND placed_at < ?"
+    [counts] = select(tx, table, filters, (
+        f"COUNT(CASE WHEN {closed_in_month} THEN 1 END) AS completed, "
+        f"COUNT(CASE WHEN {closed_in_month} AND substr(closed_at, 1, 10) <= promised_delivery "
+        "THEN 1 END) AS on_time, "
+        f"COUNT(CASE WHEN {placed_in_month} THEN 1 END) AS placed, "
+        f"COUNT(DISTINCT CASE WHEN {placed_in_month} THEN salesperson END) AS people"
+    ), params=bounds * 4, tail="")  # fmt: skip
+    completed, on_time, orders = (int(counts[k]) for k in ("completed", "on_time", "placed"))
+    people = staff or int(counts["people"]) or None
     costed = f"{closed_in_month} AND estimated_cost <> '' AND actual_cost <> ''"
     deviations = []
     for row in select(

@@ -103,10 +103,14 @@ class ReadStore(ABC):
     def transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
         """A transaction on the read-model database (committed if `commit`)."""
 
+    def reading(self) -> AbstractContextManager[Tx]:
+        """Read-only statements, each in a snapshot of its own (no later than when it
+        runs): for reads that need no two statements to agree."""
+        return self.transaction(commit=False)
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """The rows of one read-only statement (its own snapshot, as a transaction
-        of one statement would be)."""
-        with self.transaction(commit=False) as tx:
+        """The rows of one read-only statement."""
+        with self.reading() as tx:
             tx.execute(sql, params)
             return tx.fetchall()
 
@@ -197,12 +201,12 @@ class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
         with self.datastore.transaction(commit=commit) as cursor:
             yield Tx(cursor, backend=self.backend)
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        # On the pool's autocommit connection: one round trip, not BEGIN, it, ROLLBACK.
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        # On the pool's autocommit connection: a statement is one round trip, not
+        # BEGIN, it, ROLLBACK - each a wait for the GIL again in a busy API process.
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            tx = Tx(cursor, backend=self.backend)
-            tx.execute(sql, params)
-            return tx.fetchall()
+            yield Tx(cursor, backend=self.backend)
 
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: Cursor[DictRow] = tx.raw

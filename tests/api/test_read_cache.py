@@ -79,6 +79,20 @@ def test_a_kept_answer_at_a_position_seen_lately_costs_no_query() -> None:
     assert computed == [7, 8, 9]
 
 
+def test_an_answer_computed_afresh_is_computed_at_the_position_seen_lately() -> None:
+    cache, model, computed = ReadCache(size=0), Model(seen=7), []  # size 0: nothing kept
+
+    def compute(position: int) -> int:
+        computed.append(position)
+        return position
+
+    assert [body(cache, model, "q", compute) for _ in range(3)] == [b"7"] * 3
+    assert (model.asked, computed) == (0, [7, 7, 7])  # the store was not asked again
+    model.position_now = 9
+    assert body(cache, model, "q", compute, wait=9) == b"9"  # past what was seen: read
+    assert model.asked > 0
+
+
 def test_a_position_half_its_allowance_old_is_read_again_while_the_kept_answer_serves() -> None:
     cache, model = ReadCache(position_max_age=0.05), Model()
     assert body(cache, model, "q", lambda position: position) == b"7"
