@@ -4,9 +4,16 @@ A read model changes only when its projection applies events, and its tracked
 position moves in the same transaction. So the answer to a query computed at
 position P is the answer for as long as the position is P: an answer is kept
 under the query and the read model's copy, reused while the position has not
-moved, and computed afresh the moment it has. It is never stale. The wall
-screens that all poll the same dashboards, and the people paging the same order
-list, cost one computation per change of the log instead of one per request.
+moved, and computed afresh once it has. The wall screens that all poll the same
+dashboards, and the people paging the same order list, cost one computation per
+change of the log instead of one per request.
+
+While commands flow the read model moves with every batch, and every batch
+would cost each question a computation. So an answer may trail its read model
+by `trail` seconds (ORDERHUB_READ_CACHE_TRAIL, default 0.1): once moved on, it
+is still given for that long after it was computed - it shows the read model as
+it stood then, as a read a moment earlier would have. Never to a request
+waiting for a later position (`wait_for_position`): read-your-writes holds.
 
 Only answers that are a function of the read model and the query alone belong
 here - not those that depend on the time of asking or on the rulebook.
@@ -31,6 +38,7 @@ import asyncio
 import functools
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -55,10 +63,14 @@ def question(request: Request[Any, Any, Any]) -> Hashable:
 
 
 class ReadCache:
-    def __init__(self, size: int = 1024, position_max_age: float = 0.05) -> None:
+    def __init__(
+        self, size: int = 1024, position_max_age: float = 0.05, trail: float = 0.0
+    ) -> None:
         self.size = size
         self.position_max_age = position_max_age
-        self._answers: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self.trail = trail
+        # question -> (position computed at, answer, when computed: monotonic seconds)
+        self._answers: OrderedDict[Hashable, tuple[int, bytes, float]] = OrderedDict()
         self._gates: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
         self._reading: dict[str, asyncio.Future[int]] = {}  # positions a thread is reading
@@ -81,7 +93,7 @@ class ReadCache:
         if position < (wait_for_position or 0):
             position = None  # not there yet: the thread waits for it
         elif self.size > 0:
-            kept = self._kept((live.copy, asked), position)
+            kept = self._kept((live.copy, asked), position, trailing=wait_for_position or 0)
             if kept is not None:
                 return _json(kept)
         work = functools.partial(
@@ -137,7 +149,7 @@ class ReadCache:
             if kept is None:
                 kept = encode_json(compute(position))
                 with self._lock:
-                    self._answers[key] = (position, kept)
+                    self._answers[key] = (position, kept, time.monotonic())
                     self._answers.move_to_end(key)
                     while len(self._answers) > self.size:
                         self._answers.popitem(last=False)
@@ -145,13 +157,20 @@ class ReadCache:
             self._gates.pop(key, None)
         return _json(kept)
 
-    def _kept(self, key: Hashable, position: int) -> bytes | None:
+    def _kept(self, key: Hashable, position: int, trailing: int | None = None) -> bytes | None:
+        """The answer kept for `key` if computed at `position` - or, given `trailing`,
+        one computed at or after that position within the last `trail` seconds."""
         with self._lock:
             kept = self._answers.get(key)
-            if kept is None or kept[0] != position:
+            if kept is None:
+                return None
+            at, answer, when = kept
+            if at != position and (
+                trailing is None or at < trailing or time.monotonic() - when > self.trail
+            ):
                 return None
             self._answers.move_to_end(key)
-            return kept[1]
+            return answer
 
 
 def _json(body: bytes) -> Response[bytes]:

@@ -118,7 +118,7 @@ class Runtime:
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
         self.token_key = load_secret(settings.token_key, settings.token_key_file)
         self.keyring = Keyring(self.storage.read_store)
-        self.read_cache = ReadCache(settings.read_cache_size)
+        self.read_cache = ReadCache(settings.read_cache_size, trail=settings.read_cache_trail)
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
                 name,

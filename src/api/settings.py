@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
     read_cache_size: int = 1024  # read answers kept until their read model moves (0: none)
+    read_cache_trail: float = 0.1  # seconds a kept answer may trail its read model
     smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
 
     @property
@@ -57,6 +58,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
             read_cache_size=int(env.get("ORDERHUB_READ_CACHE_SIZE", "1024")),
+            read_cache_trail=float(env.get("ORDERHUB_READ_CACHE_TRAIL", "0.1")),
             smtp=SmtpSettings(
                 host=env.get("ORDERHUB_SMTP_HOST", ""),
                 port=int(env.get("ORDERHUB_SMTP_PORT", "25")),

@@ -93,6 +93,23 @@ def test_an_answer_computed_afresh_is_computed_at_the_position_seen_lately() -> 
     assert model.asked > 0
 
 
+def test_a_kept_answer_trails_its_moving_read_model_briefly_never_past_a_wait() -> None:
+    cache, model, computed = ReadCache(trail=0.2), Model(seen=7), []
+
+    def compute(position: int) -> int:
+        computed.append(position)
+        return position
+
+    assert body(cache, model, "q", compute) == b"7"
+    model.position_now = model.seen = 8
+    assert body(cache, model, "q", compute) == b"7"  # computed just now: it may trail
+    assert body(cache, model, "q", compute, wait=8) == b"8"  # never behind a wait
+    model.position_now = model.seen = 9
+    time.sleep(0.25)
+    assert body(cache, model, "q", compute) == b"9"  # too long ago to trail
+    assert computed == [7, 8, 9]
+
+
 def test_a_position_half_its_allowance_old_is_read_again_while_the_kept_answer_serves() -> None:
     cache, model = ReadCache(position_max_age=0.05), Model()
     assert body(cache, model, "q", lambda position: position) == b"7"
