@@ -9,11 +9,15 @@ dashboards, and the people paging the same order list, cost one computation per
 change of the log instead of one per request.
 
 While commands flow the read model moves with every batch, and every batch
-would cost each question a computation. So an answer may trail its read model
-by `trail` seconds (ORDERHUB_READ_CACHE_TRAIL, default 0.1): once moved on, it
-is still given for that long after it was computed - it shows the read model as
-it stood then, as a read a moment earlier would have. Never to a request
-waiting for a later position (`wait_for_position`): read-your-writes holds.
+would cost each question a computation - with every request for it waiting in a
+worker thread meanwhile. So an answer may trail its read model (`trail`,
+ORDERHUB_READ_CACHE_TRAIL, default 0.1 s): once moved on, it is still given for
+that long after it was computed; after that, the next request has one worker
+thread compute the answer afresh and is given the last one meanwhile. An answer
+shows the read model as it stood at most `trail` and one computation ago, as a
+read a moment earlier would have. Never to a request waiting for a later
+position (`wait_for_position`): read-your-writes holds. With `trail` 0 every
+move of the read model is waited for.
 
 Only answers that are a function of the read model and the query alone belong
 here - not those that depend on the time of asking or on the rulebook.
@@ -37,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -73,7 +78,8 @@ class ReadCache:
         self._answers: OrderedDict[Hashable, tuple[int, bytes, float]] = OrderedDict()
         self._gates: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._reading: dict[str, asyncio.Future[int]] = {}  # positions a thread is reading
+        self._reading: dict[Hashable, asyncio.Future[Any]] = {}  # positions a thread reads
+        self._refreshing: dict[Hashable, asyncio.Future[Any]] = {}  # answers a thread computes
 
     async def answer(
         self,
@@ -93,9 +99,16 @@ class ReadCache:
         if position < (wait_for_position or 0):
             position = None  # not there yet: the thread waits for it
         elif self.size > 0:
-            kept = self._kept((live.copy, asked), position, trailing=wait_for_position or 0)
+            key, floor = (live.copy, asked), wait_for_position or 0
+            kept = self._kept(key, position, trailing=floor)
             if kept is not None:
                 return _json(kept)
+            last = (
+                self._kept(key, position, trailing=floor, within=math.inf) if self.trail else None
+            )
+            if last is not None:  # its trail is over: one thread computes the next meanwhile
+                self._refresh(live, asked, compute, position)
+                return _json(last)
         work = functools.partial(
             self._answer, live, asked, compute, position=position,
             wait_for_position=wait_for_position, wait_timeout=wait_timeout,
@@ -106,19 +119,39 @@ class ReadCache:
         """`live`'s position, read by one worker thread however many requests need it:
         under load, a read per request would queue them all on the threads, the
         connection pool and the lock each thread needs to run Python."""
-        loop, copy = asyncio.get_running_loop(), live.copy
-        reading = self._reading.get(copy)
-        if reading is None or reading.get_loop() is not loop:
-            reading = loop.run_in_executor(None, live.position)
-            self._reading[copy] = reading
-            reading.add_done_callback(functools.partial(self._read, copy))
-        return reading
+        return self._once(self._reading, live.copy, live.position)
 
-    def _read(self, copy: str, reading: asyncio.Future[int]) -> None:
-        if self._reading.get(copy) is reading:
-            del self._reading[copy]
-        if not reading.cancelled() and reading.exception() is not None:
-            log.debug("reading the position of %s failed", copy, exc_info=reading.exception())
+    def _refresh(
+        self, live: LiveProjection, asked: Hashable, compute: Callable[[int], Any], position: int
+    ) -> None:
+        """The answer at `position`, computed by one worker thread while the last one
+        is given: requests do not wait in threads, one computation at a time."""
+        work = functools.partial(self._answer, live, asked, compute, position=position,
+                                 wait_for_position=None, wait_timeout=0.0)  # fmt: skip
+        self._once(self._refreshing, (live.copy, asked), work)
+
+    def _once(
+        self, running: dict[Hashable, asyncio.Future[Any]], key: Hashable, work: Callable[[], Any]
+    ) -> asyncio.Future[Any]:
+        """`work` in a worker thread, unless it runs for `key` already on this loop."""
+        loop = asyncio.get_running_loop()
+        future = running.get(key)
+        if future is None or future.get_loop() is not loop:
+            future = loop.run_in_executor(None, work)
+            running[key] = future
+            future.add_done_callback(functools.partial(self._done, running, key))
+        return future
+
+    def _done(
+        self,
+        running: dict[Hashable, asyncio.Future[Any]],
+        key: Hashable,
+        future: asyncio.Future[Any],
+    ) -> None:
+        if running.get(key) is future:
+            del running[key]
+        if not future.cancelled() and future.exception() is not None:
+            log.debug("reading %s failed", key, exc_info=future.exception())
 
     def _answer(  # noqa: PLR0913 - a question and where the read model stands
         self,
@@ -157,16 +190,20 @@ class ReadCache:
             self._gates.pop(key, None)
         return _json(kept)
 
-    def _kept(self, key: Hashable, position: int, trailing: int | None = None) -> bytes | None:
+    def _kept(
+        self, key: Hashable, position: int, trailing: int | None = None, within: float = -1.0
+    ) -> bytes | None:
         """The answer kept for `key` if computed at `position` - or, given `trailing`,
-        one computed at or after that position within the last `trail` seconds."""
+        one computed at or after that position within the last `trail` seconds (or
+        `within`, when given)."""
+        within = self.trail if within < 0 else within
         with self._lock:
             kept = self._answers.get(key)
             if kept is None:
                 return None
             at, answer, when = kept
             if at != position and (
-                trailing is None or at < trailing or time.monotonic() - when > self.trail
+                trailing is None or at < trailing or time.monotonic() - when > within
             ):
                 return None
             self._answers.move_to_end(key)
