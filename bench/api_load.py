@@ -19,11 +19,16 @@ and brings every read model up to date, then:
       same server - targets p99 <= 15 ms and >= 0.5x the trivial route. Twice:
       answers kept while the read model stands still (the default), and
       computed for every request (ORDERHUB_READ_CACHE_SIZE=0, a server of its
-      own), which is what a read costs the first time after each change.
+      own), which is what a read costs the first time after each change; and
+      while commands flow: the POSTs of (2) run throughout, a projection worker
+      (`orderhub worker`) keeps the read models moving, and answers are kept
+      only until the next batch lands - the trivial route measured under the
+      same writes is the baseline.
 
 The server runs with projections and clock policies off (the read models were
 brought up to date before): it is the API tier alone, as when workers run
-elsewhere. wrk shares the machine's cores with the server.
+elsewhere. wrk (and the worker, while commands flow) share the machine's cores
+with the server.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -108,6 +114,20 @@ def service_rate(url: str, data: str, orders: list[UUID], count: int) -> float:
     finally:
         runtime.stop()
         runtime.storage.close()
+
+
+@contextmanager
+def worker(url: str, data: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`orderhub worker`: every projection and policy, clock policies off."""
+    env = {**os.environ, "ORDERHUB_DATABASE_URL": url, "ORDERHUB_DATA_DIR": data,
+           "ORDERHUB_RUN_CLOCK": "0", "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @contextmanager
@@ -232,6 +252,29 @@ def main() -> None:
             reads(base, token, n, args.seconds, trivial.rate, "kept")
         with serving(url, data, args.workers, cache=False) as base:
             reads(base, token, n, args.seconds, trivial.rate, "computed")
+        with serving(url, data, args.workers) as base, worker(url, data):
+            writes = args.command_connections
+            with commanding(base, orders, token, writes, 5 * args.seconds + 5) as posted:
+                time.sleep(1)
+                loaded = wrk(f"{base}/health/live", n, args.seconds)
+                print(_line(f"(3) GET /health/live, {writes} POSTs beside", loaded, loaded.rate,
+                            "(the trivial route while commands flow)"))  # fmt: skip
+                reads(base, token, n, args.seconds, loaded.rate, "while commands flow")
+            print(_line(f"    POST feedback beside, {writes} connections", posted[0],
+                        posted[0].rate, ""))  # fmt: skip
+
+
+@contextmanager
+def commanding(
+    base: str, orders: list[UUID], token: str, connections: int, seconds: int
+) -> Iterator[list[Wrk]]:
+    """The POSTs of (2) in the background for up to `seconds`; their run, once done."""
+    done: list[Wrk] = []
+    run = threading.Thread(target=lambda: done.append(
+        wrk(base, connections, seconds, feedback_script(orders, token))))  # fmt: skip
+    run.start()
+    yield done
+    run.join()
 
 
 def reads(base: str, token: str, n: int, seconds: int, trivial: float, how: str) -> None:  # noqa: PLR0913, PLR0917

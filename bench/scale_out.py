@@ -23,38 +23,22 @@ Afterwards, once the workers report every read model at the head of the log:
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_load import ROOT, Wrk, feedback_script, prepare, serving, wrk
+from api_load import Wrk, feedback_script, prepare, serving, worker, wrk
 from generate import bench_database
 
 from api.runtime import Runtime
 from api.settings import Settings
 from projections import audit_chain
-
-
-@contextmanager
-def worker(url: str, data: str) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "ORDERHUB_DATABASE_URL": url, "ORDERHUB_DATA_DIR": data,
-           "ORDERHUB_RUN_CLOCK": "0", "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _answered(run: Wrk) -> int:
