@@ -31,10 +31,10 @@ TARGETS = {
 
 
 def _month(month: str) -> tuple[str, str]:
-    """The UTC text times of a "YYYY-MM" month lie in [its first, the next's first)."""
-    year, number = map(int, month.split("-"))
-    following = f"{year + number // 12:04d}-{number % 12 + 1:02d}"
-    return month, following
+    """The UTC text times of a "YYYY-MM" month lie in [YYYY-MM, YYYY-MM+1): "2025-13"
+    sorts after December's days and before 2026 (and 9999 has no following year)."""
+    year, number = month.split("-")
+    return month, f"{year}-{int(number) + 1:02d}"
 
 
 def kpis(tx: Tx, table: str, filters: Filters, month: str, staff: int | None) -> dict[str, Any]:

@@ -105,3 +105,13 @@ def test_counts_are_the_definitions_row_by_row(
     )
     assert figures["orders_placed"] == len(placed)
     assert figures["staff"] == (len({r["salesperson"] for r in placed}) or None)
+
+
+def test_the_last_month_of_the_calendar_is_a_month_like_any(storage: Storage) -> None:
+    table = order_list(storage)
+    end = "9999-12-31T09:00:00+00:00"
+    replace_rows(storage, [{"order_id": "o", "status": "completed", "placed_at": end,
+                            "closed_at": end, "promised_delivery": "9999-12-31"}])  # fmt: skip
+    with storage.read_store.reading() as tx:
+        figures = kpis.kpis(tx, table, board.Filters(), "9999-12", None)
+    assert (figures["completed"], figures["on_time"], figures["orders_placed"]) == (1, 1, 1)
