@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from msgspec.structs import replace
 
-from api.storage import Storage, open_storage
+from api.storage import Storage
 from domain.order import commands as cmd
 from domain.order.rules import InvalidTransition
 from domain.receivable import receivable_id_for
@@ -28,14 +27,6 @@ from domain.service import (
 from tests.domain.receivable_examples import ORDER as ORDER_ID
 from tests.domain.receivable_examples import open_receivable
 from tests.projections.scenario import START, write_scenario
-
-
-@pytest.fixture
-def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
-    database_url, sqlite_path = store_settings
-    store = open_storage(database_url, sqlite_path)
-    yield store
-    store.close()
 
 
 def _one_order(service: ApplicationService) -> UUID:
