@@ -1,9 +1,9 @@
 """Management dashboards over the order read model (seed 000 二/六, seed 004 支柱四).
 
 The order list keeps one row per order and one per stage visit, tracked like any
-read model. Dashboards filter those rows in SQL and aggregate them here with
-Decimal arithmetic, so money sums are exact and figures in different currencies
-are never added together.
+read model. Dashboards filter, count and group those rows in SQL, reading only
+the columns they use; money is added up here with Decimal arithmetic, so sums
+are exact and figures in different currencies are never added together.
 """
 
 from __future__ import annotations
