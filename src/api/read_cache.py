@@ -12,12 +12,13 @@ While commands flow the read model moves with every batch, and every batch
 would cost each question a computation - with every request for it waiting in a
 worker thread meanwhile. So an answer may trail its read model (`trail`,
 ORDERHUB_READ_CACHE_TRAIL, default 0.1 s): once moved on, it is still given for
-that long after it was computed; after that, the next request has one worker
-thread compute the answer afresh and is given the last one meanwhile. An answer
-shows the read model as it stood at most `trail` and one computation ago, as a
-read a moment earlier would have. Never to a request waiting for a later
-position (`wait_for_position`): read-your-writes holds. With `trail` 0 every
-move of the read model is waited for.
+that long after it was computed; for as long again, a request has one worker
+thread compute the answer afresh and is given the last one meanwhile, so under
+load nobody waits behind the computation. An answer shows the read model as it
+stood at most twice `trail` ago, as a read a moment earlier would have; an
+older one is never given (a reader after a pause waits for a fresh answer), nor
+one behind the position a request waits for (`wait_for_position`):
+read-your-writes holds. With `trail` 0 every move of the read model is waited for.
 
 Only answers that are a function of the read model and the query alone belong
 here - not those that depend on the time of asking or on the rulebook.
@@ -41,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import math
 import threading
 import time
 from collections import OrderedDict
@@ -103,9 +103,9 @@ class ReadCache:
             kept = self._kept(key, position, trailing=floor)
             if kept is not None:
                 return _json(kept)
-            last = (
-                self._kept(key, position, trailing=floor, within=math.inf) if self.trail else None
-            )
+            last = None
+            if self.trail > 0:
+                last = self._kept(key, position, trailing=floor, within=2 * self.trail)
             if last is not None:  # its trail is over: one thread computes the next meanwhile
                 self._refresh(live, asked, compute, position)
                 return _json(last)

@@ -105,10 +105,13 @@ def test_a_kept_answer_trails_its_moving_read_model_never_past_a_wait() -> None:
     assert body(cache, model, "q", compute) == b"7"  # computed just now: it may trail
     assert body(cache, model, "q", compute, wait=8) == b"8"  # never behind a wait
     model.position_now = model.seen = 9
-    time.sleep(0.25)
-    assert body(cache, model, "q", compute) == b"8"  # its trail over: given while one
+    time.sleep(0.3)
+    assert body(cache, model, "q", compute) == b"8"  # past its trail: given while one
     assert body(cache, model, "q", compute) == b"9"  # thread computes the next
-    assert computed == [7, 8, 9]
+    model.position_now = model.seen = 10
+    time.sleep(0.5)
+    assert body(cache, model, "q", compute) == b"10"  # past twice its trail: waited for
+    assert computed == [7, 8, 9, 10]
 
 
 def test_a_position_half_its_allowance_old_is_read_again_while_the_kept_answer_serves() -> None:
