@@ -99,16 +99,14 @@ class ReadCache:
         if position < (wait_for_position or 0):
             position = None  # not there yet: the thread waits for it
         elif self.size > 0:
-            key, floor = (live.copy, asked), wait_for_position or 0
-            kept = self._kept(key, position, trailing=floor)
+            kept = self._kept((live.copy, asked), position, trailing=wait_for_position or 0)
             if kept is not None:
-                return _json(kept)
-            last = None
-            if self.trail > 0:
-                last = self._kept(key, position, trailing=floor, within=2 * self.trail)
-            if last is not None:  # its trail is over: one thread computes the next meanwhile
-                self._refresh(live, asked, compute, position)
-                return _json(last)
+                answer, age = kept
+                if age <= self.trail:
+                    return _json(answer)
+                if age <= 2 * self.trail:  # its trail is over: one thread computes the next
+                    self._refresh(live, asked, compute, position)
+                    return _json(answer)
         work = functools.partial(
             self._answer, live, asked, compute, position=position,
             wait_for_position=wait_for_position, wait_timeout=wait_timeout,
@@ -151,7 +149,7 @@ class ReadCache:
         if running.get(key) is future:
             del running[key]
         if not future.cancelled() and future.exception() is not None:
-            log.debug("reading %s failed", key, exc_info=future.exception())
+            log.debug("a worker thread's work for %s failed", key, exc_info=future.exception())
 
     def _answer(  # noqa: PLR0913 - a question and where the read model stands
         self,
@@ -174,40 +172,43 @@ class ReadCache:
             return _json(encode_json(compute(position)))
         kept = self._kept(key, position)
         if kept is not None:
-            return _json(kept)
+            return _json(kept[0])
         with self._lock:
             gate = self._gates.setdefault(key, threading.Lock())
         with gate:  # one computation per question; who asks meanwhile waits for it
             kept = self._kept(key, position)
             if kept is None:
-                kept = encode_json(compute(position))
+                answer = encode_json(compute(position))
                 with self._lock:
-                    self._answers[key] = (position, kept, time.monotonic())
+                    self._answers[key] = (position, answer, time.monotonic())
                     self._answers.move_to_end(key)
                     while len(self._answers) > self.size:
                         self._answers.popitem(last=False)
+            else:
+                answer = kept[0]
         with self._lock:
             self._gates.pop(key, None)
-        return _json(kept)
+        return _json(answer)
 
     def _kept(
-        self, key: Hashable, position: int, trailing: int | None = None, within: float = -1.0
-    ) -> bytes | None:
-        """The answer kept for `key` if computed at `position` - or, given `trailing`,
-        one computed at or after that position within the last `trail` seconds (or
-        `within`, when given)."""
-        within = self.trail if within < 0 else within
+        self, key: Hashable, position: int, trailing: int | None = None
+    ) -> tuple[bytes, float] | None:
+        """The answer kept for `key` if computed at `position` (its age then counts as
+        0) - or, given `trailing`, one computed at or after that position, with the
+        seconds since it was computed."""
         with self._lock:
             kept = self._answers.get(key)
             if kept is None:
                 return None
             at, answer, when = kept
-            if at != position and (
-                trailing is None or at < trailing or time.monotonic() - when > within
-            ):
+            if at == position:
+                age = 0.0
+            elif trailing is not None and at >= trailing:
+                age = time.monotonic() - when
+            else:
                 return None
             self._answers.move_to_end(key)
-            return answer
+            return answer, age
 
 
 def _json(body: bytes) -> Response[bytes]:

@@ -104,8 +104,9 @@ class ReadStore(ABC):
         """A transaction on the read-model database (committed if `commit`)."""
 
     def reading(self) -> AbstractContextManager[Tx]:
-        """Read-only statements, each in a snapshot of its own (no later than when it
-        runs): for reads that need no two statements to agree."""
+        """Read-only statements, for reads that need no two of them to agree: each sees
+        the database as it stands when it runs (on PostgreSQL a snapshot of its own,
+        on the autocommit connection; here one transaction)."""
         return self.transaction(commit=False)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
