@@ -8,7 +8,6 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from api import order_dto as dto
 from api.runtime import Runtime
 from tests.api.conftest import order_body
 
@@ -235,7 +234,6 @@ def test_order_list_filters_and_paginates(client: Client) -> None:
     past = client.get("/orders", params={"offset": 9, "channel": "direct"}).json()
     assert (past["items"], past["total"]) == ([], 3)  # past the end: still how many there are
     assert client.get("/orders", params={"region": "无"}).json()["total"] == 0
-    assert set(page["items"][0]) == set(dto.OrderSummary.__struct_fields__)
     assert client.get("/orders", params={"salesperson": "s1"}).json()["total"] == 2
     assert client.get("/orders", params={"limit": 0}).status_code == 400
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from api.storage import Storage, open_storage
 from domain.order import order_id_for
 from domain.order.events import Channel
-from projections import parking
+from projections import order_list, parking
 from projections.order_list import OrderListProjection
 from projections.runner import ProjectionRunner
 from projections.store import Tx
@@ -157,3 +157,15 @@ def test_runners_racing_on_one_projection_apply_each_event_once(storage: Storage
     assert parking.parked(storage.read_store) == []
     assert dump(storage, "raced") == dump(storage, "alone")
     assert dump(storage, "raced_stages") == dump(storage, "alone_stages")
+
+
+def test_a_page_reads_the_columns_asked_and_counts_every_match(storage: Storage) -> None:
+    ProjectionRunner(
+        OrderListProjection(), storage.log, storage.mapper, storage.read_store
+    ).catch_up()
+    store, columns = storage.read_store, ["order_id", "status"]
+    rows, matching = order_list.query(store, {}, columns, limit=2, offset=0)
+    assert [set(row) for row in rows] == [set(columns)] * 2  # not every column (lines...)
+    everything = order_list.query(store, {}, columns, limit=500, offset=0)[0]
+    assert matching == len(everything) > 2
+    assert order_list.query(store, {}, columns, limit=2, offset=matching) == ([], matching)
