@@ -11,8 +11,8 @@ commit is the statement's end, so the round trip includes it.
 
 The notification says what moved: each stream appended to and its new last
 version, `<uuid> <version>` joined by commas (empty when that would not fit in a
-notification's 8,000 bytes: then anything may have moved). `AppendWatcher`
-listens for it in each process and tells the service's state cache, so a
+notification's 8,000 bytes: then anything may have moved). A `Listener` hears
+it in each process and `MovedStreams` tells the service's state cache, so a
 command on an aggregate another process changed reads it first instead of
 having its append refused (the library's own listeners only need the wake-up).
 
@@ -32,7 +32,7 @@ import logging
 import struct
 import threading
 from collections.abc import Sequence
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 from uuid import UUID
 
 import psycopg
@@ -298,36 +298,70 @@ def moved_heads(payload: str) -> dict[UUID, int] | None:
     return heads
 
 
-class AppendWatcher:
-    """Listens for the log's appends (from every process) and tells the state cache
-    which aggregates moved, so decisions are not taken on states known to be old.
+class Subscriber(Protocol):
+    """What a `Listener` tells of one channel."""
 
-    Runs on a connection of its own: in a thread (`run`), or as a task on an API
-    process's event loop (`run_async`: no thread contending with the requests for
-    the interpreter). While it is not listening (not yet, or the connection was
-    lost) appends go unheard, so each time it starts listening the cache keeps
-    nothing as current.
-    """
+    channel: str
 
-    def __init__(self, url: str, channel: str, cache: StateCache) -> None:
-        self.url = url
-        self.listen = SQL("LISTEN {}").format(Identifier(channel))
+    def listening(self) -> None:
+        """It listens from now on (what was notified before, it did not hear)."""
+
+    def deaf(self) -> None:
+        """It stopped listening (the connection was lost, or it was stopped)."""
+
+    def heard(self, payload: str) -> None:
+        """A notification on the channel."""
+
+
+class MovedStreams:
+    """Tells the state cache which aggregates the log's appends moved (from every
+    process), so decisions are not taken on states known to be old. Appends made
+    while not listening go unheard, so once listening the cache keeps nothing as
+    current."""
+
+    def __init__(self, channel: str, cache: StateCache) -> None:
+        self.channel = channel
         self.cache = cache
+
+    def listening(self) -> None:
+        self.cache.forget()
+
+    def deaf(self) -> None:
+        """The cache learns nothing meanwhile; it forgets once listening again."""
+
+    def heard(self, payload: str) -> None:
+        heads = moved_heads(payload)
+        if heads is None:
+            self.cache.forget()
+        else:
+            self.cache.moved(heads)
+
+
+class Listener:
+    """Listens for the subscribers' channels on a connection of its own, in a thread
+    (`run`), or as a task on an API process's event loop (`run_async`: no thread
+    contending with the requests for the interpreter)."""
+
+    def __init__(self, url: str, subscribers: Sequence[Subscriber]) -> None:
+        self.url = url
+        self.subscribers = {s.channel: s for s in subscribers}
+        self.listen = [SQL("LISTEN {}").format(Identifier(c)) for c in self.subscribers]
         self.listening = threading.Event()
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 with psycopg.connect(self.url, autocommit=True) as conn:
-                    conn.execute(self.listen)
+                    for statement in self.listen:
+                        conn.execute(statement)
                     self._started()
                     while not stop.is_set():
                         for notice in conn.notifies(timeout=0.5):
-                            self._heard(notice.payload)
+                            self._heard(notice)
             except psycopg.Error:
-                log.warning("append watcher: the store is unavailable; retrying", exc_info=True)
+                log.warning("listener: the store is unavailable; retrying", exc_info=True)
             finally:
-                self.listening.clear()
+                self._stopped()
             stop.wait(1.0)
 
     async def run_async(self) -> None:
@@ -336,23 +370,26 @@ class AppendWatcher:
             try:
                 conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
                 async with conn:
-                    await conn.execute(self.listen)
+                    for statement in self.listen:
+                        await conn.execute(statement)
                     self._started()
                     async for notice in conn.notifies():
-                        self._heard(notice.payload)
+                        self._heard(notice)
             except psycopg.Error:
-                log.warning("append watcher: the store is unavailable; retrying", exc_info=True)
+                log.warning("listener: the store is unavailable; retrying", exc_info=True)
             finally:
-                self.listening.clear()
+                self._stopped()
             await asyncio.sleep(1.0)
 
     def _started(self) -> None:
-        self.cache.forget()
+        for subscriber in self.subscribers.values():
+            subscriber.listening()
         self.listening.set()
 
-    def _heard(self, payload: str) -> None:
-        heads = moved_heads(payload)
-        if heads is None:
-            self.cache.forget()
-        else:
-            self.cache.moved(heads)
+    def _stopped(self) -> None:
+        self.listening.clear()
+        for subscriber in self.subscribers.values():
+            subscriber.deaf()
+
+    def _heard(self, notice: psycopg.Notify) -> None:
+        self.subscribers[notice.channel].heard(notice.payload)

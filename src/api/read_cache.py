@@ -24,14 +24,17 @@ Only answers that are a function of the read model and the query alone belong
 here - not those that depend on the time of asking or on the rulebook.
 
 A kept answer is served on the event loop, without a thread or a query, when the
-read model's position was seen within the last `position_max_age` seconds (50 ms):
-a projection run by this process notes its position after every batch, so its
-readers see each batch at once; a read model projected by another process may be
-seen up to that long after its batch lands - beside its polling, a small part of
-its lag. Once the position seen is half that old, the next request has a worker
-thread ask the store again, and is answered meanwhile, so under load every answer
-comes from the event loop; requests finding it older than 50 ms wait for one
-thread to read it, together. A request waiting for a position not yet seen, or
+read model's position is known (`LiveProjection.recent_position`): a projection
+run by this process notes its position after every batch, and on PostgreSQL an
+API process hears each batch of one run elsewhere as it commits
+(`projections.live.Hearing`), so its readers see each batch at once. Otherwise
+the position is known for `position_max_age` seconds (50 ms) after it was read:
+a read model projected by another process may be seen up to that long after its
+batch lands - beside its polling, a small part of its lag. Once the position
+seen is half that old, the next request has a worker thread ask the store
+again, and is answered meanwhile, so under load every answer comes from the
+event loop; requests finding it older than 50 ms wait for one thread to read
+it, together. A request waiting for a position not yet seen, or
 for an answer not kept, goes to a worker thread; an answer computed there is
 computed at the position seen (the thread reads it again only when the position
 asked for was not seen yet).

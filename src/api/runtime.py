@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from api.blobs import BlobStore
 from api.clock import Clock
 from api.keyring import Keyring
-from api.pg_log import AppendWatcher, AsyncLog, PostgresLogRecorder
+from api.pg_log import AsyncLog, Listener, MovedStreams, PostgresLogRecorder, Subscriber
 from api.problems import read_after
 from api.read_cache import ReadCache
 from api.settings import Settings
@@ -46,7 +46,7 @@ from projections.audit_trail import AuditTrailProjection
 from projections.customers import CustomersProjection
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
-from projections.live import FOLLOW_EVERY, LiveProjection
+from projections.live import FOLLOW_EVERY, Hearing, LiveProjection
 from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
@@ -54,7 +54,7 @@ from projections.revenue import RevenueProjection
 from projections.runner import TRANSIENT, Projection
 from projections.sales import SalesProjection
 from projections.stock import StockProjection
-from projections.store import Tx
+from projections.store import PostgresReadStore, Tx
 from projections.tasks import TasksProjection
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,11 @@ class Runtime:
         self.token_key = load_secret(settings.token_key, settings.token_key_file)
         self.keyring = Keyring(self.storage.read_store)
         self.read_cache = ReadCache(settings.read_cache_size, trail=settings.read_cache_trail)
+        read_store = self.storage.read_store
+        # On PostgreSQL an API process hears each read model's batches (`start_loop`).
+        self.hearing = (
+            Hearing(read_store.channel_name) if isinstance(read_store, PostgresReadStore) else None
+        )
         self.projections: dict[str, LiveProjection] = {
             name: LiveProjection(
                 name,
@@ -127,6 +132,7 @@ class Runtime:
                 self.storage.mapper,
                 self.storage.read_store,
                 lease=self.storage.lease_for(name),
+                hearing=self.hearing,
             )
             for name, make in PROJECTIONS.items()
         }
@@ -143,7 +149,7 @@ class Runtime:
         self._threads: list[threading.Thread] = []
         self._running: list[LiveProjection] = []  # the projections this process runs
         self.async_log: AsyncLog | None = None  # on PostgreSQL, while the app serves
-        self._watching: asyncio.Task[None] | None = None  # the append watcher, on the loop
+        self._listening: asyncio.Task[None] | None = None  # the listener, on the loop
 
     def _clock_reads_settled(self, timeout: float = 60) -> bool:
         """Have the read models the clock reads caught up with the log's head? Waits up
@@ -174,40 +180,43 @@ class Runtime:
             if self.settings.run_clock:
                 self.schedule.start()
 
-    def _append_watcher(self, log_recorder: PostgresLogRecorder) -> AppendWatcher:
-        return AppendWatcher(self.settings.database_url, log_recorder.channel_name,
-                             self.service.cache)  # fmt: skip
+    def _moved_streams(self, log_recorder: PostgresLogRecorder) -> MovedStreams:
+        return MovedStreams(log_recorder.channel_name, self.service.cache)
 
     def watch_appends(self) -> None:
         """On PostgreSQL, hear every process's appends in a background thread, so the
         service decides commands on states no other process has moved since (on one
         SQLite file a refused append is the only news, and enough)."""
         if isinstance(self.storage.log, PostgresLogRecorder):
-            watcher = self._append_watcher(self.storage.log)
-            thread = threading.Thread(target=watcher.run, args=(self._stop,),
-                                      name="append-watcher", daemon=True)  # fmt: skip
+            listener = Listener(self.settings.database_url, [self._moved_streams(self.storage.log)])
+            thread = threading.Thread(target=listener.run, args=(self._stop,),
+                                      name="append-listener", daemon=True)  # fmt: skip
             thread.start()
             self._threads.append(thread)
 
     async def start_loop(self) -> None:
         """What an API process runs on its event loop, on PostgreSQL: the log for
-        commands appended from the loop (see `api.orders.run_command_async`), and the
-        append watcher as a task. Elsewhere commands run in worker threads."""
+        commands appended from the loop (see `api.orders.run_command_async`), and a
+        task listening for the log's appends and the read models' batches. Elsewhere
+        commands run in worker threads."""
         log_recorder = self.storage.log
         if not isinstance(log_recorder, PostgresLogRecorder):
             return
         log_from_loop = AsyncLog(self.settings.database_url, log_recorder, self.storage.mapper)
         await log_from_loop.open()
         self.async_log = log_from_loop
-        watching = self._append_watcher(log_recorder).run_async()
-        self._watching = asyncio.get_running_loop().create_task(watching)
+        subscribers: list[Subscriber] = [self._moved_streams(log_recorder)]
+        if self.hearing is not None:
+            subscribers.append(self.hearing)
+        listening = Listener(self.settings.database_url, subscribers).run_async()
+        self._listening = asyncio.get_running_loop().create_task(listening)
 
     async def stop_loop(self) -> None:
-        if self._watching is not None:
-            self._watching.cancel()
+        if self._listening is not None:
+            self._listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
-            self._watching = None
+                await self._listening
+            self._listening = None
         if self.async_log is not None:
             log_from_loop, self.async_log = self.async_log, None
             await log_from_loop.close()

@@ -40,9 +40,16 @@ def next_copy(current: str, projection: str) -> str:
     return copy_name(projection, generation(current, projection) + 1)
 
 
-def activate(tx: Tx, projection: str, copy: str) -> None:
+def projection_of(copy: str) -> str:
+    """The projection `copy` is a copy of: `order_list_g2` -> `order_list`."""
+    return re.sub(r"_g\d+$", "", copy)
+
+
+def activate(store: ReadStore, tx: Tx, projection: str, copy: str) -> None:
+    """Switch readers to `copy` when `tx` commits; listening processes hear of it."""
     tx.execute(
         f"INSERT INTO {TABLE} (projection, copy) VALUES (?, ?) "  # noqa: S608
         "ON CONFLICT (projection) DO UPDATE SET copy = excluded.copy",
         (projection, copy),
     )
+    store.announce(tx, copy)

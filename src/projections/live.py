@@ -23,8 +23,41 @@ from projections.store import ReadStore
 log = logging.getLogger(__name__)
 
 # How soon a process that does not run a projection (an API process beside
-# workers, or one standing by) reads from the new copy after a rebuild elsewhere.
+# workers, or one standing by) reads from the new copy after a rebuild elsewhere,
+# unless it hears of the switch (see `Hearing`).
 FOLLOW_EVERY = 1.0
+
+
+class Hearing:
+    """What a process hears of read models projected elsewhere, as their batches
+    commit: on PostgreSQL each batch's tracked position and each switch of readers
+    to another copy are announced on the read store's channel (`api.pg_log.Listener`
+    listens for them on a connection of its own).
+
+    While it listens, the position of a read model heard or read since it began
+    listening is the position now - no process has to ask the store again (nor
+    wait for a worker thread to) however long ago that was. Not listening (not yet,
+    or its connection was lost), positions are read and kept for a moment, as on
+    SQLite; once listening again, a position seen before is read afresh.
+    """
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self.since: float | None = None  # when it began listening (monotonic); None: deaf
+        self.lives: dict[str, LiveProjection] = {}  # by projection name
+
+    def listening(self) -> None:
+        self.since = time.monotonic()
+
+    def deaf(self) -> None:
+        self.since = None
+
+    def heard(self, payload: str) -> None:
+        """`<copy> <position>`: a batch committed; `<copy>`: readers were switched to it."""
+        copy, _, position = payload.partition(" ")
+        live = self.lives.get(copies.projection_of(copy))
+        if live is not None:
+            live.heard(copy, int(position) if position else None)
 
 
 class LiveProjection:
@@ -37,9 +70,11 @@ class LiveProjection:
         store: ReadStore,
         *,
         lease: Lease | None = None,
+        hearing: Hearing | None = None,
     ) -> None:
         self.name = name
         self.lease = lease
+        self.hearing = hearing
         self.standing_by = False  # True while another process holds the lease
         self.make = make
         self.log = log_recorder
@@ -52,6 +87,8 @@ class LiveProjection:
         self._followed = time.monotonic()  # when the active copy was last looked up
         copies.ensure_table(store)
         self.runner = self.runner_for(copies.active(store, name))
+        if hearing is not None:
+            hearing.lives[name] = self
 
     def runner_for(self, copy: str) -> ProjectionRunner:
         return ProjectionRunner(self.make(copy), self.log, self.mapper, self.store)
@@ -65,7 +102,7 @@ class LiveProjection:
         """Serve the copy readers should use, looked up now - or only if last looked up
         more than `max_age` seconds ago (a rebuild may switch it from another process)."""
         now = time.monotonic()
-        if max_age and now - self._followed < max_age:
+        if max_age and now - self._followed < max_age and not self._missed(self._followed):
             return
         self._followed = now
         copy = copies.active(self.store, self.name)
@@ -89,21 +126,47 @@ class LiveProjection:
         """The position the copy in service has covered, as the store has it now."""
         self.follow(max_age=FOLLOW_EVERY)
         copy = self.copy
+        asked = time.monotonic()  # what was committed before this, the answer covers
         found = self.runner.position()
-        with self._seen_lock:
-            seen, latest = self._seen, found
-            if seen is not None and seen[0] == copy:
-                latest = max(found, seen[1])  # a copy's position only grows: a slower reader
-            self._seen = (copy, latest, time.monotonic())  # must not set it back
+        self._see(copy, found, asked)
         return found
+
+    def _see(self, copy: str, position: int, when: float) -> None:
+        with self._seen_lock:
+            seen = self._seen
+            if seen is not None and seen[0] == copy:
+                position = max(position, seen[1])  # a copy's position only grows: a slower
+            self._seen = (copy, position, when)  # reader must not set it back
+
+    def heard(self, copy: str, position: int | None) -> None:
+        """A batch of `copy` committed up to `position`, or readers were switched to
+        `copy` (`position` None): the next read of the position looks the copy up."""
+        if position is None:
+            with self._seen_lock:
+                self._followed, self._seen = float("-inf"), None
+        elif copy == self.copy:
+            self._see(copy, position, time.monotonic())
 
     def recent_position(self, max_age: float) -> int | None:
         """The position last seen, without asking the store, if seen within `max_age`
-        seconds (by a reader or by this process's own runner after a batch)."""
+        seconds (by a reader or by this process's own runner after a batch) - or,
+        while this process hears the read model's batches, since it began to."""
         seen = self._seen
-        if seen is None or seen[0] != self.copy or time.monotonic() - seen[2] > max_age:
+        if seen is None or seen[0] != self.copy:
             return None
-        return seen[1]
+        _, position, when = seen
+        if time.monotonic() - when <= max_age:
+            return position
+        listening = self.hearing is not None and self.hearing.since is not None
+        if listening and not self._missed(when) and not self._missed(self._followed):
+            return position
+        return None
+
+    def _missed(self, learnt: float) -> bool:
+        """Might this process have missed news since `learnt`? Yes if it listens and
+        began to after then (the time between, it was not listening)."""
+        began = self.hearing.since if self.hearing is not None else None
+        return began is not None and learnt < began
 
     def parked(self) -> Parked | None:
         return self.runner.parked()

@@ -43,7 +43,7 @@ def rebuild(live: LiveProjection, progress: Progress | None = None) -> str:
     runner = _fresh(live, copy)
     runner.catch_up(progress=progress)
     with live.store.transaction(commit=True) as tx:
-        copies.activate(tx, live.name, copy)
+        copies.activate(live.store, tx, live.name, copy)
     live.follow()
     generation = copies.generation(copy, live.name)
     if generation >= 2:

@@ -20,6 +20,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL, Literal
 
 Row = dict[str, Any]
 DDL_LOCK = 0x0D0E_4B_0B  # any fixed bigint, ours alone
@@ -141,6 +142,9 @@ class ReadStore(ABC):
     def _serialise_ddl(self, tx: Tx) -> None:  # noqa: B027 - a hook; SQLite needs none
         """SQLite writers are serialised already."""
 
+    def announce(self, tx: Tx, payload: str) -> None:  # noqa: B027 - a hook; SQLite has none
+        """Tell listening processes `payload` when `tx` commits (PostgreSQL's NOTIFY)."""
+
     def tracked_position(self, name: str) -> int:
         return self.max_tracking_id(name) or 0
 
@@ -190,12 +194,27 @@ class SQLiteReadStore(SQLiteTrackingRecorder, ReadStore):
 
 
 class PostgresReadStore(PostgresTrackingRecorder, ReadStore):
+    """On PostgreSQL each tracked position is also announced on `channel_name`
+    (`<copy> <position>`, delivered when its batch commits), and each switch of
+    readers to another copy (`<copy>`): processes that read a model projected
+    elsewhere listen instead of asking the store (see `projections.live.Hearing`)."""
+
     backend = "postgresql"
     position_column = "notification_id"
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore)
         self.events_table = f'"{datastore.schema}".stored_events'
+        self.channel_name = f"{datastore.schema}_{self.tracking_table_name}"
+        if datastore.single_row_tracking:  # the library's upsert returns the row it wrote
+            self.insert_tracking_statement = SQL(
+                "WITH tracked AS ({0}) "
+                "SELECT notification_id, pg_notify({1}, %(application_name)s || ' ' || "
+                "notification_id) FROM tracked"
+            ).format(self.insert_tracking_statement, Literal(self.channel_name))
+
+    def announce(self, tx: Tx, payload: str) -> None:
+        tx.execute("SELECT pg_notify(?, ?)", (self.channel_name, payload))
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Tx]:

@@ -19,7 +19,7 @@ from eventsourcing.tests.persistence import (
     NonInterleavingNotificationIDsBaseCase,
 )
 
-from api.pg_log import AppendWatcher, PostgresLogRecorder, moved_heads
+from api.pg_log import Listener, MovedStreams, PostgresLogRecorder, moved_heads
 from api.storage import open_storage
 from domain.order import commands as cmd
 from domain.service import ORDER, CommandMeta
@@ -86,7 +86,7 @@ def test_the_watcher_tells_the_cache_what_another_process_moved(postgres_url: st
     stop = threading.Event()
     try:
         service = ours.service()
-        watcher = AppendWatcher(postgres_url, ours.log.channel_name, service.cache)  # type: ignore[attr-defined]
+        watcher = Listener(postgres_url, [MovedStreams(ours.log.channel_name, service.cache)])  # type: ignore[attr-defined]
         thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
         thread.start()
         order_id = write_scenario(service, orders=1)[0]
