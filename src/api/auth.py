@@ -20,7 +20,6 @@ from typing import Any
 import msgspec
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
@@ -139,14 +138,13 @@ def _route_roles(method: str, template: str) -> frozenset[Role] | None:
     return allowed_roles(method, template)
 
 
-async def role_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Async, as Litestar runs a sync guard in a worker thread."""
+def _authorise(connection: ASGIConnection[Any, Any, Any, Any], user: Any) -> None:
+    """Refuse `user` the route the connection was routed to unless their role may call it."""
     method = str(connection.scope.get("method", "GET"))
     template = str(connection.scope.get("path_template", ""))
     roles = _route_roles(method, template)
     if roles is None:
-        return  # the auth middleware let it through
-    user = connection.scope.get("user")
+        return
     if not isinstance(user, User):
         raise NotAuthorizedException("a bearer token is required")
     if user.role not in roles:
@@ -175,7 +173,16 @@ def _in_force(token: Token) -> bool:
 
 
 class CheckedOnce(JWTAuthenticationMiddleware):
-    """The JWT middleware, checking each token's signature once per process."""
+    """The JWT middleware, checking each token's signature once per process - and the
+    token's role against the route (the middleware runs once the request is routed;
+    a Litestar guard would copy the route handler for every request)."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        result = await super().authenticate_request(connection)
+        _authorise(connection, result.user)
+        return result
 
     async def authenticate_token(
         self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
@@ -197,7 +204,6 @@ def jwt_auth(key: str) -> JWTAuth[User, Token]:
         token_secret=key,
         retrieve_user_handler=_user,
         exclude=PUBLIC,
-        guards=[role_guard],
         authentication_middleware_class=CheckedOnce,
         description="A bearer token from `orderhub token issue --user U --role R`.",
     )
