@@ -6,7 +6,8 @@
                                    # (as root, apt-get installs chromium for the browser test)
 
 The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes.
-Extra arguments go to `orderhub serve` or to pytest.
+Extra arguments go to `orderhub serve` or to pytest (which runs a worker per core
+unless they say otherwise, e.g. `-n 0`).
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def main(argv: list[str]) -> int:
     ensure_browser()
     _run(BIN / "ruff", "check", "src")
     _run(BIN / "mypy", "--strict", "src")
-    _run(BIN / "python", "-m", "pytest", *rest)
+    # One pytest worker per core (pytest-xdist) unless the arguments choose.
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) for a in rest)
+    _run(BIN / "python", "-m", "pytest", *([] if chosen else ["-n", "auto"]), *rest)
     return 0
 
 
