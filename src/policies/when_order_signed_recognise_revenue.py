@@ -3,8 +3,10 @@
 ASC 606 step 1: the signed order is the contract. The policy keeps each
 order's lines; on signing it identifies the contract with the satisfaction
 patterns in force, then passes on the facts that earn revenue — shipments (by
-line quantities) and the customer's acceptance, with their business dates — and
-every change order after signing, for the rules to classify. Facts seen before
+line quantities) and the customer's acceptance, with their business dates —
+every change order after signing, for the rules to classify, and a
+cancellation after signing, which terminates the contract on its date (what
+was earned by then stays). Facts seen before
 signing travel right after the identification. Command ids name the order and
 the fact, so redelivery changes nothing. The satisfaction patterns are the ones
 finance published last (their version is recorded on the contract), else the
@@ -24,6 +26,7 @@ from domain.envelope import Recorded
 from domain.order.events import (
     CustomerAccepted,
     LineKind,
+    OrderCancelled,
     OrderChanged,
     OrderLine,
     OrderPlaced,
@@ -37,6 +40,7 @@ from domain.revenue.contract import (
     LineQuantity,
     ModifyContract,
     RecordFulfilment,
+    TerminateContract,
     contract_id_for,
 )
 from domain.revenue.periods import PatternsPublished, PeriodsState
@@ -60,7 +64,7 @@ class RecogniseRevenuePolicy:
         topic_of(t)
         for t in (
             OrderPlaced, OrderChanged, OrderSigned, ShipmentRecorded, CustomerAccepted,
-            PatternsPublished,
+            OrderCancelled, PatternsPublished,
         )
     )  # fmt: skip
 
@@ -147,6 +151,9 @@ class RecogniseRevenuePolicy:
                 fact = RecordFulfilment(fact=Fulfilment.ACCEPTANCE, on=at.date(),
                                         source="customer acceptance")  # fmt: skip
                 self._fact(tx, found, "acceptance", fact, recorded)
+            case OrderCancelled(reason=reason, at=at) if found["signed"]:
+                end = TerminateContract(last_day=at.date(), reason=reason)
+                self._enqueue(tx, found, "termination", end, recorded)
         self.rows.save(tx, found)
 
     def _patterns(self, tx: Tx) -> tuple[dict[LineKind, Satisfaction], int]:

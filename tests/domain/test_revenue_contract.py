@@ -6,7 +6,7 @@ training, two years of maintenance and a year of SaaS, sold at a bundle discount
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from domain.revenue.contract import (
     RecordFulfilment,
     ReestimateVariable,
     RevenueRefused,
+    TerminateContract,
 )
 from domain.revenue.modification import Treatment
 from domain.revenue.progress import Pattern, Satisfaction, Trigger
@@ -274,6 +275,7 @@ def test_finance_may_override_the_rule_but_must_say_why() -> None:
         (ModifyContract(revision=1, on=SIGNED, removed=("NOPE",)), "removed"),
         (ModifyContract(revision=1, on=SIGNED, added=(line("HW", LineKind.HARDWARE, 1),)), "added"),
         (identify(), "order_id"),
+        (TerminateContract(last_day=SIGNED - timedelta(days=1), reason="cancelled"), "last_day"),
     ],
 )
 def test_bad_commands_are_refused_by_field(command: object, field: str) -> None:

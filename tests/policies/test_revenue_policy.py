@@ -9,9 +9,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from api.auth import Role
 from api.runtime import Runtime
-from projections.rebuild import compare
+from domain.codec import topic_of
+from domain.order.events import OrderCancelled
+from policies.when_order_signed_recognise_revenue import NAME as POLICY
+from policies.when_order_signed_recognise_revenue import RecogniseRevenuePolicy
+from projections.rebuild import compare, rebuild
 from tests.api.conftest import bearer, order_body
 from tests.policies.conftest import Client, ok, settle
 from tests.policies.test_bill_milestones_policy import ship_everything
@@ -250,3 +256,57 @@ def test_revenue_terms_naming_what_the_order_lacks_are_refused(client: Client) -
     body = order_body(revenue_terms={"residual": ["L9"]})
     refused = client.post("/orders", json=body)
     assert (refused.status_code, refused.json()["field"]) == (422, "revenue_terms.residual")
+
+
+def test_a_cancellation_after_signing_ends_the_contract_keeping_what_was_earned(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_contract(client, runtime)
+    ship_everything(client, order_id)  # the conveyors (L1) in December; no training (L2)
+    cancel = {"reason": "客户资金链断裂, 终止合同", "at": "2026-03-31T18:00:00+08:00"}
+    ok(client.post(f"/orders/{order_id}/cancel", json=cancel))
+    settle(runtime)
+
+    contract = ok(client.get(f"/revenue/contracts/{order_id}", params={"as_of": "2026-12-31"}))
+    by_id = {o["obligation_id"]: o for o in contract["obligations"]}
+    # Maintenance earned January-March by day (90 of 365 days of 11,844.16), then nothing.
+    earned = {"L1": "59220.78", "L2": "0.00", "L3": "2920.48"}
+    assert {k: o["recognised"] for k, o in by_id.items()} == earned
+    assert {k: o["allocated"] for k, o in by_id.items()} == earned
+    assert {o["remaining"] for o in by_id.values()} == {"0.00"}
+    months = schedule(client, order_id)
+    earning = {m for (m, oid), row in months.items() if oid == "L3" and row["amount"] != "0.00"}
+    assert earning == {"2026-01", "2026-02", "2026-03"}
+    remaining = client.get("/revenue/remaining-obligations", params={"as_of": "2026-03-31"})
+    assert ok(remaining) == []
+
+    late = {"fact": "training_delivered", "on": "2026-03-15", "source": "trainer's report",
+            "lines": [{"line_id": "L2", "quantity": "1"}]}  # fmt: skip
+    refused = client.post(f"/revenue/contracts/{order_id}/fulfilments", json=late)
+    assert refused.status_code == 422, refused.text
+    assert "terminated" in refused.json()["detail"]
+    assert compare(runtime.projections["revenue"]) == []  # rebuilt from the log: the same
+
+
+def test_a_rebuilt_policy_terminates_contracts_of_orders_cancelled_before_it_could(
+    client: Client, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A release whose policy did not hear cancellations: the contract outlives its order.
+    blind = RecogniseRevenuePolicy.topics - {topic_of(OrderCancelled)}
+    monkeypatch.setattr(RecogniseRevenuePolicy, "topics", blind)
+    order_id = signed_contract(client, runtime)
+    cancel = {"reason": "客户撤单", "at": "2026-01-31T18:00:00+08:00"}
+    ok(client.post(f"/orders/{order_id}/cancel", json=cancel))
+    settle(runtime)
+    contract = f"/revenue/contracts/{order_id}"
+    kept = ok(client.get(contract, params={"as_of": "2026-12-31"}))
+    assert kept["transaction_price"] == "76000.00"
+
+    monkeypatch.undo()  # this release: the policy rebuilt from the log decides what it missed
+    rebuild(runtime.projections[POLICY])
+    settle(runtime)
+    ended = ok(client.get(contract, params={"as_of": "2026-12-31"}))
+    assert ended["transaction_price"] == "1005.94"  # January's maintenance, nothing else
+    history = ok(client.get(f"/audit/aggregates/{ended['contract_id']}/history"))
+    topics = [e["topic"] for e in history["events"]]
+    assert sum(t.endswith("ContractTerminated") for t in topics) == 1, topics

@@ -33,3 +33,7 @@ def months_between(first: date, last: date) -> list[date]:
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+def day_after(day: date) -> date:
+    return day + timedelta(days=1)

@@ -126,7 +126,17 @@ class ModifyContract(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     reason: str = ""  # ... and says why
 
 
-RevenueCommand = IdentifyContract | RecordFulfilment | ReestimateVariable | ModifyContract
+class TerminateContract(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The contract ends (the order was cancelled after signing): what its obligations
+    earned by the end of `last_day` stays, nothing more is earned."""
+
+    last_day: date
+    reason: str
+
+
+RevenueCommand = (
+    IdentifyContract | RecordFulfilment | ReestimateVariable | ModifyContract | TerminateContract
+)
 
 
 # -- events --------------------------------------------------------------------
@@ -183,7 +193,19 @@ class ContractModified(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     components: tuple[ObligationChange, ...]
 
 
-RevenueEvent = ContractIdentified | ProgressRecorded | VariableReestimated | ContractModified
+class ContractTerminated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    last_day: date
+    reason: str
+    components: tuple[ObligationChange, ...]  # each open obligation's price cut to its earnings
+
+
+RevenueEvent = (
+    ContractIdentified
+    | ProgressRecorded
+    | VariableReestimated
+    | ContractModified
+    | ContractTerminated
+)
 
 
 # -- state ---------------------------------------------------------------------
@@ -245,6 +267,7 @@ class ContractState(msgspec.Struct, frozen=True, kw_only=True):
     obligations: dict[str, ObligationState] = msgspec.field(default_factory=dict)
     variable: dict[str, VariableConsideration] = msgspec.field(default_factory=dict)
     revision: int = 0
+    terminated_on: date | None = None  # its last day, once terminated
 
     @property
     def exists(self) -> bool:

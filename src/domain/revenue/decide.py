@@ -12,11 +12,12 @@ from msgspec.structs import replace
 
 from domain.order.events import LineKind, OrderLine
 from domain.revenue.allocation import Allocated, Basis, Candidate, allocate_price
-from domain.revenue.calendar import day_before
+from domain.revenue.calendar import day_after, day_before
 from domain.revenue.contract import (
     ContractIdentified,
     ContractModified,
     ContractState,
+    ContractTerminated,
     Fulfilment,
     IdentifyContract,
     ModifyContract,
@@ -29,6 +30,7 @@ from domain.revenue.contract import (
     RevenueCommand,
     RevenueEvent,
     RevenueRefused,
+    TerminateContract,
     VariableReestimated,
 )
 from domain.revenue.modification import AddedGoods, Treatment, classify
@@ -69,21 +71,58 @@ def decide(command: RevenueCommand, state: ContractState) -> list[RevenueEvent]:
                 )
             return [_identify(command)]
         case RecordFulfilment():
-            _must_exist(state)
+            _must_be_in_force(state)
             return _fulfil(command, state)
         case ReestimateVariable():
-            _must_exist(state)
+            _must_be_in_force(state)
             return [_reestimate(command, state)]
         case ModifyContract():
-            _must_exist(state)
+            _must_be_in_force(state)
             return [_modify(command, state)]
+        case TerminateContract():
+            _must_be_in_force(state)
+            return [_terminate(command, state)]
         case _:
             assert_never(command)
 
 
-def _must_exist(state: ContractState) -> None:
+def _must_be_in_force(state: ContractState) -> None:
     if not state.exists:
         raise RevenueRefused("no revenue contract: the order is not signed", field="order_id")
+    if state.terminated_on is not None:
+        raise RevenueRefused(
+            f"the contract was terminated: its last day was {state.terminated_on}",
+            field="order_id",
+        )
+
+
+# -- termination -----------------------------------------------------------------
+
+
+def _terminate(command: TerminateContract, state: ContractState) -> ContractTerminated:
+    """Every open obligation closed at what it earned by the end of the last day."""
+    assert state.identified_on is not None
+    ends = day_after(command.last_day)
+    changed = max((c.since for o in state.obligations.values() for c in o.components),
+                  default=state.identified_on)  # fmt: skip
+    if command.last_day < state.identified_on or ends < changed:
+        raise RevenueRefused(
+            f"the last day {command.last_day} comes before the contract's last change "
+            f"({max(changed, state.identified_on)})",
+            field="last_day",
+        )
+    cause = f"termination: {command.reason}" if command.reason else "termination"
+    changes = [
+        change
+        for o in state.obligations.values()
+        if not o.removed
+        for change in _closed(o.revenue(state.currency), ends, cause)
+        if change[1].amount.amount
+    ]
+    return ContractTerminated(
+        last_day=command.last_day, reason=command.reason,
+        components=tuple(ObligationChange(obligation_id=oid, component=c) for oid, c in changes),
+    )  # fmt: skip
 
 
 # -- identification ------------------------------------------------------------
@@ -550,14 +589,23 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
                 obligations[t.obligation_id] = ObligationState(terms=t, weight=_candidate_weight(t))
             for oid in event.removed:
                 obligations[oid] = replace(obligations[oid], removed=True)
-            for change in event.components:
-                o = obligations[change.obligation_id]
-                components = (*o.components, change.component)
-                obligations[change.obligation_id] = replace(o, components=components)
+            return replace(state, version=version, revision=event.revision,
+                           obligations=_changed(obligations, event.components))  # fmt: skip
+        case ContractTerminated():
+            obligations = _changed(dict(state.obligations), event.components)
             return replace(state, version=version, obligations=obligations,
-                           revision=event.revision)  # fmt: skip
+                           terminated_on=event.last_day)  # fmt: skip
         case _:
             assert_never(event)
+
+
+def _changed(
+    obligations: dict[str, ObligationState], changes: Iterable[ObligationChange]
+) -> dict[str, ObligationState]:
+    for change in changes:
+        o = obligations[change.obligation_id]
+        obligations[change.obligation_id] = replace(o, components=(*o.components, change.component))
+    return obligations
 
 
 def _progressed(o: ObligationState, event: ProgressRecorded) -> ObligationState:
