@@ -152,6 +152,7 @@ class ContractOut(msgspec.Struct, kw_only=True):
     customer_id: str
     currency: str
     identified_on: date
+    terminated_on: date | None  # the last day of a contract ended by a cancellation
     as_of: date
     transaction_price: str
     obligations: list[ObligationOut]
@@ -231,14 +232,16 @@ class RevenueController(Controller):
         day = as_of or runtime.clock().date()
         with runtime.reading(revenue.NAME, wait_for_position, wait_timeout) as (tx, table):
             rows = revenue_queries.obligations(tx, table, str(order_id), day)
-        if not rows:
-            raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+            if not rows:
+                raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+            ended = revenue_queries.terminated_on(tx, table, rows[0]["contract_id"])
         first = rows[0]
         return ContractOut(
             order_id=order_id, contract_id=UUID(first["contract_id"]),
             contract_number=first["contract_number"], customer_id=first["customer_id"],
             currency=first["currency"], identified_on=date.fromisoformat(first["identified_on"]),
-            as_of=day, transaction_price=str(sum(Decimal(r["allocated"]) for r in rows)),
+            terminated_on=ended, as_of=day,
+            transaction_price=str(sum(Decimal(r["allocated"]) for r in rows)),
             obligations=[
                 ObligationOut(
                     obligation_id=r["obligation_id"], kind=r["kind"], pattern=r["pattern"],

@@ -6,9 +6,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from domain.revenue.ledger import roll_forward
 from domain.shared import quantum
 from projections.store import Row, Tx
+
+
+class _Ended(msgspec.Struct):
+    terminated_on: date | None = None  # the one field of the contract's state read here
+
+
+_ended = msgspec.json.Decoder(_Ended)
+
+
+def terminated_on(tx: Tx, copy: str, contract_id: str) -> date | None:
+    """The contract's last day, if it was terminated."""
+    tx.execute(f"SELECT state FROM {copy}_contracts WHERE contract_id = ?",  # noqa: S608
+               (contract_id,))  # fmt: skip
+    row = tx.fetchone()
+    return None if row is None else _ended.decode(row["state"]).terminated_on
 
 
 def obligations(tx: Tx, copy: str, order_id: str, through: date) -> list[Row]:

@@ -46,7 +46,7 @@ def test_signing_identifies_the_contract_and_allocates_by_ssp(
 ) -> None:
     order_id = signed_contract(client, runtime)
     contract = ok(client.get(f"/revenue/contracts/{order_id}", params={"as_of": "2025-12-31"}))
-    assert contract["contract_number"] == "HT-606"
+    assert (contract["contract_number"], contract["terminated_on"]) == ("HT-606", None)
     assert contract["transaction_price"] == "76000.00"
     by_id = {o["obligation_id"]: o for o in contract["obligations"]}
     # SSPs 60,000 / 5,000 / 12,000 share a price of 76,000.
@@ -268,6 +268,7 @@ def test_a_cancellation_after_signing_ends_the_contract_keeping_what_was_earned(
     settle(runtime)
 
     contract = ok(client.get(f"/revenue/contracts/{order_id}", params={"as_of": "2026-12-31"}))
+    assert contract["terminated_on"] == "2026-03-31"
     by_id = {o["obligation_id"]: o for o in contract["obligations"]}
     # Maintenance earned January-March by day (90 of 365 days of 11,844.16), then nothing.
     earned = {"L1": "59220.78", "L2": "0.00", "L3": "2920.48"}
