@@ -6,9 +6,9 @@ patterns in force, then passes on the facts that earn revenue — shipments (by
 line quantities) and the customer's acceptance, with their business dates —
 every change order after signing, for the rules to classify, and a
 cancellation after signing, which terminates the contract on its date (what
-was earned by then stays). Facts seen before
-signing travel right after the identification. Command ids name the order and
-the fact, so redelivery changes nothing. The satisfaction patterns are the ones
+was earned by then stays). Facts seen before signing travel right after the
+identification. Command ids name the order and the fact, so redelivery
+changes nothing. The satisfaction patterns are the ones
 finance published last (their version is recorded on the contract), else the
 defaults; an order line may carry its own.
 """

@@ -103,12 +103,12 @@ def _terminate(command: TerminateContract, state: ContractState) -> ContractTerm
     """Every open obligation closed at what it earned by the end of the last day."""
     assert state.identified_on is not None
     ends = day_after(command.last_day)
-    changed = max((c.since for o in state.obligations.values() for c in o.components),
-                  default=state.identified_on)  # fmt: skip
-    if command.last_day < state.identified_on or ends < changed:
+    # The allocation is dated the day of signing: the latest component is the last change.
+    changed = max(c.since for o in state.obligations.values() for c in o.components)
+    if ends <= state.identified_on or ends < changed:
         raise RevenueRefused(
-            f"the last day {command.last_day} comes before the contract's last change "
-            f"({max(changed, state.identified_on)})",
+            f"the last day {command.last_day} comes before the contract's signing or its "
+            f"last change ({changed})",
             field="last_day",
         )
     cause = f"termination: {command.reason}" if command.reason else "termination"
@@ -575,12 +575,12 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
                 obligations[oid] = _progressed(obligations[oid], event)
             return replace(state, version=version, obligations=obligations)
         case VariableReestimated():
-            obligations = dict(state.obligations)
-            for share in event.shares:
-                o = obligations[share.obligation_id]
-                cause = f"re-estimate of {event.consideration.name}"
-                component = Component(amount=share.amount, since=event.on, cause=cause)
-                obligations[share.obligation_id] = replace(o, components=(*o.components, component))
+            cause = f"re-estimate of {event.consideration.name}"
+            obligations = _changed(dict(state.obligations), (
+                ObligationChange(obligation_id=share.obligation_id,
+                                 component=Component(amount=share.amount, since=event.on,
+                                                     cause=cause))
+                for share in event.shares))  # fmt: skip
             variable = {**state.variable, event.consideration.name: event.consideration}
             return replace(state, version=version, obligations=obligations, variable=variable)
         case ContractModified():
@@ -602,6 +602,7 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
 def _changed(
     obligations: dict[str, ObligationState], changes: Iterable[ObligationChange]
 ) -> dict[str, ObligationState]:
+    """`obligations` (a copy the caller owns) with each change's component appended."""
     for change in changes:
         o = obligations[change.obligation_id]
         obligations[change.obligation_id] = replace(o, components=(*o.components, change.component))
