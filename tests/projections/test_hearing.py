@@ -7,15 +7,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from api.pg_log import Listener
+from api.runtime import Runtime
+from api.settings import Settings
 from api.storage import Storage, open_storage
 from projections.live import Hearing, LiveProjection
 from projections.order_list import OrderListProjection
 from projections.rebuild import rebuild
 from projections.store import PostgresReadStore
+from tests.api.conftest import signed_in
 from tests.projections.scenario import write_scenario
 
 
@@ -108,3 +112,22 @@ def test_what_a_reader_learnt_before_it_began_listening_it_reads_again(storage: 
     assert reader.recent_position(max_age=0.0) == stored
     hearing.heard(f"order_list {stored + 5}")
     assert reader.recent_position(max_age=0.0) == stored + 5
+
+
+@pytest.mark.postgres
+def test_an_api_process_hears_the_batches_of_a_worker(postgres_url: str, tmp_path: Path) -> None:
+    runtime = Runtime(Settings(database_url=postgres_url, data_dir=str(tmp_path),
+                               run_projections=False, run_clock=False))  # fmt: skip
+    try:
+        with signed_in(runtime):  # the app's lifespan starts its loop, and the listener on it
+            hearing = runtime.hearing
+            assert hearing is not None
+            assert _eventually(lambda: hearing.since is not None)
+            served = runtime.projections["order_list"]
+            assert served.position() == 0  # a first read, since listening: copy and position
+            write_scenario(runtime.service, orders=2)
+            worker = _order_list(runtime.storage)  # a worker's runner on the same store
+            worker.catch_up()
+            assert _eventually(lambda: served.recent_position(max_age=0.0) == worker.position())
+    finally:
+        runtime.stop()
