@@ -60,10 +60,10 @@ from commands import TODAY, run_service
 from generate import bench_database
 
 from api.auth import Role, issue_token
-from api.demo import load_demo
 from api.runtime import Runtime
 from api.settings import Settings
-from domain.service import ORDER
+from application.demo import load_demo
+from domain.deciders import ORDER
 
 ROOT = Path(__file__).resolve().parents[1]
 

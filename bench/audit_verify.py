@@ -20,10 +20,10 @@ import time
 import msgspec
 from projection_catchup import log_for, peak_rss_mib
 
-from api.storage import Storage
+from infrastructure.daemon.runner import ProjectionRunner
+from infrastructure.storage import Storage
 from projections import audit_chain
 from projections.audit_chain import AuditChainProjection
-from projections.runner import ProjectionRunner
 
 TARGET_SECONDS_PER_MILLION = 60.0
 

@@ -41,12 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import ADMIN_URL, bench_database
 
-from api.demo import load_demo
 from api.runtime import Runtime
 from api.settings import Settings
+from application.demo import load_demo
+from application.service import CommandMeta
+from domain.deciders import ORDER
 from domain.order import OrderState
 from domain.order import commands as cmd
-from domain.service import ORDER, CommandMeta
 from domain.shared import Money
 
 TODAY = date(2025, 12, 20)

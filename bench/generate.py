@@ -1,6 +1,6 @@
 """Generate a large, realistic event log fast: copies of the demo order book.
 
-The demo (`api.demo.load_demo`) drives a few hundred orders through the real
+The demo (`application.demo.load_demo`) drives a few hundred orders through the real
 commands into a scratch SQLite file; that log is the template. Each copy k of a
 template order gets the identity the domain would give it
 (`order_id_for(channel, f"{ref}~{k}")`) and each command id becomes `f"{id}~{k}"`
@@ -34,12 +34,13 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from msgspec.structs import replace
 
-from api.demo import load_demo
-from api.storage import Storage, open_storage
-from domain.codec import MsgspecMapper
+from api.runtime import service_over
+from application.demo import load_demo
 from domain.envelope import CommandHandled, Recorded, command_stream
 from domain.order import order_id_for
 from domain.order.events import Channel, OrderPlaced
+from infrastructure.mapper import MsgspecMapper
+from infrastructure.storage import Storage, open_storage
 
 ADMIN_URL = os.environ.get("ORDERHUB_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TEMPLATE_TODAY = date(2025, 12, 20)  # a fixed day: the same template, run after run
@@ -102,7 +103,7 @@ def load_template(orders: int) -> list[Recorded[Any]]:
     with tempfile.TemporaryDirectory(prefix="orderhub-template-") as scratch:
         storage = open_storage("", str(Path(scratch) / "template.db"))
         try:
-            load_demo(storage.service(clock), orders=orders, today=TEMPLATE_TODAY)
+            load_demo(service_over(storage, clock), orders=orders, today=TEMPLATE_TODAY)
             return read_log(storage)
         finally:
             storage.close()

@@ -52,8 +52,10 @@ from commands import command_for
 from generate import bench_database, generate, open_db
 from projection_catchup import fresh_runner, order_list_runner
 
-from api.storage import Storage
-from domain.service import ORDER, CommandMeta
+from api.runtime import service_over
+from application.service import CommandMeta
+from domain.deciders import ORDER
+from infrastructure.storage import Storage
 
 
 @contextmanager
@@ -182,7 +184,7 @@ class Log:
         with server_io(self.where, samples):
             for n in range(self.done, self.done + samples):
                 order = self.orders[n]
-                service = storage.service()  # a new process: nothing in memory
+                service = service_over(storage)  # a new process: nothing in memory
                 state = service.load(ORDER, order)
                 meta = CommandMeta(command_id=f"growing-{self.head}-{n}", actor="bench")
                 command = command_for(3 * n, state)  # feedback: any order takes it

@@ -25,9 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from api.exports import csv_bytes, xlsx_bytes
-from api.imports import SHEETS, Sheet, Upload, import_file
+from api.imports import import_context
 from api.runtime import Runtime
 from api.settings import Settings
+from application.imports import SHEETS, Sheet, Upload, import_file
 
 
 def _order(n: int) -> dict[str, str]:
@@ -91,14 +92,14 @@ def run(kind: str, count: int, fmt: str) -> None:
         runtime.bootstrap()
         try:
             started = time.perf_counter()
-            checked = import_file(runtime, sheet, _file(sheet, [*rows, bad], fmt),
+            checked = import_file(import_context(runtime), sheet, _file(sheet, [*rows, bad], fmt),
                                   valid_only=False, actor="bench")  # fmt: skip
             check = time.perf_counter() - started
             assert checked.problems
             assert not checked.imported
             started = time.perf_counter()
-            report = import_file(runtime, sheet, _file(sheet, rows, fmt), valid_only=False,
-                                 actor="bench")  # fmt: skip
+            report = import_file(import_context(runtime), sheet, _file(sheet, rows, fmt),
+                                 valid_only=False, actor="bench")  # fmt: skip
             imported = time.perf_counter() - started
             assert not report.problems, report.problems[:3]
             assert report.imported == report.items

@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from commands import command_for, demo_runtime
 
 from api.runtime import Runtime
-from domain.service import ORDER, CommandMeta, StateCache
+from application.service import CommandMeta
+from application.state_cache import StateCache
+from domain.deciders import ORDER
 
 
 def _grow(runtime: Runtime, order: UUID, events: int) -> None:

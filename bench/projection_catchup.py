@@ -31,9 +31,9 @@ from pathlib import Path
 import msgspec
 from generate import bench_database, generate, open_db
 
-from api.storage import Storage
+from infrastructure.daemon.runner import ProjectionRunner
+from infrastructure.storage import Storage
 from projections.order_list import OrderListProjection
-from projections.runner import ProjectionRunner
 
 TARGET = 0.25
 RUNNER_DEFAULT_BATCH = 1000  # ProjectionRunner's default, what the live projections use

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run OrderHub on a fresh machine with only Python 3.11+.
 
-    python3 scripts/dev.py serve   # venv + install + demo data + API on 127.0.0.1:8000
+    python3 scripts/dev.py serve   # venv + runtime install + demo data + API on 127.0.0.1:8000
     python3 scripts/dev.py test    # venv + install + ruff + mypy --strict + the whole test suite
                                    # (as root, apt-get installs chromium for the browser test)
 
@@ -29,19 +29,25 @@ def _run(*args: str | Path) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True)  # noqa: S603
 
 
-def ensure_env() -> None:
+def ensure_env(*, test_tools: bool) -> None:
+    """The venv with OrderHub installed: its runtime dependencies only for `serve`, and
+    the `test` extra (pytest, hypothesis, ruff, mypy, ...) too for `test`."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this script may run under any python3
         sys.exit(f"OrderHub needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     stamp = VENV / ".orderhub-installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text() != wanted:
-        print("installing OrderHub and its dependencies ...", flush=True)
-        _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
-        stamp.write_text(wanted)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    installed = stamp.read_text() if stamp.exists() else ""
+    # A venv with the test tools serves too; one without them is topped up for `test`.
+    if installed in (f"{digest} test", *(() if test_tools else (f"{digest} runtime",))):
+        return
+    target = ".[test]" if test_tools else "."
+    print(f"installing OrderHub{' and its test tools' if test_tools else ''} ...", flush=True)
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(f"{digest} {'test' if test_tools else 'runtime'}")
 
 
 # Debian packages the browser test needs: the browser, and a font with Chinese glyphs.
@@ -77,8 +83,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("serve", "test"):
         print(__doc__)
         return 2
-    ensure_env()
     command, rest = argv[0], argv[1:]
+    ensure_env(test_tools=command == "test")
     if command == "serve":
         _run(BIN / "orderhub", "serve", "--demo", *rest)
         return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from api.storage import Storage, open_storage
+from infrastructure.storage import Storage, open_storage
 from tests.pg import fresh_database
 
 settings.register_profile(

@@ -9,13 +9,14 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
 from api.exports import Format, FormatParam, exported
-from api.order_dto import Accepted, Aware, In, Name, Text
-from api.orders import command_meta, run_command
-from api.problems import WaitFor, WaitTimeout
+from api.order_dto import Accepted
+from api.reading import WaitFor, WaitTimeout, read_model
 from api.runtime import RuntimeDep
+from application.intake import Aware, In, Name, Text
+from domain.deciders import ORDER_ALERT
 from domain.order_alert import CloseAlert, RespondToAlert, order_alert_id
-from domain.service import ORDER_ALERT
 from projections import order_alerts
 
 Req = Request[Any, Any, Any]
@@ -51,7 +52,7 @@ class AlertController(Controller):
     ) -> list[dict[str, Any]] | Response[bytes]:
         """Order exceptions, highest level and earliest deadline first: level, reason, owners,
         the action the level asks for, the response deadline, response and closing."""
-        with runtime.reading(order_alerts.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, order_alerts.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = order_alerts.alerts(tx, table, open_only=open_only, level=level)
         return exported(found, fmt, "exceptions")
 

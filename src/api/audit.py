@@ -12,14 +12,14 @@ from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, Parameter
 
-from api.order_dto import Aware
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
-from domain.codec import topic_of
+from application.intake import Aware
+from domain.decider import Decider, topic_of
+from domain.deciders import DECIDER_BY_TOPIC
 from domain.envelope import Recorded, business_time
-from domain.service import DECIDER_BY_TOPIC, Decider
+from infrastructure.read_store import Row, utc_text
 from projections import audit_chain, audit_trail
-from projections.store import Row, utc_text
 
 AggregateId = Annotated[UUID, Parameter(description="Any aggregate's id (order, task, ...)")]
 
@@ -150,7 +150,7 @@ class AuditController(Controller):
         """Who changed what, across every aggregate: the events about an order (its own,
         its tasks, receivable, documents, alerts, stock reservations...) or a customer,
         or by an actor, recorded in `[recorded_from, recorded_to)`, oldest first."""
-        with runtime.reading(audit_trail.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, audit_trail.NAME, wait_for_position, wait_timeout) as (tx, table):
             return audit_trail.trail(
                 tx, table, order_id=str(order_id) if order_id else None,
                 customer_id=customer_id, actor=actor,

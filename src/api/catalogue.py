@@ -15,9 +15,10 @@ from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.order_dto import Accepted, Name, Version
-from api.orders import command_meta, run_command
+from api.commanding import command_meta, run_command
+from api.order_dto import Accepted
 from api.runtime import Runtime, RuntimeDep
+from application.intake import Name, Version
 from domain.cpq.catalogue import (
     CATALOGUE_ID,
     Bundle,
@@ -36,7 +37,7 @@ from domain.cpq.catalogue import (
     SetCustomerTier,
     ValidationRules,
 )
-from domain.service import CATALOGUE
+from domain.deciders import CATALOGUE
 
 Req = Request[Any, Any, Any]
 Effective = Annotated[date, msgspec.Meta(description="The first day the publication is in force")]

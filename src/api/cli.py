@@ -16,10 +16,10 @@ from litestar.exceptions import NotFoundException
 
 from api.runtime import Runtime
 from api.settings import Settings
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import business_time
+from infrastructure.daemon.live import LiveProjection
 from projections import audit_chain
-from projections.live import LiveProjection
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,7 +44,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _load_demo(runtime: Runtime, orders: int) -> None:
-    from api.demo import load_demo
+    from application.demo import load_demo
 
     runtime.bootstrap()
     started = time.perf_counter()
@@ -73,7 +73,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from api.imports import SHEETS, Upload, import_file
+    from api.imports import import_context
+    from application.imports import SHEETS, Upload, import_file
 
     path = Path(args.file)
     runtime = Runtime(settings)
@@ -85,7 +86,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         runtime.bootstrap()
-        report = import_file(runtime, SHEETS[args.kind], Upload(path.read_bytes(), path.name),
+        upload = Upload(path.read_bytes(), path.name)
+        report = import_file(import_context(runtime), SHEETS[args.kind], upload,
                              valid_only=args.valid_only, actor=args.actor,
                              progress=progress)  # fmt: skip
     finally:
@@ -162,8 +164,8 @@ def _progress(position: int, target: int) -> None:
 
 
 def _rebuild(live: LiveProjection, *, compare: bool) -> int:
-    from projections.rebuild import compare as compare_copies
-    from projections.rebuild import rebuild
+    from infrastructure.daemon.rebuild import compare as compare_copies
+    from infrastructure.daemon.rebuild import rebuild
 
     if compare:
         differences = compare_copies(live, progress=_progress)
@@ -256,7 +258,7 @@ def _replay(runtime: Runtime, args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     from api.auth import Role, issue_token
-    from api.signing import load_secret
+    from infrastructure.signing import load_secret
 
     try:
         role = Role(args.role)

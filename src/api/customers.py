@@ -10,26 +10,21 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
+from api.contacts import opened_contact
 from api.exports import Format, FormatParam, exported
-from api.order_dto import Accepted, Aware, ContactOut, In
-from api.orders import command_meta, opened_contact, run_command
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.order_dto import Accepted, ContactOut
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.receivable_dto import CreditOut
-from api.runtime import Runtime, RuntimeDep
-from domain.customer import (
-    Address,
-    CustomerDetails,
-    Optional,
-    PaymentDays,
-    RecordCustomer,
-    customer_id_for,
-)
+from api.runtime import RuntimeDep
+from application.intake import Aware, CustomerIn
+from domain.customer import customer_id_for
 from domain.customer_credit import CreditRatingChanged, customer_credit_id
-from domain.personal import ContactPerson, ErasePersonalData, data_subject_id
-from domain.service import CUSTOMER, CUSTOMER_CREDIT, DATA_SUBJECT
-from domain.shared import Name, Text
+from domain.deciders import CUSTOMER, CUSTOMER_CREDIT, DATA_SUBJECT
+from domain.personal import ErasePersonalData, data_subject_id
+from domain.shared import Text
+from infrastructure.read_store import Row
 from projections import customers
-from projections.store import Row
 
 CustomerId = Annotated[str, Parameter(min_length=1, max_length=200, description="Customer id")]
 
@@ -37,29 +32,6 @@ CustomerId = Annotated[str, Parameter(min_length=1, max_length=200, description=
 class ErasureIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Text
     at: Aware | None = None
-
-
-class CustomerIn(In, kw_only=True, forbid_unknown_fields=True):
-    name: Name
-    region: Name
-    industry: Optional = ""
-    tax_id: Optional = ""
-    address: Address = ""
-    salesperson: Optional = ""
-    payment_days: PaymentDays | None = None
-    contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
-    at: Aware | None = None
-
-    def to_command(self, runtime: Runtime, customer_id: str) -> RecordCustomer:
-        """The record, its contact sealed with the customer's key before it goes anywhere."""
-        sealed = runtime.keyring.seal(customer_id, self.contact) if self.contact else None
-        details = CustomerDetails(
-            name=self.name, region=self.region, industry=self.industry, tax_id=self.tax_id,
-            address=self.address, salesperson=self.salesperson, payment_days=self.payment_days,
-            contact=sealed,
-        )  # fmt: skip
-        return RecordCustomer(customer_id=customer_id, details=details,
-                              at=self.at or runtime.clock())  # fmt: skip
 
 
 class CustomerOut(msgspec.Struct, kw_only=True):
@@ -88,7 +60,7 @@ class CustomerController(Controller):
     ) -> list[Row] | Response[bytes]:
         """Customers by id: record, credit rating and pricing tier (whether there is a
         contact person, never who)."""
-        with runtime.reading(customers.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, customers.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = customers.customer_list(tx, table, region=region, rating=rating,
                                             tier=tier, limit=limit, offset=offset)  # fmt: skip
         return exported(found, fmt, "customers")
@@ -102,7 +74,7 @@ class CustomerController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> CustomerOut:
         """One customer, with its contact person opened (or marked erased)."""
-        with runtime.reading(customers.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, customers.NAME, wait_for_position, wait_timeout) as (tx, table):
             row = customers.customer_row(tx, table, customer_id)
         if row is None:
             raise NotFoundException(f"no customer {customer_id!r}")
@@ -120,7 +92,7 @@ class CustomerController(Controller):
         runtime: RuntimeDep,
     ) -> Accepted:
         """Record a customer, or change its record (the same record again changes nothing)."""
-        command = data.to_command(runtime, customer_id)
+        command = data.to_command(runtime.keyring.seal, customer_id, runtime.clock())
         meta = command_meta(request, data.expected_version)
         return run_command(runtime, CUSTOMER, customer_id_for(customer_id), command, meta)
 

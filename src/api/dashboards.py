@@ -13,12 +13,10 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
-from api.problems import WaitFor, WaitTimeout, read_after
-from api.read_cache import question
+from api.reading import Month, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
-from api.sales import Month
+from domain.deciders import RULEBOOK
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
-from domain.service import RULEBOOK
 from projections import dashboards as board
 from projections import kpis
 from projections.order_list import NAME
@@ -39,7 +37,7 @@ class Board:
     wait_timeout: float
 
     def waited(self) -> None:
-        read_after(self.runtime.projections[NAME], self.wait_for_position, self.wait_timeout)
+        waited(self.runtime, NAME, self.wait_for_position, self.wait_timeout)
 
     def read(self, board_of: Callable[..., T], *args: Any) -> T:
         """`board_of(tx, table, filters, *args)` over the order list in service. Its
@@ -51,9 +49,8 @@ class Board:
     async def answer(self, request: Req, compute: Callable[[], Any]) -> Answer:
         """Boards that are a function of the order list and the query alone: computed
         once per change of the read model (see api.read_cache)."""
-        live = self.runtime.projections[NAME]
-        return await self.runtime.read_cache.answer(
-            live, question(request), lambda _position: compute(),
+        return await kept_answer(
+            self.runtime, request, NAME, lambda _position: compute(),
             self.wait_for_position, self.wait_timeout,
         )  # fmt: skip
 

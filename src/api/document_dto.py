@@ -10,8 +10,10 @@ from uuid import UUID
 import msgspec
 from litestar.datastructures import UploadFile
 
-from api.order_dto import Accepted, Aware, Name, Text
-from domain.document_version.model import DocumentKind, DocumentState, Sha256
+from api.order_dto import Accepted
+from application.intake import Aware, Name, Text
+from domain.document_version.events import DocumentKind, Sha256
+from domain.document_version.state import DocumentState
 
 Label = Annotated[str, msgspec.Meta(description="e.g. V1.0_20251220")]
 

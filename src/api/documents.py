@@ -20,24 +20,19 @@ from litestar.params import Body, JSONBody, Parameter
 from litestar.response import Stream
 
 from api import document_dto as dto
+from api.commanding import acting_user, command_meta, run_command
 from api.exports import attachment, safe_filename
-from api.order_dto import Accepted
-from api.orders import OrderId, acting_user, command_meta, run_command
-from api.problems import WaitFor, WaitTimeout
+from api.order_dto import Accepted, OrderId
+from api.reading import WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
-from api.signing import SignedFacts
 from domain import document_version
-from domain.document_version.model import (
-    ConfirmVersion,
-    DocumentState,
-    FileFacts,
-    RejectVersion,
-    Signer,
-    UploadVersion,
-    Version,
-)
+from domain.deciders import DOCUMENT, ORDER
+from domain.document_version.commands import ConfirmVersion, RejectVersion, UploadVersion
+from domain.document_version.events import FileFacts, Signer
+from domain.document_version.state import DocumentState
+from domain.document_version.versions import Version
 from domain.order.rules import OrderNotFound
-from domain.service import DOCUMENT, ORDER
+from infrastructure.signing import SignedFacts
 from projections import documents
 
 Req = Request[Any, Any, Any]
@@ -129,7 +124,7 @@ class DocumentController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[dict[str, Any]]:
         """Every version of every document of an order, with its status and sign-off."""
-        with runtime.reading(documents.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, documents.NAME, wait_for_position, wait_timeout) as (tx, table):
             return documents.versions_of_order(tx, table, str(order_id))
 
     @get("/documents/{document_id:uuid}", sync_to_thread=True)

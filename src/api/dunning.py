@@ -18,9 +18,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api import printing
 from api.exports import table_file
-from api.order_dto import Aware
-from api.problems import Offset
+from api.reading import Offset
 from api.runtime import Runtime, RuntimeDep
+from application.intake import Aware
 from domain.dunning import DunningLine, DunningListCompiled
 from domain.print_templates import PrintKind
 from projections import dunning_lists

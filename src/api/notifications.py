@@ -9,14 +9,14 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
 from api.order_dto import Accepted
-from api.orders import command_meta, run_command
-from api.problems import Offset
+from api.reading import Offset
 from api.runtime import RuntimeDep
+from domain.deciders import DIRECTORY
 from domain.directory import DIRECTORY_ID, Contact, RemoveContact, SetContact
-from domain.service import DIRECTORY
+from infrastructure.read_store import utc_text
 from policies import notifications
-from projections.store import utc_text
 
 Req = Request[Any, Any, Any]
 Key = Annotated[str, Parameter(min_length=1, max_length=200, description="A role or a person")]

@@ -1,150 +1,38 @@
 """Request and response bodies of the order routes: the API's contract, not the events.
 
 Unknown fields are refused, so a typo is an error rather than a silently
-dropped value. Prices on lines are decimals in the order's currency.
+dropped value. Prices on lines are decimals in the order's currency. What an
+order's capture is given (`PlaceOrderIn`) is the application's, shared with the
+spreadsheet imports.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
+from litestar.params import Parameter
 
-from domain.order import commands as cmd
-from domain.order.events import (
-    Channel,
-    LineKind,
-    LineRepricing,
-    OrderLine,
-    Severity,
-    ShippedQuantity,
+from application.intake import (
+    Amount,
+    Aware,
+    In,
+    LineIn,
+    Name,
+    Quantity,
+    Text,
+    check_decimal,
 )
-from domain.personal import ContactPerson, Sealed
-from domain.receivable.terms import CreditRating
-from domain.revenue.progress import Satisfaction
-from domain.revenue.terms import Classification, ContractTerms
-from domain.rulebook import ApprovalRules, Route
+from domain.contract_terms import Classification
+from domain.order import commands as cmd
+from domain.order.events import LineRepricing, Severity, ShippedQuantity
+from domain.personal import ContactPerson
+from domain.rulebook import ApprovalRules
 from domain.shared import Money
 from domain.stages import Stage
-
-Aware = Annotated[datetime, msgspec.Meta(tz=True, description="ISO 8601 with a UTC offset")]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Amount = Annotated[
-    Decimal, msgspec.Meta(description="decimal string, 0 to 10^15, at most 6 places")
-]
-Quantity = Annotated[Decimal, msgspec.Meta(description="decimal string, above 0, at most 10^9")]
-
-_LIMIT = Decimal("1e15")
-
-
-def check_decimal(
-    value: Decimal, name: str, *, positive: bool = False, signed: bool = False
-) -> None:
-    """Refuse NaN, infinities, absurd magnitudes and sub-micro precision at the door."""
-    if not value.is_finite():
-        raise ValueError(f"{name} must be a finite number")
-    if abs(value) >= _LIMIT or value.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise ValueError(f"{name} must be below 10^15 with at most 6 decimal places")
-    if positive and value <= 0:
-        raise ValueError(f"{name} must be above 0")
-    if not signed and value < 0:
-        raise ValueError(f"{name} must not be negative")
-
-
-Version = Annotated[
-    int | None, msgspec.Meta(description="Refuse with 409 unless this is the current version")
-]
-
-
-class In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    expected_version: Version = None
-
-
-class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    line_id: Name
-    product_code: Name
-    kind: LineKind
-    quantity: Quantity
-    unit_price: Amount
-    discount: Amount = Decimal(0)
-    standalone_selling_price: Amount | None = None
-    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    product_line: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    term_start: date | None = None
-    term_months: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
-    revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
-
-    def __post_init__(self) -> None:
-        check_decimal(self.quantity, "quantity", positive=True)
-        for milestone in self.revenue.milestones if self.revenue else ():
-            check_decimal(milestone.share, "share")
-        check_decimal(self.unit_price, "unit_price")
-        check_decimal(self.discount, "discount")
-        if self.standalone_selling_price is not None:
-            check_decimal(self.standalone_selling_price, "standalone_selling_price")
-
-    def to_line(self, currency: str) -> OrderLine:
-        ssp = (
-            self.unit_price
-            if self.standalone_selling_price is None
-            else self.standalone_selling_price
-        )
-        return OrderLine(
-            line_id=self.line_id,
-            product_code=self.product_code,
-            kind=self.kind,
-            quantity=self.quantity,
-            unit_price=Money(amount=self.unit_price, currency=currency),
-            discount=Money(amount=self.discount, currency=currency),
-            standalone_selling_price=Money(amount=ssp, currency=currency),
-            description=self.description,
-            product_line=self.product_line,
-            term_start=self.term_start,
-            term_months=self.term_months,
-            revenue=self.revenue,
-        )
-
-
-class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    order_type: Name
-    channel: Channel
-    external_ref: Name
-    customer_id: Name
-    customer_name: Name
-    region: Name
-    salesperson: Name
-    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
-    promised_delivery: date
-    placed_at: Aware
-    lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
-    contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
-    revenue_terms: ContractTerms | None = None  # bundles, residual lines, discount rules
-
-    def to_command(
-        self, route: Route, rules: ApprovalRules, rating: CreditRating, contact: Sealed | None
-    ) -> cmd.PlaceOrder:
-        return cmd.PlaceOrder(
-            order_type=self.order_type,
-            channel=self.channel,
-            external_ref=self.external_ref,
-            customer_id=self.customer_id,
-            customer_name=self.customer_name,
-            region=self.region,
-            salesperson=self.salesperson,
-            currency=self.currency,
-            promised_delivery=self.promised_delivery,
-            lines=tuple(line.to_line(self.currency) for line in self.lines),
-            placed_at=self.placed_at,
-            route=route,
-            approval_rules=rules,
-            credit_rating=rating,
-            contact=contact,
-            revenue_terms=self.revenue_terms,
-        )
 
 
 class ContactIn(In, kw_only=True, forbid_unknown_fields=True):
@@ -379,3 +267,6 @@ class OrderPage(msgspec.Struct, kw_only=True):
     limit: int
     offset: int
     position: int  # the read model shows the log at least up to here
+
+
+OrderId = Annotated[UUID, Parameter(description="The order's id")]

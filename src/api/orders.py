@@ -9,111 +9,38 @@ version if stale).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import anyio.to_thread
 import msgspec
-import psycopg
-from eventsourcing.persistence import IntegrityError
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api import printing
-from api.auth import User
+from api.commanding import command_meta, run_command, run_command_async
+from api.contacts import opened_contact
 from api.exports import Format, FormatParam, exported
-from api.problems import Offset, WaitFor, WaitTimeout, read_after
-from api.read_cache import question
+from api.order_dto import OrderId
+from api.reading import Offset, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
-from domain.cpq.catalogue import CATALOGUE_ID
-from domain.cpq.pricing import usage_charge
-from domain.customer_credit import customer_credit_id
+from application.capture import capture_rules, usage_priced
+from application.intake import PlaceOrderIn
+from application.service import CommandMeta
+from domain.deciders import ORDER, RECEIVABLE, RULEBOOK
 from domain.order import OrderState, order_id_for
 from domain.order import commands as cmd
 from domain.order.events import ShipmentRecorded
 from domain.order.rules import OrderNotFound
-from domain.personal import ContactPerson, Sealed
 from domain.print_templates import PrintKind
-from domain.receivable.model import receivable_id_for
-from domain.receivable.terms import CreditRating
-from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, RulebookState
-from domain.service import (
-    CATALOGUE,
-    CUSTOMER_CREDIT,
-    ORDER,
-    RECEIVABLE,
-    RULEBOOK,
-    CommandMeta,
-    Decider,
-    Outcome,
-)
-from domain.shared import Money
+from domain.receivable.commands import receivable_id_for
+from domain.rulebook import RULEBOOK_ID
 from projections import order_list
 
 Req = Request[Any, Any, Any]
 SUMMARY = dto.OrderSummary.__struct_fields__  # the order list's columns a page shows
-
-
-def acting_user(request: Req) -> str:
-    """The token's subject: recorded as the actor of everything the request causes."""
-    user = request.scope.get("user")
-    return user.name if isinstance(user, User) else "anonymous"
-
-
-def command_meta(request: Req, expected_version: int | None) -> CommandMeta:
-    headers = request.headers
-    return CommandMeta(
-        command_id=headers.get("idempotency-key") or f"anon-{uuid4()}",
-        actor=acting_user(request),
-        correlation_id=headers.get("x-correlation-id") or "",
-        causation_id=headers.get("x-causation-id") or "",
-        expected_version=expected_version,
-    )
-
-
-def _rulebook(runtime: Runtime) -> RulebookState:
-    return runtime.service.load(RULEBOOK, RULEBOOK_ID)
-
-
-def capture_rules(
-    runtime: Runtime, order_type: str, customer_id: str
-) -> tuple[Route, ApprovalRules, CreditRating]:
-    """What capturing an order pins: its type's route, the approval rules in force and
-    the customer's credit rating."""
-    rulebook = _rulebook(runtime)
-    route = rulebook.routes.get(order_type)
-    if route is None or rulebook.approval is None:
-        known = ", ".join(sorted(rulebook.routes))
-        raise InvalidRule(
-            f"no route for order type {order_type!r}; known: {known}", field="order_type"
-        )
-    credit = runtime.service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
-    return route, rulebook.approval, credit.rating
-
-
-def usage_priced(
-    runtime: Runtime, state: OrderState, line_id: str, quantity: Decimal
-) -> tuple[Money, int]:
-    """A usage report's charge and the pricing revision behind it: the order's quote's,
-    else the one in force on the day the order was placed."""
-    line = next((ln for ln in state.lines if ln.line_id == line_id), None)
-    catalogue = runtime.service.load(CATALOGUE, CATALOGUE_ID)
-    pinned = state.quote.pricing_revision if state.quote else None
-    if pinned is None and state.placed_at is not None:
-        in_force = catalogue.on(state.placed_at.date()).pricing
-        pinned = in_force.revision if in_force else None
-    if line is None or not line.usage_based or pinned is None:
-        return Money.zero(state.currency), 0  # the order refuses the report, naming why
-    list_price = line.unit_price
-    if line.catalogue_revision is not None:
-        product = catalogue.product_at(line.product_code, line.catalogue_revision)
-        list_price = Money(amount=product.list_prices[state.currency], currency=state.currency)
-    before = state.usage.get(line_id, Decimal(0))
-    table = catalogue.pricing_at(pinned).table(line.product_code)
-    return usage_charge(table, list_price, line.quantity, before, before + quantity), pinned
 
 
 def _existing(runtime: Runtime, order_id: UUID) -> OrderState:
@@ -123,78 +50,10 @@ def _existing(runtime: Runtime, order_id: UUID) -> OrderState:
     return state
 
 
-def run_command(
-    runtime: Runtime,
-    decider: Decider[Any, Any, Any],
-    aggregate_id: UUID,
-    command: Any,
-    meta: CommandMeta,
-) -> dto.Accepted:
-    """Execute through the service, wake the projections, answer with the outcome."""
-    outcome = runtime.service.execute(decider, aggregate_id, command, meta)
-    runtime.notify_written()
-    return answered(outcome)
-
-
-async def run_command_async(
-    runtime: Runtime,
-    decider: Decider[Any, Any, Any],
-    aggregate_id: UUID,
-    command: Any,
-    meta: CommandMeta,
-) -> dto.Accepted:
-    """`run_command` from the event loop. On PostgreSQL, a command on an aggregate
-    this process keeps a state of is decided and appended from the loop (the events
-    another process appended since are read first); anything else - no kept state,
-    a refusal or nothing to do, a lost race, the store in trouble - goes to
-    `run_command` in a worker thread, which decides afresh (and finds the command's
-    record if the loop's append did land after all)."""
-    log, service = runtime.async_log, runtime.service
-    kept = service.cache.kept(decider, aggregate_id) if log is not None else None
-    if log is not None and kept is not None:
-        state, current = kept
-        try:
-            if not current:
-                moved = await log.read_after(aggregate_id, state.version)
-                state = service.caught_up(decider, aggregate_id, state, moved)
-            decided = service.decide_on(decider, aggregate_id, command, meta, state)
-            if decided is not None:
-                ids = await log.append(decided.batch)
-                runtime.notify_written()
-                return answered(service.landed(decided, ids))
-        except (IntegrityError, psycopg.Error):
-            pass
-    return await anyio.to_thread.run_sync(
-        run_command, runtime, decider, aggregate_id, command, meta
-    )
-
-
-def answered(outcome: Outcome) -> dto.Accepted:
-    return dto.Accepted(
-        aggregate_id=outcome.aggregate_id,
-        version=outcome.version,
-        position=outcome.position,
-        events=list(outcome.events),
-        replayed=outcome.replayed,
-    )
-
-
-def opened_contact(runtime: Runtime, sealed: Sealed | None) -> dto.ContactOut | None:
-    if sealed is None:
-        return None
-    person = runtime.keyring.open(sealed, ContactPerson)
-    if person is None:
-        return dto.ContactOut(name=None, phone=None, email=None, erased=True)
-    return dto.ContactOut(name=person.name, phone=person.phone, email=person.email, erased=False)
-
-
 async def _accepted(
     runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta
 ) -> dto.Accepted:
     return await run_command_async(runtime, ORDER, order_id, command, meta)
-
-
-OrderId = Annotated[UUID, Parameter(description="The order's id")]
 
 
 class OrderController(Controller):
@@ -203,10 +62,10 @@ class OrderController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201)
     def place_order(
-        self, request: Req, data: JSONBody[dto.PlaceOrderIn], runtime: RuntimeDep
+        self, request: Req, data: JSONBody[PlaceOrderIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Capture an order from any channel; a channel reference seen before is a 409."""
-        route, approval, rating = capture_rules(runtime, data.order_type, data.customer_id)
+        route, approval, rating = capture_rules(runtime.service, data.order_type, data.customer_id)
         order_id = order_id_for(data.channel, data.external_ref)
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
         command = data.to_command(route, approval, rating, contact)
@@ -219,7 +78,7 @@ class OrderController(Controller):
         """Report a period's usage of a usage-based line; it is charged by the tier table
         the order pinned, above the line's committed quantity."""
         state = _existing(runtime, order_id)
-        charge, revision = usage_priced(runtime, state, data.line_id, data.quantity)
+        charge, revision = usage_priced(runtime.service, state, data.line_id, data.quantity)
         command = cmd.RecordUsage(
             line_id=data.line_id, period=data.period, quantity=data.quantity, charge=charge,
             pricing_revision=revision, reported_at=data.reported_at,
@@ -418,7 +277,7 @@ class OrderController(Controller):
         state = runtime.service.load(ORDER, order_id)
         if not state.exists:
             raise OrderNotFound("no such order", order_id=str(order_id))
-        rulebook = _rulebook(runtime)
+        rulebook = runtime.service.load(RULEBOOK, RULEBOOK_ID)
         assert rulebook.approval is not None
         command = data.to_command(state.currency, rulebook.approval)
         return run_command(
@@ -515,13 +374,12 @@ class OrderController(Controller):
             )
 
         if fmt is Format.JSON:
-            asked = question(request)
-            return await runtime.read_cache.answer(
-                runner, asked, page, wait_for_position, wait_timeout
+            return await kept_answer(
+                runtime, request, order_list.NAME, page, wait_for_position, wait_timeout
             )
 
         def export() -> dto.OrderPage | Response[bytes]:
-            read_after(runner, wait_for_position, wait_timeout)
-            return exported(page(runner.position()), fmt, "orders")
+            live = waited(runtime, order_list.NAME, wait_for_position, wait_timeout)
+            return exported(page(live.position()), fmt, "orders")
 
         return await anyio.to_thread.run_sync(export)

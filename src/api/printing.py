@@ -27,13 +27,13 @@ from api.exports import attachment
 from api.runtime import Runtime
 from domain.cpq.pricing import QuoteLine
 from domain.cpq.quote import QuoteState
+from domain.deciders import RULEBOOK
 from domain.dunning import DunningLine
 from domain.order.events import OrderLine, ShipmentRecorded
 from domain.order.state import OrderState
 from domain.print_templates import DEFAULT_PRINT_TEMPLATES, PrintKind, PrintTemplate, fill
-from domain.receivable.model import ReceivableState
+from domain.receivable.state import ReceivableState
 from domain.rulebook import RULEBOOK_ID
-from domain.service import RULEBOOK
 from domain.shared import Money
 from projections.receivables_queries import bucket
 

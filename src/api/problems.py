@@ -8,19 +8,18 @@ when a problem is returned.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import Parameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from api.blobs import BlobError, BlobMissing, BlobTooLarge
+from api.reading import ProjectionBehind
+from application.service import CommandIdReused, VersionConflict
 from domain.order.rules import OrderNotFound
-from domain.service import CommandIdReused, VersionConflict
 from domain.shared import DomainError
-from projections.live import LiveProjection
+from infrastructure.blobs import BlobError, BlobMissing, BlobTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -37,42 +36,6 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
     instance: str | None = None
     errors: list[dict[str, Any]] = msgspec.field(default_factory=list)
     details: dict[str, Any] = msgspec.field(default_factory=dict)
-
-
-class ProjectionBehind(Exception):
-    """A read asked to wait for a log position that was not projected in time."""
-
-    def __init__(self, position: int, wanted: int) -> None:
-        super().__init__(
-            f"the read model is at position {position}, not yet {wanted}; retry shortly"
-        )
-        self.position = position
-        self.wanted = wanted
-
-
-WaitFor = Annotated[
-    int | None,
-    Parameter(ge=0, description="Wait (bounded) until this log position is projected"),
-]
-WaitTimeout = Annotated[float, Parameter(gt=0, le=30, description="Seconds to wait at most")]
-# Bounded so a database never sees an integer wider than 64 bits.
-Offset = Annotated[int, Parameter(ge=0, le=2**62, description="Rows to skip")]
-
-
-def read_after(live: LiveProjection, position: int | None, timeout: float) -> None:
-    """Read-your-writes: wait until `live` covers `position`, else 503 with Retry-After.
-
-    A position past the end of the log was never handed out by a write: waiting
-    for it could only time out, so it is refused at once as bad input.
-    """
-    if position is None or live.position() >= position:
-        return
-    end = live.log.max_notification_id() or 0
-    if position > end:
-        message = f"position {position} is past the end of the log ({end})"
-        raise ValidationException(message, extra=[{"key": "wait_for_position", "message": message}])
-    if not live.wait_for(position, timeout):
-        raise ProjectionBehind(live.position(), position)
 
 
 _CONFLICTS = (VersionConflict, CommandIdReused)

@@ -20,11 +20,17 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api import printing
-from api.catalogue import catalogue_on
+from api.commanding import answered, command_meta, run_command
 from api.exports import Format, FormatParam, exported
-from api.orders import answered, capture_rules, command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
+from application.capture import (
+    capture_accepted,
+    capture_rules,
+    catalogue_on,
+    order_command_id,
+)
+from application.intake import Version
 from domain.cpq.pricing import PricedQuote, QuoteRequest, price
 from domain.cpq.quote import (
     AcceptQuote,
@@ -34,16 +40,11 @@ from domain.cpq.quote import (
     ReviseQuote,
     Terms,
     WithdrawQuote,
-    order_from_quote,
-    order_id_for_quote,
     quote_id_for,
 )
+from domain.deciders import QUOTE
 from domain.print_templates import PrintKind
-from domain.receivable.terms import CreditRating
-from domain.rulebook import ApprovalRules, Route
-from domain.service import ORDER, QUOTE, ApplicationService, CommandMeta, Outcome
 from domain.shared import AwareDatetime, Name, Text
-from policies.when_order_placed_from_quote_accept_quote import acceptance_id
 from projections import sales
 from projections.sales_queries import QUOTE_FILTERS, quote_rows
 
@@ -70,7 +71,7 @@ class ReviseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     request: QuoteRequest
     reason: Text
     at: AwareDatetime
-    expected_version: dto.Version = None
+    expected_version: Version = None
 
 
 class AcceptIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -82,7 +83,7 @@ class AcceptIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class WithdrawIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Text
     at: AwareDatetime
-    expected_version: dto.Version = None
+    expected_version: Version = None
 
 
 class QuoteAcceptedOut(msgspec.Struct, kw_only=True):
@@ -128,37 +129,8 @@ class QuotePage(msgspec.Struct, kw_only=True):
     items: list[QuoteSummary]
 
 
-def _order_command_id(meta: CommandMeta) -> str:
-    return f"{meta.command_id}:order"
-
-
-def capture_accepted(
-    service: ApplicationService,
-    state: QuoteState,
-    accept: AcceptQuote,
-    rules: tuple[Route, ApprovalRules, CreditRating],
-    meta: CommandMeta,
-) -> tuple[Outcome, Outcome]:
-    """Accepting a quote: first the order with the revision's priced lines, then the quote's
-    acceptance under the command id the safety-net policy uses for the same fact."""
-    route, approval, rating = rules
-    place = order_from_quote(state, accept, route=route, approval_rules=approval,
-                             credit_rating=rating)  # fmt: skip
-    quote_id = quote_id_for(state.number)
-    order = service.execute(
-        ORDER,
-        order_id_for_quote(state.number),
-        place,
-        msgspec.structs.replace(meta, command_id=_order_command_id(meta)),
-    )
-    accepted = service.execute(
-        QUOTE, quote_id, accept, msgspec.structs.replace(meta, command_id=acceptance_id(quote_id))
-    )
-    return order, accepted  # fmt: skip
-
-
 def _priced(runtime: Runtime, request: QuoteRequest, day: date) -> PricedQuote:
-    return price(catalogue_on(runtime, day), request)
+    return price(catalogue_on(runtime.service, day), request)
 
 
 def _quote(runtime: Runtime, quote_id: UUID) -> QuoteState:
@@ -210,12 +182,12 @@ class QuoteController(Controller):
                              accepted_at=data.at)  # fmt: skip
         meta = command_meta(request, None)
         if state.status is QuoteStatus.OPEN or not runtime.service.previous_outcome(
-            _order_command_id(meta)
+            order_command_id(meta)
         ):
             QUOTE.decide(accept, state)  # refused here if stale, expired or closed
         assert state.terms is not None
         assert state.request is not None
-        rules = capture_rules(runtime, state.terms.order_type, state.request.customer_id)
+        rules = capture_rules(runtime.service, state.terms.order_type, state.request.customer_id)
         order, accepted = capture_accepted(runtime.service, state, accept, rules, meta)
         runtime.notify_written()
         return QuoteAcceptedOut(order=answered(order), quote=answered(accepted))
@@ -275,7 +247,7 @@ class QuoteController(Controller):
         given = dict(zip(QUOTE_FILTERS, (status, customer_id, salesperson, purpose, currency),
                          strict=True))  # fmt: skip
         filters = {k: v for k, v in given.items() if v is not None}
-        with runtime.reading(sales.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, sales.NAME, wait_for_position, wait_timeout) as (tx, table):
             count, rows = quote_rows(tx, table, filters, limit, offset)
         fields = QuoteSummary.__struct_fields__
         page = QuotePage(total=count, items=[

@@ -27,7 +27,7 @@ A kept answer is served on the event loop, without a thread or a query, when the
 read model's position is known (`LiveProjection.recent_position`): a projection
 run by this process notes its position after every batch, and on PostgreSQL an
 API process hears each batch of one run elsewhere as it commits
-(`projections.live.Hearing`), so its readers see each batch at once. Otherwise
+(`infrastructure.daemon.live.Hearing`), so its readers see each batch at once. Otherwise
 the position is known for `position_max_age` seconds (50 ms) after it was read:
 a read model projected by another process may be seen up to that long after its
 batch lands - beside its polling, a small part of its lag. Once the position
@@ -52,22 +52,13 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request, Response
+from litestar import Response
 from litestar.serialization import encode_json
 
-from api.problems import read_after
-from projections.live import LiveProjection
+from api.reading import read_after
+from infrastructure.daemon.live import LiveProjection
 
 log = logging.getLogger(__name__)
-
-_NOT_PART_OF_THE_QUESTION = frozenset({"wait_for_position", "wait_timeout"})
-
-
-def question(request: Request[Any, Any, Any]) -> Hashable:
-    """What a request asks: its path and query, less how long it is willing to wait."""
-    params = sorted((k, v) for k, v in request.query_params.multi_items()
-                    if k not in _NOT_PART_OF_THE_QUESTION)  # fmt: skip
-    return (request.url.path, tuple(params))
 
 
 class ReadCache:

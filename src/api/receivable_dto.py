@@ -8,10 +8,10 @@ from uuid import UUID
 
 import msgspec
 
-from api.order_dto import Amount, Aware, In, Name, Text, check_decimal
+from application.intake import Amount, Aware, In, Name, Text, check_decimal
 from domain.dunning import OverdueItem
-from domain.receivable import model as rcv
-from domain.receivable.model import ReceivableState
+from domain.receivable import commands as rcv
+from domain.receivable.state import ReceivableState
 from domain.shared import CurrencyCode, Money
 
 References = Annotated[list[Name], msgspec.Meta(max_length=500)]

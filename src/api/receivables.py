@@ -20,13 +20,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import receivable_dto as dto
+from api.commanding import command_meta, run_command
 from api.exports import Format, FormatParam, exported, table_file
 from api.order_dto import Accepted
-from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
+from application.service import CommandMeta
+from domain.deciders import RECEIVABLE
 from domain.receivable import receivable_id_for
-from domain.service import RECEIVABLE, CommandMeta
 from projections import receivables, receivables_queries
 from projections.receivables_queries import Dso
 
@@ -63,7 +64,7 @@ class ReceivableController(Controller):
         fmt: FormatParam = Format.JSON,
     ) -> list[dict[str, Any]] | Response[bytes]:
         """The receivables read model: balances per order, by customer or salesperson."""
-        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = receivables_queries.receivables(
                 tx,
                 table,
@@ -86,7 +87,7 @@ class ReceivableController(Controller):
     ) -> list[dict[str, str]]:
         """Outstanding money by customer or salesperson in the buckets current, 1-30, 31-60,
         61-90 and over 90 days overdue, as it stood on `as_of`."""
-        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             return receivables_queries.aging(tx, table, as_of or _today(runtime), by)
 
     @get("/aging/export", sync_to_thread=True)
@@ -120,7 +121,7 @@ class ReceivableController(Controller):
     ) -> list[dto.OpenItemOut]:
         """Every invoice with money outstanding on `as_of`, with its days overdue and bucket."""
         day = as_of or _today(runtime)
-        with runtime.reading(receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             items = receivables_queries.open_items(tx, table, day)
         return [
             dto.OpenItemOut(

@@ -3,7 +3,7 @@ fulfilment facts, re-estimates of variable consideration, and period close."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple
 from uuid import UUID
@@ -13,28 +13,35 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
 from api.exports import table_file
-from api.order_dto import Accepted, Amount, Aware, Name, Quantity, check_decimal
-from api.orders import command_meta, run_command
-from api.problems import WaitFor, WaitTimeout, read_after
+from api.order_dto import Accepted
+from api.reading import WaitFor, WaitTimeout, read_model, waited
+from api.revenue_dto import (
+    BalanceOut,
+    BookingOut,
+    CloseIn,
+    ContractOut,
+    FulfilmentIn,
+    KnownOut,
+    ObligationOut,
+    PatternsIn,
+    PatternsOut,
+    PeriodsOut,
+    VariableIn,
+)
 from api.runtime import Runtime, RuntimeDep
-from domain.order.events import LineKind
+from application.intake import Aware
+from application.service import CommandMeta
+from domain.deciders import REVENUE_CONTRACT, REVENUE_PERIODS
 from domain.receivable import receivable_id_for
-from domain.receivable.model import CreditNoteIssued, InvoiceIssued
-from domain.revenue.calendar import month_of, months_between
-from domain.revenue.contract import (
-    Fulfilment,
-    LineQuantity,
-    RecordFulfilment,
-    ReestimateVariable,
+from domain.receivable.events import CreditNoteIssued, InvoiceIssued
+from domain.revenue import (
     contract_id_for,
 )
+from domain.revenue.calendar import month_of, months_between
 from domain.revenue.ledger import replay, roll_forward
-from domain.revenue.periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
-from domain.revenue.progress import Satisfaction
-from domain.revenue.variable import Method, Outcome, VariableConsideration
-from domain.service import REVENUE_CONTRACT, REVENUE_PERIODS, CommandMeta
-from domain.shared import Money
+from domain.revenue_periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
 from projections import revenue, revenue_queries
 
 Req = Request[Any, Any, Any]
@@ -44,163 +51,6 @@ AMOUNTS = frozenset({"regular", "adjustment", "amount", "opening", "billed", "re
                      "closing", "liability", "asset", "remaining", "within_12_months", "later",
                      "awaiting_fulfilment"})  # fmt: skip
 Report = Literal["schedule", "waterfall", "remaining-obligations", "balances"]
-
-
-class LineQuantityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    line_id: Name
-    quantity: Quantity
-
-    def __post_init__(self) -> None:
-        check_decimal(self.quantity, "quantity", positive=True)
-
-
-class FulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A fact that earns revenue. Shipments and acceptance come from the order itself."""
-
-    fact: Literal[
-        "licence_available", "training_delivered", "service_started", "costs_reported",
-        "milestone_reached", "completed",
-    ]  # fmt: skip
-    on: date
-    lines: list[LineQuantityIn] = msgspec.field(default_factory=list)  # training
-    obligation_id: str = ""
-    incurred: Amount | None = None  # costs to date
-    estimated_total: Amount | None = None  # latest estimate of total costs
-    milestone_id: str = ""
-    source: Annotated[str, msgspec.Meta(max_length=200)] = ""
-
-    def __post_init__(self) -> None:
-        for name in ("incurred", "estimated_total"):
-            value = getattr(self, name)
-            if value is not None:
-                check_decimal(value, name)
-
-    def to_command(self) -> RecordFulfilment:
-        return RecordFulfilment(
-            fact=Fulfilment(self.fact), on=self.on,
-            lines=tuple(LineQuantity(line_id=q.line_id, quantity=q.quantity) for q in self.lines),
-            obligation_id=self.obligation_id, incurred=self.incurred,
-            estimated_total=self.estimated_total, milestone_id=self.milestone_id,
-            source=self.source,
-        )  # fmt: skip
-
-
-class OutcomeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    amount: Annotated[Decimal, msgspec.Meta(description="negative for a penalty")]
-    probability: Decimal
-
-    def __post_init__(self) -> None:
-        check_decimal(self.amount, "amount", signed=True)
-        check_decimal(self.probability, "probability")
-
-
-class VariableIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: Name
-    method: Method
-    outcomes: Annotated[list[OutcomeIn], msgspec.Meta(min_length=1, max_length=50)]
-    constraint: Amount | None = None  # the most to include, with finance's reason
-    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    on: date
-
-    def __post_init__(self) -> None:
-        if self.constraint is not None:
-            check_decimal(self.constraint, "constraint")
-
-    def to_command(self, currency: str) -> ReestimateVariable:
-        part = VariableConsideration(
-            name=self.name, method=self.method,
-            outcomes=tuple(Outcome(amount=Money(amount=o.amount, currency=currency),
-                                   probability=o.probability) for o in self.outcomes),
-            constraint=None if self.constraint is None else Money(amount=self.constraint,
-                                                                  currency=currency),
-            reason=self.reason,
-        )  # fmt: skip
-        return ReestimateVariable(consideration=part, on=self.on)
-
-
-class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    month: Month
-    at: Aware | None = None
-    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-
-    def __post_init__(self) -> None:
-        self.first_day()  # year 0000 matches the pattern but is no date
-
-    def first_day(self) -> date:
-        try:
-            return date.fromisoformat(f"{self.month}-01")
-        except ValueError as error:
-            raise ValueError(f"month {self.month!r} is not a month: {error}") from error
-
-
-class ObligationOut(msgspec.Struct, kw_only=True):
-    obligation_id: str
-    kind: str
-    pattern: str
-    line_ids: list[str]
-    ssp: str | None  # None: valued by the residual approach
-    allocated: str
-    recognised: str  # booked through the month of `as_of`
-    remaining: str
-    removed: bool
-
-
-class ContractOut(msgspec.Struct, kw_only=True):
-    order_id: UUID
-    contract_id: UUID
-    contract_number: str
-    customer_id: str
-    currency: str
-    identified_on: date
-    terminated_on: date | None  # the last day of a contract ended by a cancellation
-    as_of: date
-    transaction_price: str
-    obligations: list[ObligationOut]
-
-
-class BookingOut(msgspec.Struct, kw_only=True):
-    obligation_id: str
-    month: str  # YYYY-MM
-    regular: str
-    adjustment: str
-    amount: str
-
-
-class BalanceOut(msgspec.Struct, kw_only=True):
-    month: str  # YYYY-MM
-    opening: str
-    billed: str
-    recognised: str
-    closing: str
-    liability: str  # deferred revenue
-    asset: str  # unbilled
-
-
-class KnownOut(msgspec.Struct, kw_only=True):
-    order_id: UUID
-    at: datetime
-    version: int  # of the contract, as known then
-    transaction_price: str
-    bookings: list[BookingOut]
-    balances: list[BalanceOut]
-
-
-class PatternsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    by_kind: dict[LineKind, Satisfaction]
-
-    def __post_init__(self) -> None:
-        for pattern in self.by_kind.values():
-            for milestone in pattern.milestones:
-                check_decimal(milestone.share, "share")
-
-
-class PatternsOut(msgspec.Struct, kw_only=True):
-    version: int  # 0: the defaults, never published
-    by_kind: dict[LineKind, Satisfaction]
-
-
-class PeriodsOut(msgspec.Struct, kw_only=True):
-    closed_through: str | None  # YYYY-MM
 
 
 def _state(runtime: Runtime, order_id: UUID) -> Any:
@@ -230,7 +80,7 @@ class RevenueController(Controller):
         """The contract's obligations: SSP, allocated price, booked through the month of
         `as_of` (default today) and what remains."""
         day = as_of or runtime.clock().date()
-        with runtime.reading(revenue.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, revenue.NAME, wait_for_position, wait_timeout) as (tx, table):
             rows = revenue_queries.obligations(tx, table, str(order_id), day)
             if not rows:
                 raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
@@ -313,7 +163,7 @@ class RevenueController(Controller):
     ) -> list[dict[str, Any]]:
         """Bookings by obligation and month: the schedule's amount (`regular`), any
         adjustment for a closed month, their sum, and the contract event versions behind it."""
-        read_after(runtime.projections[revenue.NAME], wait_for_position, wait_timeout)
+        waited(runtime, revenue.NAME, wait_for_position, wait_timeout)
         filters = Filters(order_id=order_id, month_from=month_from, month_to=month_to)
         return _report(runtime, "schedule", filters)
 

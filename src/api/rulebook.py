@@ -8,9 +8,11 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from api.order_dto import Accepted, Name
-from api.orders import command_meta, run_command
+from api.commanding import command_meta, run_command
+from api.order_dto import Accepted
 from api.runtime import Runtime, RuntimeDep
+from application.intake import Name
+from domain.deciders import RULEBOOK
 from domain.order_alert import ExceptionRules
 from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
@@ -30,7 +32,6 @@ from domain.rulebook import (
     PublishTaskTemplates,
     StageGate,
 )
-from domain.service import RULEBOOK
 from domain.stages import Stage
 from domain.stock import ComponentNeed, KeyComponents
 from domain.work_templates import TaskTemplate, TaskTemplates

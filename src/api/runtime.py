@@ -5,25 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
+from eventsourcing.persistence import EventStore
 from litestar.di import NamedDependency
 
-from api.blobs import BlobStore
-from api.clock import Clock
-from api.keyring import Keyring
-from api.pg_log import AsyncLog, Listener, MovedStreams, PostgresLogRecorder, Subscriber
-from api.problems import read_after
 from api.read_cache import ReadCache
 from api.settings import Settings
-from api.signing import SigningKey, load_secret
-from api.storage import Storage, open_storage
+from application.service import ApplicationService, CommandMeta
+from domain.deciders import RULEBOOK
 from domain.rulebook import RULEBOOK_ID, missing_publications
-from domain.service import RULEBOOK, ApplicationService, CommandMeta
+from infrastructure.blobs import BlobStore
+from infrastructure.daemon.live import Hearing, LiveProjection
+from infrastructure.daemon.runner import TRANSIENT, Projection
+from infrastructure.keyring import Keyring
+from infrastructure.postgres.async_log import AsyncLog
+from infrastructure.postgres.listener import Listener, MovedStreams, Subscriber
+from infrastructure.postgres.recorder import PostgresLogRecorder
+from infrastructure.read_store import PostgresReadStore
+from infrastructure.signing import SigningKey, load_secret
+from infrastructure.storage import Storage, open_storage
 from policies import (
     when_alert_raised_notify_owners,
     when_documents_confirmed_pass_stage_gate,
@@ -39,6 +44,7 @@ from policies import (
     when_stock_runs_short_warn_order,
     when_task_assigned_notify_assignee,
 )
+from policies.clock import Clock
 from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
 from projections.audit_chain import AuditChainProjection
@@ -46,15 +52,12 @@ from projections.audit_trail import AuditTrailProjection
 from projections.customers import CustomersProjection
 from projections.documents import DocumentsProjection
 from projections.dunning_lists import DunningListsProjection
-from projections.live import FOLLOW_EVERY, Hearing, LiveProjection
 from projections.order_alerts import OrderAlertsProjection
 from projections.order_list import OrderListProjection
 from projections.receivables import ReceivablesProjection
 from projections.revenue import RevenueProjection
-from projections.runner import TRANSIENT, Projection
 from projections.sales import SalesProjection
 from projections.stock import StockProjection
-from projections.store import PostgresReadStore, Tx
 from projections.tasks import TasksProjection
 
 log = logging.getLogger(__name__)
@@ -108,11 +111,29 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
 }
 
 
+def service_over(
+    storage: Storage, clock: Callable[[], datetime] | None = None
+) -> ApplicationService:
+    """The application service over `storage`'s log, snapshots and positions."""
+    return ApplicationService(
+        events=EventStore(storage.mapper, storage.log),
+        snapshots=storage.snapshots,
+        position_of=storage.position_of,
+        clock=clock or (lambda: datetime.now(UTC)),
+        backoff=_jittered_sleep,
+    )
+
+
+def _jittered_sleep(attempt: int) -> None:
+    """Back off after losing a write race, so contenders stop colliding in lockstep."""
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))  # noqa: S311 - not crypto
+
+
 class Runtime:
     def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
-        self.service: ApplicationService = self.storage.service(clock)
+        self.service: ApplicationService = service_over(self.storage, clock)
         self.clock = self.service.clock
         self.blobs = BlobStore(settings.blobs_path, max_bytes=settings.upload_limit)
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
@@ -261,18 +282,6 @@ class Runtime:
             except TRANSIENT:
                 log.warning("dispatcher: the store is unavailable; retrying", exc_info=True)
             self._stop.wait(poll_interval)
-
-    @contextmanager
-    def reading(
-        self, name: str, wait_for_position: int | None = None, wait_timeout: float = 5.0
-    ) -> Iterator[tuple[Tx, str]]:
-        """A read of one read model: once it covers `wait_for_position` (read-your-writes,
-        else 503), a read-only transaction and the table name of its live copy."""
-        live = self.projections[name]
-        live.follow(max_age=FOLLOW_EVERY)
-        read_after(live, wait_for_position, wait_timeout)
-        with self.storage.read_store.transaction(commit=False) as tx:
-            yield tx, live.copy
 
     def notify_written(self) -> None:
         """Wake the projections this process runs (an API process may run none)."""

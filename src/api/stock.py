@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
 from api.exports import Format, FormatParam, exported
-from api.order_dto import Accepted, Aware, In, Name
-from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.order_dto import Accepted
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import RuntimeDep
-from domain.service import STOCK, CommandMeta
+from application.intake import Aware, In, Name
+from application.service import CommandMeta
+from domain.deciders import STOCK
 from domain.stock import (
     Count,
     DefineComponent,
@@ -31,12 +31,11 @@ from domain.stock import (
     StockCommand,
     stock_item_id,
 )
+from infrastructure.read_store import Row
 from projections import stock
-from projections.store import Row
 
 Req = Request[Any, Any, Any]
 Part = Annotated[str, Parameter(description="The component's part number", max_length=64)]
-IMPORT_COLUMNS = ("part", "name", "unit", "on_hand", "safety_level", "alternatives")
 _part = msgspec.json.Decoder(PartNo)
 
 
@@ -60,22 +59,6 @@ class ExpectedIn(MoveIn, kw_only=True, forbid_unknown_fields=True):
     due_on: date
 
 
-@dataclass
-class ImportForm:
-    """multipart/form-data: the ERP's CSV export, and when it was taken."""
-
-    file: UploadFile
-    counted_at: str
-    valid_only: bool = False
-
-
-class ImportOut(msgspec.Struct, kw_only=True):
-    rows: int
-    imported: int
-    changed: int  # rows that changed the ledger (re-importing the same file changes none)
-    skipped: list[dict[str, Any]]
-
-
 class StockController(Controller):
     path = "/stock"
     tags = ["stock"]  # noqa: RUF012
@@ -94,7 +77,7 @@ class StockController(Controller):
     ) -> list[Row] | Response[bytes]:
         """Key components: on hand, reserved, available, safety level, receipts on the way,
         and status (`ok`, `below_safety`, `short`)."""
-        with runtime.reading(stock.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, stock.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = stock.stock_list(tx, table, status=status, limit=limit, offset=offset)
         return exported(found, fmt, "stock")
 
@@ -107,7 +90,7 @@ class StockController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> Row:
         """One component, with the orders holding it and the receipts expected."""
-        with runtime.reading(stock.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, stock.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = stock.stock_item(tx, table, part)
         if found is None:
             raise NotFoundException(f"no component {part!r} in the stock ledger")

@@ -10,15 +10,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from api.commanding import command_meta, run_command
 from api.exports import Format, FormatParam, exported
-from api.order_dto import Accepted, Aware, In, Name, Text
-from api.orders import command_meta, run_command
-from api.problems import Offset, WaitFor, WaitTimeout
+from api.order_dto import Accepted
+from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import RuntimeDep
-from domain.service import TASK
+from application.intake import Aware, In, Name, Text
+from domain.deciders import TASK
 from domain.task import AcceptTask, CompleteTask, ReassignTask
+from infrastructure.read_store import Row, utc_text
 from projections import tasks
-from projections.store import Row, utc_text
 
 Req = Request[Any, Any, Any]
 TaskId = Annotated[UUID, Parameter(description="The task")]
@@ -67,7 +68,7 @@ class TaskController(Controller):
         """Tasks, earliest deadline first: by default those still to do (open or accepted).
         `overdue` keeps those past their deadline now; each shows how far up its
         escalation chain it has gone."""
-        with runtime.reading(tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = tasks.tasks(
                 tx, table, status=status, role=role, assignee=assignee,
                 order_id=str(order_id) if order_id else None,
@@ -85,7 +86,7 @@ class TaskController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> Row:
         """One task."""
-        with runtime.reading(tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
+        with read_model(runtime, tasks.NAME, wait_for_position, wait_timeout) as (tx, table):
             found = tasks.task(tx, table, str(task_id))
         if found is None:
             raise NotFoundException(f"no task {task_id}")

@@ -16,8 +16,6 @@ import msgspec
 
 E = TypeVar("E")
 
-CommandId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-
 
 class Recorded(msgspec.Struct, Generic[E], frozen=True, kw_only=True):
     originator_id: UUID
@@ -61,6 +59,3 @@ _COMMANDS_NAMESPACE = uuid5(NAMESPACE_URL, "urn:orderhub:commands")
 
 def command_stream(command_id: str) -> UUID:
     return uuid5(_COMMANDS_NAMESPACE, command_id)
-
-
-AnyRecorded = Recorded[Any]

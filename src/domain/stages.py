@@ -1,4 +1,5 @@
-"""The stages an order passes (seed 000, 二), with their Chinese labels."""
+"""The stages an order passes, design to acceptance, with their Chinese labels
+(docs/operators.md walks through them)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ When an order enters a stage (signing included), every template for that stage
 and the order's route becomes a task with a deadline, given to the person the
 template's assignee rules choose by the order's region and product lines (or to
 anyone in the role, when no rule matches), and escalating up the template's
-chain while it stays open past its deadline (seed 000: 事找人, work finds people).
+chain while it stays open past its deadline (事找人: work finds people).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ class TaskTemplate(msgspec.Struct, frozen=True, kw_only=True):
 
 class ApprovalTasks(msgspec.Struct, frozen=True, kw_only=True):
     """How long an order may wait for each approver before it escalates, and to whom;
-    and how long its salesperson has to rework a rejected order (seed 004: rules for
-    approvals that wait too long and for rejections, so no order stalls)."""
+    and how long its salesperson has to rework a rejected order (no approval waits
+    unseen and no rejected order stalls)."""
 
     due_in_hours: Hours = 24
     escalate_every_hours: Hours = 24

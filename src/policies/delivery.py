@@ -24,8 +24,8 @@ from typing import Any
 import msgspec
 
 from domain.directory import WebhookFormat
+from infrastructure.read_store import ReadStore, Row, utc_text
 from policies.notifications import TABLE
-from projections.store import ReadStore, Row, utc_text
 
 log = logging.getLogger(__name__)
 

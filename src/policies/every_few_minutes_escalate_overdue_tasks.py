@@ -13,9 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from domain.service import TASK, ApplicationService, CommandIdReused, CommandMeta
+from application.service import ApplicationService, CommandIdReused, CommandMeta
+from domain.deciders import TASK
 from domain.task import EscalateTask, escalation_due
-from projections.store import ReadStore, utc_text
+from infrastructure.read_store import ReadStore, utc_text
 from projections.tasks import escalatable
 
 NAME = "every_few_minutes_escalate_overdue_tasks"

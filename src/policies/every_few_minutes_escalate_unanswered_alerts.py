@@ -14,17 +14,12 @@ from uuid import UUID
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from application.service import ApplicationService, CommandIdReused, CommandMeta
+from domain.deciders import ORDER_ALERT, RULEBOOK
 from domain.order_alert import DEFAULT_EXCEPTION_RULES, CheckResponse
 from domain.rulebook import RULEBOOK_ID
-from domain.service import (
-    ORDER_ALERT,
-    RULEBOOK,
-    ApplicationService,
-    CommandIdReused,
-    CommandMeta,
-)
+from infrastructure.read_store import ReadStore, utc_text
 from projections.order_alerts import unanswered
-from projections.store import ReadStore, utc_text
 
 NAME = "every_few_minutes_escalate_unanswered_alerts"
 EVERY = IntervalTrigger(minutes=5)

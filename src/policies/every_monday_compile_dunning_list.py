@@ -1,6 +1,6 @@
 """Every Monday at 09:00 (company time), compile the dunning list of overdue items.
 
-Seed 000 五: a weekly scan of everything overdue and unpaid, a list per
+A weekly scan of everything overdue and unpaid, a list per
 salesperson. The time, levels, fees and interest are rulebook data. A firing is
 named by the scheduled time it stands for (the latest scheduled time at or
 before the moment it runs), and that time is the list's identity and command
@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from application.service import ApplicationService, CommandIdReused, CommandMeta
+from domain.deciders import DUNNING, RULEBOOK
 from domain.dunning import (
     DEFAULT_DUNNING_RULES,
     CompileDunningList,
@@ -31,9 +33,8 @@ from domain.dunning import (
     dunning_list_id,
 )
 from domain.rulebook import RULEBOOK_ID
-from domain.service import DUNNING, RULEBOOK, ApplicationService, CommandIdReused, CommandMeta
+from infrastructure.read_store import ReadStore
 from projections.receivables_queries import open_items
-from projections.store import ReadStore
 
 log = logging.getLogger(__name__)
 

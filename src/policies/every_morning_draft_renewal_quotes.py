@@ -1,7 +1,7 @@
 """Every morning, draft the renewal quote of every subscription and maintenance line that
 renews by itself and whose term ends within the renewal lead time.
 
-Seed 004 (支柱三): multi-year contracts renew automatically. The lead time is the
+Multi-year contracts renew automatically. The lead time is the
 pricing rules' `renewal_lead_days` in force that morning; the lines of one order
 ending on the same day make one quote, priced from their last year with the
 uplift applied (domain.cpq.renewal). The sales read model tracks the lines and
@@ -17,16 +17,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from application.service import ApplicationService, CommandMeta
 from domain.cpq.catalogue import CATALOGUE_ID
 from domain.cpq.quote import DraftQuote, DuplicateQuote, Renews, Terms, quote_id_for
 from domain.cpq.renewal import RenewalLine, renewal_offer
+from domain.deciders import CATALOGUE, QUOTE
 from domain.order.events import LineKind
-from domain.service import CATALOGUE, QUOTE, ApplicationService, CommandMeta
 from domain.shared import Money
+from infrastructure.read_store import ReadStore, Row
 from policies.every_monday_compile_dunning_list import company_rules
 from policies.every_morning_review_milestones import latest_morning
 from projections.sales_queries import order_row, renewals_due
-from projections.store import ReadStore, Row
 
 NAME = "every_morning_draft_renewal_quotes"
 

@@ -2,7 +2,7 @@
 
 Most milestones become billable on a fact (signing, shipment, acceptance); two
 kinds wait for the calendar: a contract date, and acceptance + N months (the
-10% retention after twelve months, seed 000 五). Each morning the receivables
+10% retention after twelve months). Each morning the receivables
 with such milestones still scheduled are reviewed as of that day; the command
 id names the receivable and the day, so a second firing that day does nothing.
 """
@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from application.service import ApplicationService, CommandMeta
+from domain.deciders import RECEIVABLE
 from domain.dunning import DunningRules
-from domain.receivable.model import ReviewMilestones
-from domain.service import RECEIVABLE, ApplicationService, CommandMeta
+from domain.receivable.commands import ReviewMilestones
+from infrastructure.read_store import ReadStore
 from policies.every_monday_compile_dunning_list import company_rules
 from projections.receivables_queries import awaiting_the_calendar
-from projections.store import ReadStore
 
 NAME = "every_morning_review_milestones"
 HOUR, MINUTE = 0, 5  # just after midnight, company time

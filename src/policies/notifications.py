@@ -17,7 +17,7 @@ import msgspec
 
 from domain.directory import Contact, ContactRemoved, ContactSet
 from domain.envelope import Recorded
-from projections.store import ReadStore, Row, Tx, utc_text
+from infrastructure.read_store import ReadStore, Row, Tx, utc_text
 
 TABLE = "notifications"
 SCHEMA = [

@@ -18,26 +18,13 @@ from uuid import UUID
 
 import msgspec
 
-from domain import customer_credit, order, order_alert, receivable, stock, task
-from domain.cpq import quote
+from application.service import ApplicationService, CommandMeta
+from domain.decider import Decider
+from domain.deciders import DECIDERS
 from domain.envelope import Recorded
-from domain.revenue import contract as revenue_contract
-from domain.service import (
-    CUSTOMER_CREDIT,
-    ORDER,
-    ORDER_ALERT,
-    QUOTE,
-    RECEIVABLE,
-    REVENUE_CONTRACT,
-    STOCK,
-    TASK,
-    ApplicationService,
-    CommandMeta,
-    Decider,
-)
 from domain.shared import DomainError
-from projections.runner import TRANSIENT
-from projections.store import ReadStore, Row, Tx, utc_text
+from infrastructure.daemon.runner import TRANSIENT
+from infrastructure.read_store import ReadStore, Row, Tx, utc_text
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +38,8 @@ SCHEMA = [
 ]
 
 # The aggregates a policy may command, with the type its commands decode to.
-TARGETS: dict[str, tuple[Decider[Any, Any, Any], Any]] = {
-    ORDER.name: (ORDER, order.OrderCommand),
-    TASK.name: (TASK, task.TaskCommand),
-    RECEIVABLE.name: (RECEIVABLE, receivable.ReceivableCommand),
-    CUSTOMER_CREDIT.name: (CUSTOMER_CREDIT, customer_credit.CreditCommand),
-    ORDER_ALERT.name: (ORDER_ALERT, order_alert.AlertCommand),
-    STOCK.name: (STOCK, stock.StockCommand),
-    REVENUE_CONTRACT.name: (REVENUE_CONTRACT, revenue_contract.RevenueCommand),
-    QUOTE.name: (QUOTE, quote.QuoteCommand),
-}
+# Which decider a queued command goes to, by its aggregate type's name.
+TARGETS: dict[str, Decider[Any, Any, Any]] = {decider.name: decider for decider in DECIDERS}
 
 
 class Intent(NamedTuple):
@@ -120,8 +99,8 @@ class Dispatcher:
         return len(pending)
 
     def _dispatch(self, row: Row) -> None:
-        target, command_type = TARGETS[row["aggregate_type"]]
-        command = msgspec.json.decode(row["command"], type=command_type)
+        target = TARGETS[row["aggregate_type"]]
+        command = msgspec.json.decode(row["command"], type=target.commands)
         meta = CommandMeta(
             command_id=row["command_id"],
             actor=f"policy:{row['policy']}",

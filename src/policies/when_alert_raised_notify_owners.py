@@ -1,19 +1,19 @@
 """When an order exception is raised, moved or escalated, tell its owners; at L3 and L4
-send the executives a written report (seed 000 四: 生成专项报告并抄送相关高管邮箱)."""
+send the executives a written report (生成专项报告并抄送相关高管邮箱)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.directory import ContactRemoved, ContactSet
 from domain.envelope import Recorded
 from domain.order.events import OrderPlaced, OrderSigned
 from domain.order_alert import AlertRaised
+from infrastructure.read_store import Tx
 from policies import notifications
 from policies.notifications import ContactBook, Message
-from projections.store import Tx
 
 NAME = "when_alert_raised_notify_owners"
 

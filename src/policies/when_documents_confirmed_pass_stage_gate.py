@@ -1,6 +1,6 @@
 """When an order's gate documents are confirmed, move it on and hand out the next task.
 
-Seed 000 二: an order in 设计中 whose design drawings are uploaded and signed back
+An order in 设计中 whose design drawings are uploaded and signed back
 by the customer moves to 备料中 by itself, and the purchasing manager is asked to
 check the bill of materials. Which stages and documents is rulebook data (stage
 gates). The policy tracks, per order, its stage and which document kinds have a
@@ -19,8 +19,9 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import topic_of
-from domain.document_version.model import VersionConfirmed, VersionUploaded
+from domain.decider import topic_of
+from domain.deciders import ORDER, TASK
+from domain.document_version.events import VersionConfirmed, VersionUploaded
 from domain.envelope import Recorded
 from domain.order.commands import AdvanceStage
 from domain.order.events import (
@@ -32,11 +33,10 @@ from domain.order.events import (
     StageAdvanced,
 )
 from domain.rulebook import StageGate, StageGatesPublished
-from domain.service import ORDER, TASK
 from domain.stages import Stage
 from domain.task import AssignTask, task_id
+from infrastructure.read_store import Tx, utc_text
 from policies import outbox
-from projections.store import Tx, utc_text
 
 NAME = "when_documents_confirmed_pass_stage_gate"
 _gates = msgspec.json.Decoder(tuple[StageGate, ...])

@@ -1,6 +1,6 @@
 """When the weekly dunning list is compiled, send each salesperson their part of it.
 
-Seed 000 五: the list is assigned to the salesperson of each overdue item. Each
+The list is assigned to the salesperson of each overdue item. Each
 gets one message per list with their lines (customer, contract, amount, days
 overdue, level) and where to download it and the letters.
 """
@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.directory import ContactRemoved, ContactSet
 from domain.dunning import DunningLine, DunningListCompiled
 from domain.envelope import Recorded
+from infrastructure.read_store import Tx
 from policies import notifications
 from policies.notifications import ContactBook, Message
-from projections.store import Tx
 
 NAME = "when_dunning_list_compiled_notify_salespeople"
 

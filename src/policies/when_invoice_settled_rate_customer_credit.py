@@ -1,6 +1,6 @@
 """When an invoice is settled or dunned, judge the customer's payment and rate their credit.
 
-Seed 000 五: customers who pay on time three times running are scheduled first;
+Customers who pay on time three times running are scheduled first;
 those who pay late prepay more next time. An invoice is judged when it is
 settled (on time or not, with the published grace days), or earlier, late, when
 a dunning list names it; the CustomerCredit aggregate judges each invoice once.
@@ -16,16 +16,16 @@ from typing import Any
 
 import msgspec
 
-from domain.codec import topic_of
 from domain.customer_credit import JudgePayment, customer_credit_id
+from domain.decider import topic_of
+from domain.deciders import CUSTOMER_CREDIT
 from domain.dunning import DunningListCompiled
 from domain.envelope import Recorded
-from domain.receivable.model import InvoiceSettled, ReceivableOpened
+from domain.receivable.events import InvoiceSettled, ReceivableOpened
 from domain.receivable.terms import CreditRules
 from domain.rulebook import PaymentTermsPublished
-from domain.service import CUSTOMER_CREDIT
+from infrastructure.read_store import Tx
 from policies import outbox
-from projections.store import Tx
 
 NAME = "when_invoice_settled_rate_customer_credit"
 _rules = msgspec.json.Decoder(CreditRules)

@@ -1,6 +1,6 @@
 """While an order waits for an approval, the approver has a task; a rejection goes back
-to the salesperson with the reason (seed 004: approvals that wait too long and
-rejections have rules, so no order stalls).
+to the salesperson with the reason: approvals that wait too long and rejections
+have rules, so no order stalls.
 
 The policy keeps each unsigned order's required approvals, those given, and
 whether it stands rejected. After every such fact it works out which task
@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.codec import topic_of
+from domain.decider import topic_of
+from domain.deciders import TASK
 from domain.envelope import Recorded
 from domain.order.events import (
     OrderApproved,
@@ -29,12 +30,11 @@ from domain.order.events import (
     OrderSigned,
 )
 from domain.rulebook import TaskTemplatesPublished
-from domain.service import TASK
 from domain.task import CompleteTask, task_id
 from domain.work_templates import approval_task, rework_task
+from infrastructure.read_store import Row, Tx, utc_text
 from policies import outbox
 from policies.when_order_enters_stage_assign_task import PublishedTemplates
-from projections.store import Row, Tx, utc_text
 
 NAME = "when_order_awaits_approval_assign_approver"
 COLUMNS = ("order_id", "order_ref", "salesperson", "revision", "required", "approved",

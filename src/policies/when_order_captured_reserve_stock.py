@@ -1,4 +1,4 @@
-"""When an order is captured or changed, soft-reserve its key components (seed 000, 库存联动).
+"""When an order is captured or changed, soft-reserve its key components (库存联动).
 
 The key components each product takes are rulebook data. The policy keeps each
 order's lines and what it has reserved; after capture and after every change
@@ -18,11 +18,11 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.decider import topic_of
+from domain.deciders import STOCK
 from domain.envelope import Recorded
 from domain.order.events import OrderCancelled, OrderChanged, OrderPlaced, StageAdvanced
 from domain.rulebook import KeyComponentsPublished
-from domain.service import STOCK
 from domain.stages import Stage
 from domain.stock import (
     ConsumeReservation,
@@ -31,8 +31,8 @@ from domain.stock import (
     needs,
     stock_item_id,
 )
+from infrastructure.read_store import Tx
 from policies import outbox
-from projections.store import Tx
 
 NAME = "when_order_captured_reserve_stock"
 _components = msgspec.json.Decoder(KeyComponents)

@@ -1,4 +1,4 @@
-"""When an order enters a stage, hand out the stage's tasks (work finds people, seed 000).
+"""When an order enters a stage, hand out the stage's tasks (work finds people: 事找人).
 
 Signing an order gives the technical department its review task at once; every
 later stage of the route may carry tasks of its own. Which tasks, for whom, due
@@ -18,7 +18,8 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.decider import topic_of
+from domain.deciders import TASK
 from domain.envelope import Recorded
 from domain.order.events import (
     OrderCancelled,
@@ -29,12 +30,11 @@ from domain.order.events import (
     StageAdvanced,
 )
 from domain.rulebook import TaskTemplatesPublished
-from domain.service import TASK
 from domain.stages import Stage
 from domain.task import task_id
 from domain.work_templates import TaskTemplates, tasks_on_entering
+from infrastructure.read_store import Tx
 from policies import outbox
-from projections.store import Tx
 
 NAME = "when_order_enters_stage_assign_task"
 _templates = msgspec.json.Decoder(TaskTemplates)

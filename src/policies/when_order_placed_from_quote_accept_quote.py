@@ -11,22 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
-from domain.codec import topic_of
+from application.capture import acceptance_id
 from domain.cpq.quote import AcceptQuote
+from domain.decider import topic_of
+from domain.deciders import QUOTE
 from domain.envelope import Recorded
 from domain.order.events import OrderPlaced
-from domain.service import QUOTE
+from infrastructure.read_store import Tx
 from policies import outbox
-from projections.store import Tx
 
 NAME = "when_order_placed_from_quote_accept_quote"
-
-
-def acceptance_id(quote_id: UUID) -> str:
-    """The command id of a quote's acceptance, the API's and this policy's alike."""
-    return f"quote-accepted:{quote_id}"
 
 
 class AcceptQuotePolicy:

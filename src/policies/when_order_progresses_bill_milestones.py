@@ -1,6 +1,6 @@
 """When an order is signed, open its receivable; as it is fulfilled, make milestones billable.
 
-Seed 000 五: the cash side runs beside the order. On signing the receivable
+The cash side runs beside the order. On signing the receivable
 opens from the milestone template the customer's credit rating (recorded on
 the order when it was captured) selects in the published payment terms. The
 facts that trigger milestones follow it: everything shippable shipped (or, for
@@ -21,8 +21,9 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import topic_of
-from domain.document_version.model import DocumentKind, VersionUploaded
+from domain.decider import topic_of
+from domain.deciders import RECEIVABLE
+from domain.document_version.events import DocumentKind, VersionUploaded
 from domain.envelope import Recorded
 from domain.order.events import (
     SHIPPABLE_KINDS,
@@ -36,20 +37,19 @@ from domain.order.events import (
 )
 from domain.order.state import changed_lines
 from domain.receivable import receivable_id_for
-from domain.receivable.model import (
-    Fact,
+from domain.receivable.commands import (
     FactAt,
     OpenReceivable,
     RecordFulfilment,
     ReviseContractAmount,
 )
+from domain.receivable.events import Fact
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms
 from domain.rulebook import PaymentTermsPublished
-from domain.service import RECEIVABLE
 from domain.shared import total
+from infrastructure.read_store import Row, Tx
 from policies import outbox
-from policies.rows import KeyedRows, encode
-from projections.store import Row, Tx
+from projections.rows import KeyedRows, encode
 
 NAME = "when_order_progresses_bill_milestones"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])

@@ -21,7 +21,9 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.contract_terms import ContractTerms, Satisfaction
+from domain.decider import topic_of
+from domain.deciders import REVENUE_CONTRACT
 from domain.envelope import Recorded
 from domain.order.events import (
     CustomerAccepted,
@@ -34,7 +36,7 @@ from domain.order.events import (
     ShipmentRecorded,
 )
 from domain.order.state import changed_lines
-from domain.revenue.contract import (
+from domain.revenue import (
     Fulfilment,
     IdentifyContract,
     LineQuantity,
@@ -43,13 +45,10 @@ from domain.revenue.contract import (
     TerminateContract,
     contract_id_for,
 )
-from domain.revenue.periods import PatternsPublished, PeriodsState
-from domain.revenue.progress import Satisfaction
-from domain.revenue.terms import ContractTerms
-from domain.service import REVENUE_CONTRACT
+from domain.revenue_periods import PatternsPublished, PeriodsState
+from infrastructure.read_store import Row, Tx
 from policies import outbox
-from policies.rows import KeyedRows, encode
-from projections.store import Row, Tx
+from projections.rows import KeyedRows, encode
 
 NAME = "when_order_signed_recognise_revenue"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])

@@ -2,8 +2,8 @@
 complains, raise (or move, or close) its L1-L4 exception.
 
 The policy keeps each order's contract date and latest predicted completion;
-every new prediction is assessed against the published exception rules (seed
-000 四), a formal complaint or a major/critical quality incident raises L4, and
+every new prediction is assessed against the published exception rules (L1-L4,
+see docs/operators.md), a formal complaint or a major/critical quality incident raises L4, and
 completing or cancelling the order closes what is open. Commands are keyed by
 the causing event, so each fact is assessed once.
 """
@@ -16,7 +16,8 @@ from typing import Any
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.decider import topic_of
+from domain.deciders import ORDER_ALERT
 from domain.envelope import Recorded
 from domain.order.events import (
     ComplaintFiled,
@@ -36,10 +37,9 @@ from domain.order_alert import (
     order_alert_id,
 )
 from domain.rulebook import ExceptionRulesPublished
-from domain.service import ORDER_ALERT
 from domain.stages import Stage
+from infrastructure.read_store import Tx
 from policies import outbox
-from projections.store import Tx
 
 NAME = "when_order_slips_raise_exception"
 _rules = msgspec.json.Decoder(ExceptionRules)

@@ -1,6 +1,6 @@
 """When an order's reservation finds its key component short, warn the order and tell
-purchasing (seed 000: below the safety threshold, warn and suggest a later date or
-an alternative).
+purchasing: below the safety threshold, warn and suggest a later date or an
+alternative.
 
 Each reservation is checked as it is made: a shortfall, or stock left below the
 safety level, becomes a warning on the order with the day the expected receipts
@@ -19,18 +19,18 @@ from typing import Any
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.decider import topic_of
+from domain.deciders import ORDER
 from domain.directory import ContactRemoved, ContactSet
 from domain.envelope import Recorded
 from domain.order.commands import RecordStockCheck
 from domain.order.events import OrderPlaced, StockWarning
 from domain.rulebook import DEFAULT_STAGE_DAYS, StageDeadlinesPublished
-from domain.service import ORDER
 from domain.stages import Stage
 from domain.stock import StockReserved, suggested_delivery
+from infrastructure.read_store import Tx
 from policies import notifications, outbox
 from policies.notifications import ContactBook, Message
-from projections.store import Tx
 
 NAME = "when_stock_runs_short_warn_order"
 PURCHASING = "purchasing_manager"

@@ -1,5 +1,5 @@
 """When a task is assigned, reassigned or escalated, tell whoever now has to act
-(work finds people, seed 000).
+(work finds people: 事找人).
 
 The engineer hears about the signed order's technical review, the purchasing
 manager about the bill of materials, the team lead and then the department head
@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.directory import ContactRemoved, ContactSet
 from domain.envelope import Recorded
 from domain.task import TaskAssigned, TaskEscalated, TaskReassigned
+from infrastructure.read_store import Row, Tx
 from policies import notifications
 from policies.notifications import ContactBook, Message
-from projections.store import Row, Tx
 
 NAME = "when_task_assigned_notify_assignee"
 

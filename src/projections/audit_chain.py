@@ -23,7 +23,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from projections.store import ReadStore, Row, Tx
+from infrastructure.read_store import ReadStore, Row, Tx
 
 NAME = "audit_chain"
 GENESIS = "0" * 64

@@ -16,10 +16,10 @@ from uuid import UUID
 
 import msgspec
 
-from domain.codec import EVENT_TYPES, topic_of
+from domain.decider import topic_of
+from domain.deciders import DECIDER_BY_TOPIC, EVENT_TYPES
 from domain.envelope import CommandHandled, Recorded, business_time
-from domain.service import DECIDER_BY_TOPIC
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "audit_trail"
 COLUMNS = (

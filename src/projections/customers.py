@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domain.codec import topic_of
 from domain.cpq.catalogue import DEFAULT_TIER, CustomerTierSet
 from domain.customer import CustomerRecorded
 from domain.customer_credit import CreditRatingChanged
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.receivable.terms import CreditRating
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "customers"
 COLUMNS = ("customer_id", "name", "region", "industry", "tax_id", "address", "salesperson",

@@ -1,4 +1,4 @@
-"""Management dashboards over the order read model (seed 000 二/六, seed 004 支柱四).
+"""Management dashboards over the order read model.
 
 The order list keeps one row per order and one per stage visit, tracked like any
 read model. Dashboards filter, count and group those rows in SQL, reading only
@@ -18,7 +18,7 @@ import msgspec
 
 from domain.order.events import OrderLine
 from domain.stages import Stage
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
 
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
 ACTIVE = "status IN ('open', 'on_hold')"  # in progress: neither completed nor cancelled

@@ -12,17 +12,17 @@ from typing import Any, get_args
 
 import msgspec
 
-from domain.codec import topic_of
-from domain.document_version.model import (
+from domain.decider import topic_of
+from domain.document_version.events import (
     DocumentEvent,
-    Status,
     VersionConfirmed,
     VersionRejected,
     VersionSuperseded,
     VersionUploaded,
 )
+from domain.document_version.versions import Status
 from domain.envelope import Recorded
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "documents"
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import msgspec
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.dunning import DunningListCompiled
 from domain.envelope import Recorded
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "dunning_lists"
 

@@ -1,4 +1,4 @@
-"""KPIs with the seed's definitions, order health, and sales analysis (seed 000 三/六)."""
+"""KPIs as the business defines them, order health, and sales analysis."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from domain.rulebook import HealthWeights
+from infrastructure.read_store import Row, Tx
 from projections.dashboards import (
     ACTIVE,
     NOT_CANCELLED,
@@ -20,9 +21,8 @@ from projections.dashboards import (
     ratio,
     select,
 )
-from projections.store import Row, Tx
 
-# Seed 000, 六: baseline and target of each KPI.
+# Baseline and target of each KPI (docs/operators.md lists them).
 TARGETS = {
     "on_time_delivery_rate": {"baseline": Decimal("0.90"), "excellent": Decimal("0.97")},
     "orders_per_staff": {"traditional": Decimal(120), "target": Decimal(200)},
@@ -160,7 +160,7 @@ def _term_end(start: date, months: int) -> date:
 
 
 def subscriptions(tx: Tx, table: str, filters: Filters, as_of: datetime) -> dict[str, Any]:
-    """Renewal and upsell among subscription customers (seed 004, 支柱四 客户行为洞察).
+    """Renewal and upsell among subscription customers (客户行为洞察: customer behaviour insight).
 
     Renewal rate: subscription terms that have ended by `as_of`, and the share of
     them the customer renewed with a later order for the same product.

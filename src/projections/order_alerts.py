@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, get_args
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.order_alert import AlertClosed, AlertEvent, AlertRaised, AlertResponded
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "order_alerts"
 COLUMNS = (

@@ -10,7 +10,7 @@ from typing import Any, get_args
 import msgspec
 from msgspec.structs import replace
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.order.events import (
     ActualCostRecorded,
@@ -35,7 +35,7 @@ from domain.order.events import (
 from domain.order.state import changed_lines
 from domain.shared import total
 from domain.stages import Stage
-from projections.store import ReadStore, Row, Tx, utc_text
+from infrastructure.read_store import ReadStore, Row, Tx, utc_text
 
 NAME = "order_list"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])

@@ -19,9 +19,9 @@ from typing import Any, get_args
 import msgspec
 
 from domain import receivable
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import Recorded
-from domain.receivable.model import (
+from domain.receivable.events import (
     CreditApplied,
     CreditNoteIssued,
     InvoiceIssued,
@@ -31,9 +31,9 @@ from domain.receivable.model import (
     PaymentRefunded,
     ReceivableEvent,
     ReceivableOpened,
-    ReceivableState,
 )
-from projections.store import Row, Tx, utc_text
+from domain.receivable.state import ReceivableState
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "receivables"
 _encoder = msgspec.json.Encoder(order="deterministic", decimal_format="string")

@@ -16,7 +16,7 @@ import msgspec
 
 from domain.dunning import OverdueItem
 from domain.shared import Money, quantum
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
 
 BUCKETS = ("current", "1_30", "31_60", "61_90", "over_90")
 

@@ -19,15 +19,15 @@ from typing import Any, get_args
 
 import msgspec
 
-from domain.codec import topic_of
+from domain import revenue as revenue_decide
+from domain.decider import topic_of
 from domain.envelope import Recorded
-from domain.receivable.model import CreditNoteIssued, InvoiceIssued, ReceivableOpened
-from domain.revenue import decide as revenue_decide
-from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
+from domain.receivable.events import CreditNoteIssued, InvoiceIssued, ReceivableOpened
+from domain.revenue import INITIAL, ContractState, RevenueEvent
 from domain.revenue.ledger import Booking, Books, rebook
-from domain.revenue.periods import PeriodClosed
+from domain.revenue_periods import PeriodClosed
 from domain.shared import Money
-from projections.store import Tx
+from infrastructure.read_store import Tx
 
 NAME = "revenue"
 _state = msgspec.json.Decoder(ContractState)

@@ -10,7 +10,7 @@ import msgspec
 
 from domain.revenue.ledger import roll_forward
 from domain.shared import quantum
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
 
 
 class _Ended(msgspec.Struct):

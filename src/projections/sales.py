@@ -1,6 +1,6 @@
 """Sales: quotes, bookings by purpose (new, expansion, renewal), and renewals coming due.
 
-Seed 004 asks for the customers' buying pattern: renewal rate and upsell. Every
+Sales wants the customers' buying pattern: renewal rate and upsell. Every
 quote and every order is classified when it appears, from what the log held
 before it, so a rebuild classifies alike:
 
@@ -27,9 +27,9 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from domain.codec import topic_of
 from domain.cpq.pricing import PricedQuote
 from domain.cpq.quote import QuoteAccepted, QuoteDrafted, QuoteRevised, QuoteWithdrawn
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.order.events import (
     OrderCancelled,
@@ -41,8 +41,8 @@ from domain.order.events import (
 )
 from domain.order.state import changed_lines
 from domain.shared import Money, total
-from policies.rows import KeyedRows, encode
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
+from projections.rows import KeyedRows, encode
 
 NAME = "sales"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])

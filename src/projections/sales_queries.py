@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
 
 PURPOSES = ("new", "expansion", "renewal", "change", "usage", "cancellation")
 QUOTE_FILTERS = ("status", "customer_id", "salesperson", "purpose", "currency")

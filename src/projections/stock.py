@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, get_args
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.stock import (
     ComponentDefined,
@@ -19,7 +19,7 @@ from domain.stock import (
     StockReceived,
     StockReserved,
 )
-from projections.store import Row, Tx
+from infrastructure.read_store import Row, Tx
 
 NAME = "stock"
 COLUMNS = ("part", "name", "unit", "safety_level", "alternatives", "on_hand", "reserved",

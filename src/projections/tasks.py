@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, get_args
 
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.envelope import Recorded
 from domain.order.events import OrderCancelled
 from domain.task import (
@@ -19,7 +19,7 @@ from domain.task import (
     TaskEvent,
     TaskReassigned,
 )
-from projections.store import Row, Tx, utc_text
+from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "tasks"
 COLUMNS = (
@@ -29,7 +29,6 @@ COLUMNS = (
     "completed_by", "completed_at", "note", "task_version",
 )  # fmt: skip
 _NUMBERS = frozenset({"escalate_every_hours", "levels", "escalated", "task_version"})
-STATUSES = ("open", "accepted", "completed", "withdrawn")
 
 
 class TasksProjection:

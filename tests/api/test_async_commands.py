@@ -17,14 +17,16 @@ from uuid import UUID
 
 import pytest
 
-from api.orders import run_command_async
-from api.pg_log import AsyncLog, PostgresLogRecorder
-from api.runtime import Runtime
+from api.commanding import run_command_async
+from api.runtime import Runtime, service_over
 from api.settings import Settings
-from api.storage import open_storage
+from application.service import CommandMeta
+from domain.deciders import ORDER
 from domain.envelope import CommandHandled
 from domain.order import commands as cmd
-from domain.service import ORDER, CommandMeta
+from infrastructure.postgres.async_log import AsyncLog
+from infrastructure.postgres.recorder import PostgresLogRecorder
+from infrastructure.storage import open_storage
 from tests.api.conftest import signed_in
 from tests.projections.scenario import START, write_scenario
 
@@ -167,7 +169,7 @@ def test_a_state_known_to_have_moved_is_caught_up_on_the_loop(runtime: Runtime) 
     try:
         command = cmd.RecordFeedback(rating=3, comment="一般", at=START + timedelta(days=2))
         meta = CommandMeta(command_id="other", actor="t")
-        other.service().execute(ORDER, order_id, command, meta)
+        service_over(other).execute(ORDER, order_id, command, meta)
     finally:
         other.close()
     runtime.service.cache.moved({order_id: kept.version + 1})  # what the watcher tells
@@ -212,7 +214,7 @@ def test_the_api_hears_another_process_and_reads_before_deciding(
         other = open_storage(postgres_url)  # another process
         try:
             command = cmd.RecordFeedback(rating=3, comment="一般", at=START + timedelta(days=2))
-            other.service().execute(
+            service_over(other).execute(
                 ORDER, order_id, command, CommandMeta(command_id="o", actor="t")
             )
         finally:

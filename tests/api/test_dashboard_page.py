@@ -23,9 +23,9 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import Role, issue_token
-from api.demo import load_demo
 from api.runtime import Runtime
 from api.settings import Settings
+from application.demo import load_demo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("ORDERHUB_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))

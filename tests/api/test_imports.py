@@ -14,9 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from api.cli import main
 from api.exports import csv_bytes
-from api.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet
 from api.runtime import Runtime
-from projections.rebuild import compare
+from application.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet
+from infrastructure.daemon.rebuild import compare
 
 Client = TestClient[Any]
 HEADER = [c.name for c in ORDERS.columns]

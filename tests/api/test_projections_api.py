@@ -7,7 +7,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from api.runtime import Runtime
-from projections.rebuild import rebuild
+from infrastructure.daemon.rebuild import rebuild
 from tests.api.conftest import order_body
 
 

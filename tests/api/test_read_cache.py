@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from api.read_cache import ReadCache
 from api.runtime import Runtime
-from projections.live import LiveProjection
+from infrastructure.daemon.live import LiveProjection
 from projections.order_list import OrderListProjection
 from tests.api.conftest import order_body
 

@@ -8,8 +8,8 @@ from litestar.testing import TestClient
 
 from api.runtime import Runtime
 from api.settings import Settings
+from domain.deciders import RULEBOOK
 from domain.rulebook import RULEBOOK_ID
-from domain.service import RULEBOOK
 from tests.api.conftest import order_body
 
 NEW_RULES = {

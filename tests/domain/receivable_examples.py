@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from domain.receivable.model import (
-    Fact,
-    IssueInvoice,
-    OpenReceivable,
-    ReceivableEvent,
-    RecordFulfilment,
-    RecordPayment,
-)
+from domain.receivable.commands import IssueInvoice, OpenReceivable, RecordFulfilment, RecordPayment
+from domain.receivable.events import Fact, ReceivableEvent
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, CreditRating
 from domain.shared import Money
 from domain.testing import receivable_spec

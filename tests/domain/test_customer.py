@@ -35,8 +35,10 @@ def test_a_new_customer_is_recorded_and_the_same_record_again_changes_nothing() 
     customer().when(record()).then(recorded)
     customer(recorded).when(record()).then()
     moved = replace(DETAILS, region="上海")
-    state = customer(recorded).when(record(moved)).then(
-        CustomerRecorded(customer_id="C-1", details=moved, at=AT)
+    state = (
+        customer(recorded)
+        .when(record(moved))
+        .then(CustomerRecorded(customer_id="C-1", details=moved, at=AT))
     )
     assert (state.version, state.details) == (2, moved)
 

@@ -8,27 +8,27 @@ from uuid import UUID
 import pytest
 
 from domain.document_version import for_work
-from domain.document_version.model import (
-    ChangeNoteRequired,
-    ConfirmVersion,
+from domain.document_version.commands import ConfirmVersion, RejectVersion, UploadVersion
+from domain.document_version.events import (
     DocumentKind,
     FileFacts,
-    NoCurrentVersion,
-    NotAwaitingConfirmation,
-    NotCurrentVersion,
-    NotLatestVersion,
-    RejectVersion,
-    SameFileAsLatest,
-    SignedFileMismatch,
     Signer,
-    Status,
-    UploadedBeforePrevious,
-    UploadVersion,
     VersionConfirmed,
     VersionRejected,
     VersionSuperseded,
     VersionUploaded,
 )
+from domain.document_version.rules import (
+    ChangeNoteRequired,
+    NoCurrentVersion,
+    NotAwaitingConfirmation,
+    NotCurrentVersion,
+    NotLatestVersion,
+    SameFileAsLatest,
+    SignedFileMismatch,
+    UploadedBeforePrevious,
+)
+from domain.document_version.versions import Status
 from domain.testing import document_spec as spec
 
 ORDER = UUID("00000000-0000-4000-8000-00000000beef")

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.receivable.model import (
-    AmountNotPositive,
+from domain.receivable.commands import (
+    IssueCreditNote,
+    IssueInvoice,
+    ReceivableCommand,
+    RecordFulfilment,
+    RecordPayment,
+    RefundPayment,
+    WriteOffInvoice,
+)
+from domain.receivable.events import (
     Application,
     CreditApplied,
     CreditNoteIssued,
-    DuplicateReference,
-    ExceedsBalance,
     Fact,
     InvoiceIssued,
     InvoiceSettled,
     InvoiceWrittenOff,
-    IssueCreditNote,
-    IssueInvoice,
     PaymentReceived,
-    ReceivableCommand,
     ReceivableEvent,
-    RecordFulfilment,
-    RecordPayment,
-    RefundPayment,
+)
+from domain.receivable.rules import (
+    AmountNotPositive,
+    DuplicateReference,
+    ExceedsBalance,
     UnknownInvoice,
-    WriteOffInvoice,
 )
 from domain.shared import CurrencyMismatch, Money
 from domain.testing import receivable_spec as given

@@ -6,27 +6,31 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.receivable.billing import add_months
-from domain.receivable.model import (
-    ContractAmountRevised,
-    CreditNoteIssued,
-    Fact,
-    FulfilmentRecorded,
+from domain.receivable.commands import (
     IssueInvoice,
-    Milestone,
-    MilestoneAmount,
-    MilestoneBillable,
-    MilestoneInvoiced,
-    MilestoneNotBillable,
-    MilestoneStatus,
-    NoReceivable,
-    ReceivableExists,
     RecordFulfilment,
     RecordPayment,
     ReviewMilestones,
     ReviseContractAmount,
+)
+from domain.receivable.events import (
+    ContractAmountRevised,
+    CreditNoteIssued,
+    Fact,
+    FulfilmentRecorded,
+    Milestone,
+    MilestoneAmount,
+    MilestoneBillable,
+)
+from domain.receivable.rules import (
+    MilestoneInvoiced,
+    MilestoneNotBillable,
+    NoReceivable,
+    ReceivableExists,
     StaleRevision,
     UnknownMilestone,
 )
+from domain.receivable.state import MilestoneStatus
 from domain.receivable.terms import InvalidTerms, MilestoneTemplate, MilestoneTerm, Trigger
 from domain.testing import receivable_spec as given
 from tests.domain.receivable_examples import (

@@ -1,6 +1,6 @@
 """The revenue contract: identification, fulfilment facts, re-estimates and change orders.
 
-The bundle is seed 004's tech vendor order: hardware, a licence, implementation,
+The bundle is a tech vendor's order: hardware, a licence, implementation,
 training, two years of maintenance and a year of SaaS, sold at a bundle discount.
 """
 
@@ -12,8 +12,10 @@ from uuid import UUID
 
 import pytest
 
+from domain.contract_terms import Bundle, Pattern, Satisfaction, Treatment, Trigger
 from domain.order.events import LineKind, OrderLine
-from domain.revenue.contract import (
+from domain.revenue import (
+    DEFAULT_SATISFACTION,
     ContractState,
     Fulfilment,
     IdentifyContract,
@@ -25,11 +27,7 @@ from domain.revenue.contract import (
     RevenueRefused,
     TerminateContract,
 )
-from domain.revenue.modification import Treatment
-from domain.revenue.progress import Pattern, Satisfaction, Trigger
 from domain.revenue.recognition import by_month
-from domain.revenue.rules import DEFAULT_SATISFACTION
-from domain.revenue.terms import Bundle
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import Money
 from domain.testing import revenue_spec as given

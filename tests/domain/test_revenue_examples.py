@@ -11,14 +11,14 @@ from decimal import Decimal
 
 import pytest
 
+from domain.contract_terms import DiscountRule, Treatment
 from domain.revenue.allocation import (
     AllocationRefused,
     Basis,
     Candidate,
-    DiscountRule,
     allocate_price,
 )
-from domain.revenue.modification import AddedGoods, Treatment, classify
+from domain.revenue.modification import AddedGoods, classify
 from domain.revenue.progress import Ratable, Term, cost_progress, steps
 from domain.revenue.recognition import (
     Component,

@@ -11,8 +11,8 @@ from litestar.testing import TestClient
 
 from api.runtime import Runtime
 from api.settings import Settings
-from projections.runner import Projection
-from projections.store import Tx
+from infrastructure.daemon.runner import Projection
+from infrastructure.read_store import Tx
 from tests.api.conftest import order_body, signed_in
 
 Client = TestClient[Any]

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.runtime import Runtime
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTasks
 from policies.when_order_awaits_approval_assign_approver import AssignApproverPolicy
 from policies.when_task_assigned_notify_assignee import NotifyAssigneePolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok
 from tests.policies.test_stage_tasks import contact

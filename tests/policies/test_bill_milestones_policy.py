@@ -7,14 +7,16 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.service import CommandMeta
 from domain.customer_credit import JudgePayment, customer_credit_id
+from domain.deciders import CUSTOMER_CREDIT, RECEIVABLE
 from domain.receivable import receivable_id_for
-from domain.receivable.model import Fact, MilestoneStatus, ReceivableState
+from domain.receivable.events import Fact
+from domain.receivable.state import MilestoneStatus, ReceivableState
 from domain.receivable.terms import CreditRating, CreditRules
-from domain.service import CUSTOMER_CREDIT, RECEIVABLE, CommandMeta
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import outbox
 from policies.when_order_progresses_bill_milestones import NAME, BillMilestonesPolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok, signed_order
 

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.service import CommandMeta
+from domain.deciders import DUNNING, RECEIVABLE
 from domain.dunning import DEFAULT_DUNNING_RULES, DunningListCompiled
 from domain.receivable import receivable_id_for
-from domain.receivable.model import Fact, IssueInvoice, MilestoneStatus, RecordFulfilment
-from domain.service import DUNNING, RECEIVABLE, CommandMeta
+from domain.receivable.commands import IssueInvoice, RecordFulfilment
+from domain.receivable.events import Fact
+from domain.receivable.state import MilestoneStatus
 from policies.every_monday_compile_dunning_list import WeeklyDunning, latest_firing, trigger
 from policies.every_morning_review_milestones import DailyReview
 from tests.policies.conftest import Client, signed_order

@@ -17,16 +17,17 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from api.runtime import Runtime
+from application.service import CommandMeta
+from domain.deciders import DIRECTORY, DUNNING, TASK
 from domain.directory import DIRECTORY_ID, Contact, SetContact, WebhookFormat
 from domain.dunning import CompileDunningList, DunningLine, dunning_list_id
-from domain.service import DIRECTORY, DUNNING, TASK, CommandMeta
 from domain.shared import Money
 from domain.task import AssignTask
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.delivery import MAX_ATTEMPTS, Deliverer, SmtpSettings
 from policies.when_dunning_list_compiled_notify_salespeople import NotifySalespeoplePolicy
 from policies.when_task_assigned_notify_assignee import NotifyAssigneePolicy
-from projections.runner import ProjectionRunner
 from tests.policies.conftest import Client, Crashing, ok
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

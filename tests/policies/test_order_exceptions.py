@@ -7,14 +7,15 @@ from typing import Any
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.service import CommandMeta
+from domain.deciders import DIRECTORY, ORDER_ALERT
 from domain.directory import DIRECTORY_ID, Contact, SetContact
 from domain.order_alert import order_alert_id
-from domain.service import DIRECTORY, ORDER_ALERT, CommandMeta
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.every_few_minutes_escalate_unanswered_alerts import EscalateUnanswered
 from policies.when_alert_raised_notify_owners import NotifyAlertOwnersPolicy
 from policies.when_order_slips_raise_exception import RaiseExceptionPolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok
 

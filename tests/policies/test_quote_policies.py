@@ -10,13 +10,14 @@ from uuid import UUID
 import msgspec
 
 from api.runtime import Runtime
+from application.service import CommandMeta
 from domain.cpq.quote import AcceptQuote, QuoteStatus, order_from_quote, quote_id_for
+from domain.deciders import ORDER, QUOTE
 from domain.receivable.terms import CreditRating
-from domain.service import ORDER, QUOTE, CommandMeta
 from domain.testing import default_rulebook
 from domain.testing.cpq import EXAMPLE_PRICING
+from infrastructure.daemon.rebuild import compare
 from policies.every_morning_draft_renewal_quotes import DraftRenewals, renewal_number
-from projections.rebuild import compare
 from tests.api.test_quotes_api import publish_example, quote_body
 from tests.policies.conftest import Client, ok, settle
 

@@ -6,15 +6,16 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.service import CommandMeta
 from domain.customer_credit import CreditRatingChanged, customer_credit_id
+from domain.deciders import CUSTOMER_CREDIT, DUNNING, RECEIVABLE
 from domain.dunning import CompileDunningList, DunningLine, dunning_list_id
 from domain.receivable import receivable_id_for
-from domain.receivable.model import IssueInvoice, RecordPayment
+from domain.receivable.commands import IssueInvoice, RecordPayment
 from domain.receivable.terms import CreditRating
-from domain.service import CUSTOMER_CREDIT, DUNNING, RECEIVABLE, CommandMeta
 from domain.shared import Money
+from infrastructure.daemon.runner import ProjectionRunner
 from policies.when_invoice_settled_rate_customer_credit import RateCustomerCreditPolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok, signed_order
 from tests.policies.test_bill_milestones_policy import settle

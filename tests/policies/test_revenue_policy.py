@@ -13,11 +13,11 @@ import pytest
 
 from api.auth import Role
 from api.runtime import Runtime
-from domain.codec import topic_of
+from domain.decider import topic_of
 from domain.order.events import OrderCancelled
+from infrastructure.daemon.rebuild import compare, rebuild
 from policies.when_order_signed_recognise_revenue import NAME as POLICY
 from policies.when_order_signed_recognise_revenue import RecogniseRevenuePolicy
-from projections.rebuild import compare, rebuild
 from tests.api.conftest import bearer, order_body
 from tests.policies.conftest import Client, ok, settle
 from tests.policies.test_bill_milestones_policy import ship_everything

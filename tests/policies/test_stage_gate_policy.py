@@ -9,14 +9,14 @@ from uuid import UUID
 import pytest
 
 from api.runtime import Runtime
+from domain.deciders import ORDER
 from domain.order.events import StageAdvanced
-from domain.service import ORDER
 from domain.stages import Stage
 from domain.task import TaskAssigned
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import outbox
 from policies.outbox import Dispatcher
 from policies.when_documents_confirmed_pass_stage_gate import NAME, StageGatePolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, Crash, Crashing, ok
 

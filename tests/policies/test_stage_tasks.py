@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.runtime import Runtime
+from application.service import CommandMeta
+from domain.deciders import DIRECTORY
 from domain.directory import DIRECTORY_ID, Contact, SetContact
-from domain.service import DIRECTORY, CommandMeta
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTasks
 from policies.when_order_enters_stage_assign_task import AssignStageTasksPolicy
 from policies.when_task_assigned_notify_assignee import NotifyAssigneePolicy
-from projections.runner import ProjectionRunner
 from tests.policies.conftest import Client, ok, signed_order
 
 SIGNED = datetime.fromisoformat("2025-12-21T10:00:00+08:00")

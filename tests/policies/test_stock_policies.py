@@ -6,11 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from api.runtime import Runtime
-from domain.service import ORDER
+from domain.deciders import ORDER
+from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.when_order_captured_reserve_stock import ReserveStockPolicy
 from policies.when_stock_runs_short_warn_order import WarnOrderPolicy
-from projections.runner import ProjectionRunner
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok
 from tests.policies.test_stage_tasks import contact

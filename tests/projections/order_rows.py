@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from api.storage import Storage
+from infrastructure.storage import Storage
 from projections.order_list import COLUMNS, OrderListProjection, OrderRow
 
 TABLE = "order_list"

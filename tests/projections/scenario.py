@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from application.service import ApplicationService, CommandMeta
+from domain.deciders import ORDER, RULEBOOK
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, LineRepricing, OrderLine, ShippedQuantity
 from domain.rulebook import RULEBOOK_ID, default_publications
-from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
 from domain.stages import Stage
 

@@ -12,12 +12,12 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.storage import Storage
 from domain.order.events import LineKind, OrderLine
 from domain.shared import Money
+from infrastructure.read_store import utc_text
+from infrastructure.storage import Storage
 from projections import dashboards as board
 from projections import kpis
-from projections.store import utc_text
 from tests.projections.order_rows import order_list, replace_rows
 
 PRODUCT_LINES = ["输送线", "输送", "PLC控制柜", "x_y%"]  # a prefix of another; LIKE's wildcards

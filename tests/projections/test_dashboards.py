@@ -9,18 +9,20 @@ from typing import Any
 
 import pytest
 
-from api.storage import Storage, open_storage
+from api.runtime import service_over
+from application.service import ApplicationService, CommandMeta
+from domain.deciders import ORDER, RULEBOOK
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, OrderLine, ShippedQuantity
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
-from domain.service import ORDER, RULEBOOK, ApplicationService, CommandMeta
 from domain.shared import Money
 from domain.stages import Stage
+from infrastructure.daemon.runner import ProjectionRunner
+from infrastructure.storage import Storage, open_storage
 from projections import dashboards as board
 from projections import kpis
 from projections.order_list import OrderListProjection
-from projections.runner import ProjectionRunner
 from tests.projections.scenario import write_scenario
 
 EQUIPMENT = [
@@ -89,7 +91,7 @@ class Book:
 def rows(store_settings: tuple[str, str]) -> Iterator[tuple[Storage, str]]:
     database_url, sqlite_path = store_settings
     storage = open_storage(database_url, sqlite_path)
-    book = Book(storage.service())
+    book = Book(service_over(storage))
     a = book.order("A", "浙江", "60000", "输送线", "2025-09-28", "2025-10-25")
     book.through(a, "2025-10-01", 4, complete=True)  # 20 days, on time
     book.costs(a, 40000, 45000, "2025-10-10")

@@ -12,13 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.storage import Storage, open_storage
+from api.runtime import service_over
 from domain.order import order_id_for
 from domain.order.events import Channel
-from projections import order_list, parking
+from infrastructure.daemon import parking
+from infrastructure.daemon.runner import ProjectionRunner
+from infrastructure.read_store import Tx
+from infrastructure.storage import Storage, open_storage
+from projections import order_list
 from projections.order_list import OrderListProjection
-from projections.runner import ProjectionRunner
-from projections.store import Tx
 from tests.projections.scenario import write_scenario
 
 _names = itertools.count()
@@ -28,7 +30,7 @@ _names = itertools.count()
 def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
     database_url, sqlite_path = store_settings
     store = open_storage(database_url, sqlite_path)
-    write_scenario(store.service())
+    write_scenario(service_over(store))
     yield store
     store.close()
 
@@ -36,7 +38,7 @@ def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
 @pytest.fixture(scope="module")
 def sqlite_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storage]:
     store = open_storage(sqlite_path=str(tmp_path_factory.mktemp("log") / "log.db"))
-    write_scenario(store.service(), orders=12)
+    write_scenario(service_over(store), orders=12)
     yield store
     store.close()
 
@@ -79,7 +81,7 @@ def test_rows_follow_each_order_life(storage: Storage) -> None:
 def test_rebuilt_copy_equals_the_live_one(storage: Storage) -> None:
     live = runner(storage, OrderListProjection(), batch_size=3)
     live.catch_up()
-    write_scenario(storage.service(), orders=10)  # more writes after the first catch-up
+    write_scenario(service_over(storage), orders=10)  # more writes after the first catch-up
     live.catch_up()
     runner(storage, OrderListProjection("order_list_rebuild")).catch_up()
     assert dump(storage, "order_list_rebuild") == dump(storage, "order_list")
@@ -139,14 +141,14 @@ def test_any_batching_and_a_crash_anywhere_give_the_same_rows(
 
 def test_unknown_rows_are_not_invented_for_non_order_streams(tmp_path: Path) -> None:
     store = open_storage(sqlite_path=str(tmp_path / "x.db"))
-    write_scenario(store.service(), orders=0)  # only the rulebook
+    write_scenario(service_over(store), orders=0)  # only the rulebook
     runner(store, OrderListProjection()).catch_up()
     assert dump(store, "order_list") == []
     store.close()
 
 
 def test_runners_racing_on_one_projection_apply_each_event_once(storage: Storage) -> None:
-    write_scenario(storage.service(), orders=12)
+    write_scenario(service_over(storage), orders=12)
 
     def race(_: int) -> None:
         runner(storage, OrderListProjection("raced"), batch_size=5).catch_up()

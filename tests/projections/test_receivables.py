@@ -10,20 +10,22 @@ from uuid import UUID
 
 import pytest
 
-from api.storage import Storage, open_storage
+from api.runtime import service_over
+from application.service import CommandMeta
+from domain.deciders import RECEIVABLE
 from domain.receivable import receivable_id_for
-from domain.receivable.model import (
-    Fact,
+from domain.receivable.commands import (
     IssueCreditNote,
     IssueInvoice,
     RecordFulfilment,
     RecordPayment,
     RefundPayment,
 )
-from domain.service import RECEIVABLE, CommandMeta
+from domain.receivable.events import Fact
 from domain.shared import Money
-from projections.live import LiveProjection
-from projections.rebuild import compare
+from infrastructure.daemon.live import LiveProjection
+from infrastructure.daemon.rebuild import compare
+from infrastructure.storage import Storage, open_storage
 from projections.receivables import ReceivablesProjection
 from projections.receivables_queries import aging, dso, open_items, receivables
 from tests.domain.receivable_examples import open_receivable
@@ -44,7 +46,7 @@ def cny(amount: str) -> Money:
 def storage(store_settings: tuple[str, str]) -> Iterator[Storage]:
     database_url, sqlite_path = store_settings
     store = open_storage(database_url, sqlite_path)
-    service, n = store.service(), iter(range(1000))
+    service, n = service_over(store), iter(range(1000))
 
     def run(order_id: UUID, command: Any) -> None:
         meta = CommandMeta(command_id=f"c{next(n)}", actor="finance")

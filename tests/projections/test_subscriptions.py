@@ -8,9 +8,9 @@ from typing import Any
 
 import msgspec
 
-from api.storage import Storage
 from domain.order.events import LineKind, OrderLine
 from domain.shared import Money
+from infrastructure.storage import Storage
 from projections.dashboards import Filters
 from projections.kpis import subscriptions
 from tests.projections.order_rows import order_list, replace_rows

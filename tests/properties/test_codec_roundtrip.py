@@ -16,10 +16,12 @@ from eventsourcing.utils import Environment
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.codec import EVENT_TYPES, MsgspecMapper, topic_of
+from domain.decider import topic_of
+from domain.deciders import DECIDER_BY_TOPIC, EVENT_TYPES
 from domain.envelope import Recorded
 from domain.order.events import OrderEvent, OrderResumed
 from domain.testing import aware_datetimes, order_histories, order_spec, structs
+from infrastructure.mapper import MsgspecMapper
 
 HAS_PYCRYPTODOME = importlib.util.find_spec("Crypto") is not None
 TOPICS = sorted(EVENT_TYPES)
@@ -176,6 +178,4 @@ def test_a_utc_offset_with_seconds_survives() -> None:
 
 
 def test_every_aggregates_events_are_registered_with_the_mapper() -> None:
-    from domain.service import DECIDER_BY_TOPIC
-
     assert set(DECIDER_BY_TOPIC) <= set(EVENT_TYPES)

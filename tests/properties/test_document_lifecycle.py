@@ -11,19 +11,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from domain import document_version
-from domain.document_version.model import (
-    CURRENT,
+from domain.document_version.commands import (
     ConfirmVersion,
     DocumentCommand,
-    DocumentEvent,
-    DocumentKind,
-    FileFacts,
-    NotCurrentVersion,
     RejectVersion,
-    Signer,
-    Status,
     UploadVersion,
 )
+from domain.document_version.events import DocumentEvent, DocumentKind, FileFacts, Signer
+from domain.document_version.rules import NotCurrentVersion
+from domain.document_version.versions import CURRENT, Status
 from domain.shared import DomainError
 
 ORDER = UUID("00000000-0000-4000-8000-0000000000d0")

@@ -22,18 +22,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from api.demo import load_demo
 from api.runtime import PROJECTIONS, Runtime
 from api.settings import Settings
-from api.storage import open_storage
-from domain.codec import topic_of
+from application.demo import load_demo
+from application.service import CommandMeta
+from domain.decider import topic_of
+from domain.deciders import DIRECTORY
 from domain.directory import DIRECTORY_ID, Contact, SetContact
 from domain.envelope import Recorded
-from domain.service import DIRECTORY, CommandMeta
 from domain.stages import Stage
+from infrastructure.daemon.runner import Projection
+from infrastructure.read_store import ReadStore
+from infrastructure.storage import open_storage
 from policies import notifications, outbox
-from projections.runner import Projection
-from projections.store import ReadStore
 from tests.api.conftest import signed_in
 from tests.api.test_quotes_api import publish_example, quote_body
 from tests.policies.conftest import ok

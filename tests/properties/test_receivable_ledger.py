@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from domain import receivable
-from domain.receivable.model import (
-    Fact,
+from domain.receivable.commands import (
     IssueCreditNote,
     IssueInvoice,
     OpenReceivable,
@@ -32,6 +31,7 @@ from domain.receivable.model import (
     ReviseContractAmount,
     WriteOffInvoice,
 )
+from domain.receivable.events import Fact
 from domain.receivable.terms import CreditRating, MilestoneTemplate, MilestoneTerm, Trigger
 from domain.shared import DomainError, Money
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.revenue import decide as revenue_decide
-from domain.revenue.contract import RevenueRefused, TerminateContract
+from domain import revenue as revenue_decide
+from domain.revenue import RevenueRefused, TerminateContract
 from domain.revenue.recognition import by_month
 from domain.shared import total
 from domain.testing import revenue_spec

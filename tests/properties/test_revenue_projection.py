@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.storage import Storage, open_storage
 from domain.envelope import Recorded
-from domain.revenue.contract import contract_id_for
+from domain.revenue import contract_id_for
 from domain.revenue.ledger import replay
-from domain.revenue.periods import PERIODS_ID, PeriodClosed
+from domain.revenue_periods import PERIODS_ID, PeriodClosed
 from domain.testing.revenue import RevenueHistory, revenue_histories
+from infrastructure.read_store import ReadStore
+from infrastructure.storage import Storage, open_storage
 from projections.revenue import RevenueProjection
-from projections.store import ReadStore
 
 
 @pytest.fixture(scope="module")

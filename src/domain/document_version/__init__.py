@@ -1,25 +1,21 @@
-"""DocumentVersion: an order's technical file, version by version (seed 000, 问题二).
+"""DocumentVersion: an order's technical file, version by version.
 
-Each upload is a new version labelled ``V{major}.{minor}_{YYYYMMDD}``; every version
-after the first says what changed. A document the customer must confirm starts a
-confirmation round with each new version: the customer (or the salesperson on
-their behalf, recorded as such) signs the file's hash, or rejects it with a reason.
-When a newer version is confirmed the older ones are superseded, and only the
-current version may be handed out for work; auditors can still read every one.
-A document that needs no confirmation is current as soon as it is uploaded.
+Each upload is a new version labelled ``V{major}.{minor}_{YYYYMMDD}``. A document
+the customer must confirm is signed or rejected version by version; one that
+needs no confirmation is current as soon as it is uploaded. Only the current
+version may be handed out for work; auditors can still read every one.
 """
 
-from domain.document_version.decide import decide, evolve, for_work, label_of
-from domain.document_version.model import (
-    INITIAL,
-    DocumentCommand,
-    DocumentEvent,
-    DocumentKind,
-    DocumentState,
-    document_id_for,
-)
+from domain.decider import Decider
+from domain.document_version.commands import DocumentCommand, document_id_for
+from domain.document_version.decide import decide
+from domain.document_version.events import DocumentEvent, DocumentKind
+from domain.document_version.rules import for_work
+from domain.document_version.state import INITIAL, DocumentState, evolve
+from domain.document_version.versions import label_of
 
 __all__ = [
+    "DECIDER",
     "INITIAL",
     "DocumentCommand",
     "DocumentEvent",
@@ -31,3 +27,12 @@ __all__ = [
     "for_work",
     "label_of",
 ]
+
+DECIDER: Decider[DocumentCommand, DocumentState, DocumentEvent] = Decider(
+    name="DocumentVersion",
+    initial=INITIAL,
+    decide=decide,
+    evolve=evolve,
+    events=DocumentEvent,
+    commands=DocumentCommand,
+)

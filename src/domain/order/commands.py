@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 
+from domain.contract_terms import Classification, ContractTerms
 from domain.order.events import (
     Channel,
     LineRepricing,
@@ -25,7 +26,6 @@ from domain.order.events import (
 )
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
-from domain.revenue.terms import Classification, ContractTerms
 from domain.rulebook import ApprovalRules, Route
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import assert_never
 
-from domain.order import rules
+from domain.order import changes, records, rules
 from domain.order.commands import (
     AdvanceStage,
     ApproveOrder,
@@ -32,30 +32,24 @@ from domain.order.commands import (
 )
 from domain.order.events import (
     SHIPPABLE_KINDS,
-    ActualCostRecorded,
-    ComplaintFiled,
     ContactChanged,
-    CostEstimated,
     CustomerAccepted,
-    CustomerFeedbackRecorded,
     ExpectedCompletionUpdated,
     OrderApproved,
     OrderCancelled,
-    OrderChanged,
     OrderEvent,
     OrderPlaced,
     OrderPutOnHold,
     OrderRejected,
     OrderResumed,
     OrderSigned,
-    QualityIncidentReported,
     ShipmentRecorded,
     StageAdvanced,
     StockWarningCleared,
     StockWarningRaised,
     UsageRecorded,
 )
-from domain.order.state import OrderState, changed_lines
+from domain.order.state import OrderState
 from domain.personal import check_sealed_for
 from domain.shared import Money, check_number, total
 from domain.stages import Stage
@@ -119,9 +113,9 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             | FileComplaint()
             | ReportQualityIncident()
         ):
-            return [_record(state, command)]
+            return [records.decide_record(state, command)]
         case ChangeOrder():
-            return [_change(state, command)]
+            return [changes.decide_change(state, command)]
         case RecordStockCheck(part=part, warning=warning, at=at):
             rules.must_exist(state)
             current = state.stock_warnings.get(part)
@@ -159,51 +153,6 @@ def _usage(state: OrderState, command: RecordUsage) -> UsageRecorded:
         charge=command.charge, pricing_revision=command.pricing_revision,
         reported_at=command.reported_at,
     )  # fmt: skip
-
-
-RecordEvent = (
-    CostEstimated
-    | ActualCostRecorded
-    | CustomerFeedbackRecorded
-    | ComplaintFiled
-    | QualityIncidentReported
-)
-
-
-def _record(
-    state: OrderState,
-    command: EstimateCost
-    | RecordActualCost
-    | RecordFeedback
-    | FileComplaint
-    | ReportQualityIncident,
-) -> RecordEvent:
-    """Facts recorded about an order at any time after capture (also after closing)."""
-    match command:
-        case EstimateCost(estimated_cost=cost, note=note):
-            rules.must_exist(state)
-            _same_currency(state, cost.currency, "estimated_cost.currency")
-            rules.check_positive(cost.amount, "estimated_cost.amount")
-            return CostEstimated(estimated_cost=cost, note=note)
-        case RecordActualCost(amount=amount, category=category, incurred_at=at, note=note):
-            _check_actual_cost(state, command)
-            return ActualCostRecorded(amount=amount, category=category, incurred_at=at, note=note)
-        case RecordFeedback(rating=rating, comment=comment, at=at):
-            rules.must_exist(state)
-            if not 1 <= rating <= 5:
-                raise rules.InvalidAmount("rating is from 1 to 5", field="rating")
-            rules.must_not_precede_placement(state, at, "at")
-            return CustomerFeedbackRecorded(rating=rating, comment=comment, at=at)
-        case FileComplaint(description=description, at=at):
-            rules.must_exist(state)
-            rules.must_not_precede_placement(state, at, "at")
-            return ComplaintFiled(description=description, at=at)
-        case ReportQualityIncident(severity=severity, description=description, at=at):
-            rules.must_exist(state)
-            rules.must_not_precede_placement(state, at, "at")
-            return QualityIncidentReported(severity=severity, description=description, at=at)
-        case _:
-            assert_never(command)
 
 
 def _approvals(command: PlaceOrder, amount: Money) -> tuple[str, ...]:
@@ -360,77 +309,3 @@ def _check_acceptance(state: OrderState) -> None:
     stages = state.route.stages
     if stages.index(state.stage) < stages.index(delivered_from) or not state.fully_shipped:
         raise rules.InvalidTransition("nothing has been delivered for the customer to accept")
-
-
-def _same_currency(state: OrderState, currency: str, field: str) -> None:
-    if currency != state.currency:
-        raise rules.InvalidAmount(f"the order is in {state.currency}, not {currency}", field=field)
-
-
-def _check_actual_cost(state: OrderState, command: RecordActualCost) -> None:
-    rules.must_exist(state)
-    if state.stage == Stage.PENDING_CONFIRMATION:
-        raise rules.InvalidTransition("costs are incurred after signing")
-    _same_currency(state, command.amount.currency, "amount.currency")
-    rules.must_not_precede_placement(state, command.incurred_at, "incurred_at")
-    if command.amount.amount == 0:
-        raise rules.InvalidAmount("a cost entry of zero records nothing", field="amount.amount")
-    so_far = state.actual_cost.amount if state.actual_cost else Decimal(0)
-    if so_far + command.amount.amount < 0:
-        raise rules.InvalidAmount(
-            f"a correction of {command.amount} would make actual cost negative",
-            field="amount.amount",
-        )
-
-
-def _change(state: OrderState, command: ChangeOrder) -> OrderChanged:
-    rules.must_be_open(state)
-    rules.must_not_precede_stage_entry(state, command.changed_at, "changed_at")
-    if not (command.add or command.remove or command.reprice):
-        raise rules.InvalidOrderLine("a change order must change something", field="add")
-    existing = {line.line_id for line in state.lines}
-    for i, line_id in enumerate(command.remove):
-        if line_id not in existing:
-            raise rules.InvalidOrderLine(f"no line {line_id!r} to remove", field=f"remove[{i}]")
-        if state.shipped.get(line_id, Decimal(0)) > 0:
-            raise rules.InvalidOrderLine(
-                f"line {line_id!r} has shipped goods and cannot be removed", field=f"remove[{i}]"
-            )
-    for i, repricing in enumerate(command.reprice):
-        if repricing.line_id not in existing or repricing.line_id in command.remove:
-            raise rules.InvalidOrderLine(
-                f"no line {repricing.line_id!r} to reprice", field=f"reprice[{i}].line_id"
-            )
-    for i, line in enumerate(command.add):
-        if line.line_id in existing:
-            raise rules.InvalidOrderLine(
-                f"line_id {line.line_id!r} is already on the order", field=f"add[{i}].line_id"
-            )
-    rules.check_unique_line_ids(command.add, "add")
-    rules.check_lines(command.add, state.currency, field="add")
-    new_lines = changed_lines(
-        state.lines, added=command.add, removed=command.remove, repriced=command.reprice
-    )
-    rules.check_lines(
-        [line for line in new_lines if line.line_id in {r.line_id for r in command.reprice}],
-        state.currency,
-        field="reprice",
-    )
-    if not new_lines:
-        raise rules.InvalidOrderLine(
-            "a change cannot remove every line; cancel instead", field="remove"
-        )
-    new_total = total([line.net for line in new_lines], state.currency)
-    unsigned = state.stage == Stage.PENDING_CONFIRMATION
-    return OrderChanged(
-        revision=state.revision + 1,
-        added=command.add,
-        removed=command.remove,
-        repriced=command.reprice,
-        reason=command.reason,
-        changed_at=command.changed_at,
-        approval_rules_version=command.approval_rules.version,
-        required_approvals=command.approval_rules.required_roles(new_total),
-        approvals_reset=unsigned,
-        revenue_classification=command.revenue_classification,
-    )

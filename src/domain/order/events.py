@@ -9,10 +9,9 @@ from uuid import UUID
 
 import msgspec
 
+from domain.contract_terms import Classification, ContractTerms, Satisfaction
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
-from domain.revenue.progress import Satisfaction
-from domain.revenue.terms import Classification, ContractTerms
 from domain.rulebook import Route
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage

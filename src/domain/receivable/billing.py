@@ -6,7 +6,8 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import assert_never
 
-from domain.receivable.model import Fact, MilestoneBillable, ReceivableState
+from domain.receivable.events import Fact, MilestoneBillable
+from domain.receivable.state import ReceivableState
 from domain.receivable.terms import MilestoneTerm, Trigger
 
 

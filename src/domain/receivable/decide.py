@@ -1,4 +1,4 @@
-"""Receivable decide/evolve: the rules of billing and collecting, without I/O."""
+"""`decide`: checks a receivable command against the state and returns the new facts."""
 
 from __future__ import annotations
 
@@ -7,78 +7,69 @@ from datetime import datetime
 from decimal import Decimal
 from typing import assert_never
 
+from domain.receivable import rules
 from domain.receivable.billing import newly_billable
-from domain.receivable.evolve import evolve
-from domain.receivable.model import (
-    AmountNotPositive,
-    Application,
-    CreditApplied,
-    CreditNoteIssued,
-    DuplicateReference,
-    ExceedsBalance,
-    Fact,
-    FulfilmentRecorded,
-    Invoice,
-    InvoiceIssued,
-    InvoiceSettled,
-    InvoiceWrittenOff,
+from domain.receivable.commands import (
     IssueCreditNote,
     IssueInvoice,
-    Milestone,
-    MilestoneInvoiced,
-    MilestoneNotBillable,
-    NoReceivable,
     OpenReceivable,
-    PaymentReceived,
-    PaymentRefunded,
     ReceivableCommand,
-    ReceivableEvent,
-    ReceivableExists,
-    ReceivableOpened,
-    ReceivableState,
     RecordFulfilment,
     RecordPayment,
     RefundPayment,
     ReviewMilestones,
     ReviseContractAmount,
-    UnknownInvoice,
-    UnknownMilestone,
     WriteOffInvoice,
 )
+from domain.receivable.events import (
+    Application,
+    CreditApplied,
+    CreditNoteIssued,
+    Fact,
+    FulfilmentRecorded,
+    InvoiceIssued,
+    InvoiceSettled,
+    InvoiceWrittenOff,
+    Milestone,
+    PaymentReceived,
+    PaymentRefunded,
+    ReceivableEvent,
+    ReceivableOpened,
+)
 from domain.receivable.revision import spread_change
+from domain.receivable.state import Invoice, ReceivableState, evolve
 from domain.receivable.terms import check_template
-from domain.shared import CurrencyMismatch, Money, allocate
+from domain.shared import Money, allocate
 
 
-def _fold(state: ReceivableState, events: Sequence[ReceivableEvent]) -> ReceivableState:
-    for event in events:
-        state = evolve(state, event)
-    return state
-
-
-def _money(state: ReceivableState, amount: Money, field: str = "amount") -> Money:
-    if amount.currency != state.currency:
-        raise CurrencyMismatch(
-            f"the receivable is in {state.currency}, not {amount.currency}", field=field
-        )
-    if amount.amount <= 0 or amount.rounded() != amount:
-        raise AmountNotPositive(
-            f"{field} must be a positive amount in whole {state.currency} minor units",
-            field=field,
-        )
-    return amount
-
-
-def _fresh(state: ReceivableState, reference: str, field: str) -> None:
-    if reference in state.references or reference in state.invoices:
-        raise DuplicateReference(f"{reference!r} was recorded already", field=field)
-
-
-def _invoice(state: ReceivableState, number: str) -> Invoice:
-    invoice = state.invoices.get(number)
-    if invoice is None:
-        raise UnknownInvoice(f"no invoice {number!r} on this receivable", field="invoice_number")
-    return invoice
+def decide(command: ReceivableCommand, state: ReceivableState) -> list[ReceivableEvent]:
+    if not isinstance(command, OpenReceivable):
+        rules.must_exist(state)
+    match command:
+        case OpenReceivable():
+            return _open(command, state)
+        case RecordFulfilment(fact=fact, at=at):
+            if fact in state.facts:
+                return []  # the first time a fact happened is the one that counts
+            events: list[ReceivableEvent] = []
+            state = _then(state, events, [FulfilmentRecorded(fact=fact, at=at)])
+            return events + newly_billable(state, at)
+        case ReviewMilestones(as_of=as_of):
+            return [*newly_billable(state, as_of)]
+        case ReviseContractAmount():
+            return _revise(command, state)
+        case IssueInvoice():
+            return _issue(command, state)
+        case RecordPayment():
+            return _pay(command, state)
+        case RefundPayment():
+            return _refund(command, state)
+        case IssueCreditNote():
+            return _credit_note(command, state)
+        case WriteOffInvoice():
+            return _write_off(command, state)
+        case _:
+            assert_never(command)
 
 
 def settled_if_done(
@@ -98,6 +89,12 @@ def settled_if_done(
     ]
 
 
+def _fold(state: ReceivableState, events: Sequence[ReceivableEvent]) -> ReceivableState:
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
 def _then(
     state: ReceivableState, events: list[ReceivableEvent], more: Sequence[ReceivableEvent]
 ) -> ReceivableState:
@@ -106,12 +103,10 @@ def _then(
 
 
 def _open(command: OpenReceivable, state: ReceivableState) -> list[ReceivableEvent]:
-    if state.version:
-        raise ReceivableExists("this order has a receivable already")
+    rules.must_not_exist(state)
     check_template(command.template)
     amount = command.contract_amount
-    if amount.amount < 0 or amount.rounded() != amount:
-        raise AmountNotPositive("the contract amount is whole minor units", field="contract_amount")
+    rules.check_contract_amount(amount)
     terms = command.template.milestones
     shares = allocate(amount, [t.percent for t in terms])
     opened = ReceivableOpened(
@@ -138,9 +133,9 @@ def _open(command: OpenReceivable, state: ReceivableState) -> list[ReceivableEve
 
 
 def _pay(command: RecordPayment, state: ReceivableState) -> list[ReceivableEvent]:
-    remaining = _money(state, command.amount)
-    _fresh(state, command.bank_reference, "bank_reference")
-    chosen = [_invoice(state, n) for n in command.invoice_numbers]
+    remaining = rules.check_amount(state, command.amount)
+    rules.must_be_new_reference(state, command.bank_reference, "bank_reference")
+    chosen = [rules.invoice_of(state, n) for n in command.invoice_numbers]
     rest = sorted(state.invoices.values(), key=lambda i: (i.due_on, i.invoice_number))
     applied: list[Application] = []
     for invoice in [*chosen, *(i for i in rest if i not in chosen)]:
@@ -169,29 +164,14 @@ def _pay(command: RecordPayment, state: ReceivableState) -> list[ReceivableEvent
 
 
 def _issue(command: IssueInvoice, state: ReceivableState) -> list[ReceivableEvent]:
-    m = state.milestone(command.milestone_id)
-    if m is None:
-        raise UnknownMilestone(f"no milestone {command.milestone_id!r}", field="milestone_id")
-    if m.invoice_number is not None:
-        raise MilestoneInvoiced(
-            f"milestone {command.milestone_id!r} is on invoice {m.invoice_number!r}",
-            field="milestone_id",
-        )
-    if m.billable_on is None or m.due_on is None:
-        raise MilestoneNotBillable(
-            f"milestone {command.milestone_id!r} is not billable yet", field="milestone_id"
-        )
-    if m.milestone.amount.amount <= 0:
-        raise AmountNotPositive(
-            "nothing is left to invoice on this milestone", field="milestone_id"
-        )
-    _fresh(state, command.invoice_number, "invoice_number")
+    m, due_on = rules.invoiceable(state, command.milestone_id)
+    rules.must_be_new_reference(state, command.invoice_number, "invoice_number")
     issued = InvoiceIssued(
         invoice_number=command.invoice_number,
         milestone_id=command.milestone_id,
         amount=m.milestone.amount,
         issued_at=command.issued_at,
-        due_on=m.due_on,
+        due_on=due_on,
     )
     events: list[ReceivableEvent] = []
     state = _then(state, events, [issued])
@@ -208,15 +188,10 @@ def _issue(command: IssueInvoice, state: ReceivableState) -> list[ReceivableEven
 
 
 def _credit_note(command: IssueCreditNote, state: ReceivableState) -> list[ReceivableEvent]:
-    amount = _money(state, command.amount)
-    invoice = _invoice(state, command.invoice_number)
-    _fresh(state, command.credit_note_number, "credit_note_number")
-    creditable = invoice.amount - invoice.credited - invoice.written_off
-    if amount.amount > creditable.amount:
-        raise ExceedsBalance(
-            f"invoice {invoice.invoice_number!r} can be credited at most {creditable}",
-            field="amount",
-        )
+    amount = rules.check_amount(state, command.amount)
+    invoice = rules.invoice_of(state, command.invoice_number)
+    rules.must_be_new_reference(state, command.credit_note_number, "credit_note_number")
+    rules.must_be_creditable(invoice, amount)
     note = CreditNoteIssued(
         credit_note_number=command.credit_note_number,
         invoice_number=invoice.invoice_number,
@@ -232,11 +207,8 @@ def _credit_note(command: IssueCreditNote, state: ReceivableState) -> list[Recei
 
 
 def _write_off(command: WriteOffInvoice, state: ReceivableState) -> list[ReceivableEvent]:
-    invoice = _invoice(state, command.invoice_number)
-    if invoice.outstanding.amount <= 0:
-        raise ExceedsBalance(
-            f"nothing is outstanding on invoice {invoice.invoice_number!r}", field="invoice_number"
-        )
+    invoice = rules.invoice_of(state, command.invoice_number)
+    rules.must_be_outstanding(invoice)
     written = InvoiceWrittenOff(
         invoice_number=invoice.invoice_number,
         amount=invoice.outstanding,
@@ -251,13 +223,9 @@ def _write_off(command: WriteOffInvoice, state: ReceivableState) -> list[Receiva
 
 
 def _refund(command: RefundPayment, state: ReceivableState) -> list[ReceivableEvent]:
-    amount = _money(state, command.amount)
-    _fresh(state, command.refund_reference, "refund_reference")
-    if amount.amount > state.on_account:
-        raise ExceedsBalance(
-            f"only {state.on_account} {state.currency} is held on account to refund",
-            field="amount",
-        )
+    amount = rules.check_amount(state, command.amount)
+    rules.must_be_new_reference(state, command.refund_reference, "refund_reference")
+    rules.must_be_held_on_account(state, amount)
     return [
         PaymentRefunded(
             refund_reference=command.refund_reference,
@@ -276,33 +244,3 @@ def _revise(command: ReviseContractAmount, state: ReceivableState) -> list[Recei
         events += settled_if_done(state.invoices[note.invoice_number], command.at)
     state = _fold(state, events[len(notes) + 1 :])
     return events + newly_billable(state, command.at)
-
-
-def decide(command: ReceivableCommand, state: ReceivableState) -> list[ReceivableEvent]:
-    if not isinstance(command, OpenReceivable) and not state.version:
-        raise NoReceivable("this order has no receivable yet: it opens when the order is signed")
-    match command:
-        case OpenReceivable():
-            return _open(command, state)
-        case RecordFulfilment(fact=fact, at=at):
-            if fact in state.facts:
-                return []  # the first time a fact happened is the one that counts
-            events: list[ReceivableEvent] = []
-            state = _then(state, events, [FulfilmentRecorded(fact=fact, at=at)])
-            return events + newly_billable(state, at)
-        case ReviewMilestones(as_of=as_of):
-            return [*newly_billable(state, as_of)]
-        case ReviseContractAmount():
-            return _revise(command, state)
-        case IssueInvoice():
-            return _issue(command, state)
-        case RecordPayment():
-            return _pay(command, state)
-        case RefundPayment():
-            return _refund(command, state)
-        case IssueCreditNote():
-            return _credit_note(command, state)
-        case WriteOffInvoice():
-            return _write_off(command, state)
-        case _:
-            assert_never(command)

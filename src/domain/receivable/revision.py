@@ -14,30 +14,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.receivable.model import (
+from domain.receivable.commands import ReviseContractAmount
+from domain.receivable.events import (
     ContractAmountRevised,
     CreditNoteIssued,
     Milestone,
     MilestoneAmount,
-    MilestoneState,
-    ReceivableState,
-    ReviseContractAmount,
-    StaleRevision,
 )
+from domain.receivable.rules import check_revision
+from domain.receivable.state import MilestoneState, ReceivableState
 from domain.receivable.terms import MilestoneTerm, Trigger
-from domain.shared import CurrencyMismatch, Money, allocate
-
-
-def _check(command: ReviseContractAmount, state: ReceivableState) -> None:
-    if command.revision <= state.revision:
-        raise StaleRevision(
-            f"revision {command.revision} is not after revision {state.revision}",
-            field="revision",
-        )
-    if command.amount.currency != state.currency:
-        raise CurrencyMismatch(f"the receivable is in {state.currency}", field="amount")
-    if command.amount.amount < 0 or command.amount.rounded() != command.amount:
-        raise CurrencyMismatch("the amount must be whole minor units, not negative", field="amount")
+from domain.shared import Money, allocate
 
 
 def _increase(
@@ -67,7 +54,7 @@ def spread_change(
     command: ReviseContractAmount, state: ReceivableState
 ) -> tuple[ContractAmountRevised, list[CreditNoteIssued]]:
     """The revision event and the credit notes a decrease needs."""
-    _check(command, state)
+    check_revision(command, state)
     currency = state.currency
     previous = Money.of(state.contract_amount, currency)
     diff = command.amount - previous

@@ -1,6 +1,6 @@
 """Payment terms: milestone templates, the credit rules that choose them, dunning.
 
-Seed 000 五: three standard collection points — prepayment 30% on signing,
+The standard template has three collection points: prepayment 30% on signing,
 60% on shipment, 10% retention that may be collected only once the acceptance
 report is uploaded and twelve months have passed. A customer with three on-time
 payments in a row earns priority scheduling; one who pays late prepays more on

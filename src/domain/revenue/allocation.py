@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import msgspec
 
+from domain.contract_terms import DiscountRule
 from domain.shared import DomainError, Money, allocate
 
 
@@ -41,19 +42,6 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     residual_range: tuple[Money, Money] | None = None
     # How residual obligations share the residual between themselves (e.g. list price).
     residual_weight: Decimal = Decimal(1)
-
-
-class DiscountRule(msgspec.Struct, frozen=True, kw_only=True):
-    """A discount that belongs to `obligations` only (606-10-32-37).
-
-    `amount` None: the whole discount of the contract. An amount: an observable
-    discount (the group regularly sells together for its SSPs less `amount`),
-    which is what lets the residual approach follow a discount rule.
-    """
-
-    obligations: tuple[str, ...]
-    amount: Money | None = None
-    reason: str = ""
 
 
 class Allocated(msgspec.Struct, frozen=True, kw_only=True):

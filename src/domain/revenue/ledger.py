@@ -16,11 +16,11 @@ from decimal import Decimal
 import msgspec
 
 from domain.revenue.calendar import add_months, month_of
-from domain.revenue.contract import INITIAL, ContractState, RevenueEvent
-from domain.revenue.decide import evolve
-from domain.revenue.periods import PeriodClosed
+from domain.revenue.events import RevenueEvent
 from domain.revenue.progress import Ratable
 from domain.revenue.recognition import ObligationRevenue, by_month
+from domain.revenue.state import INITIAL, ContractState, evolve
+from domain.revenue_periods.events import PeriodClosed
 from domain.shared import Money, total
 
 

@@ -12,17 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from enum import StrEnum
 
 import msgspec
 
+from domain.contract_terms import Treatment
 from domain.shared import Money
-
-
-class Treatment(StrEnum):
-    SEPARATE_CONTRACT = "separate_contract"
-    PROSPECTIVE = "prospective"
-    CUMULATIVE_CATCH_UP = "cumulative_catch_up"
 
 
 class AddedGoods(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,7 +1,8 @@
-"""Step 2 and 5: how each obligation is satisfied, and how far it is on any day.
+"""Step 2 and 5: how far each obligation is satisfied on any day.
 
-Every satisfaction pattern comes down to one function: the fraction of the
-obligation satisfied at the end of a day, between 0 and 1.
+Every satisfaction pattern (`domain.contract_terms.Satisfaction`) comes down to
+one function: the fraction of the obligation satisfied at the end of a day,
+between 0 and 1.
 
 * point in time (606-10-25-30): the day control passes — shipment (in part, by
   quantity), acceptance, the licence made available, the training delivered;
@@ -20,52 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 import msgspec
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
-
-
-class Pattern(StrEnum):
-    POINT_IN_TIME = "point_in_time"
-    RATABLE = "ratable"
-    INPUT_METHOD = "input_method"
-    MILESTONES = "milestones"
-
-
-class Trigger(StrEnum):
-    """The fulfilment fact that transfers control, for point-in-time obligations."""
-
-    SHIPMENT = "shipment"
-    ACCEPTANCE = "acceptance"
-    LICENCE_AVAILABLE = "licence_available"
-    TRAINING_DELIVERED = "training_delivered"
-
-
-class Milestone(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    milestone_id: str
-    share: Decimal  # of the obligation; an obligation's milestones add up to 1
-
-
-class Satisfaction(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    pattern: Pattern
-    trigger: Trigger | None = None  # point in time only
-    milestones: tuple[Milestone, ...] = ()  # milestones only
-
-    def problem(self, *, has_term: bool) -> str | None:
-        """What makes this pattern unusable for a line (with a service term or not)."""
-        if self.pattern is Pattern.POINT_IN_TIME and self.trigger is None:
-            return "a point-in-time obligation needs its trigger"
-        shares = [m.share for m in self.milestones]
-        if self.pattern is Pattern.MILESTONES and (
-            not shares or any(not ZERO < s <= ONE for s in shares) or sum(shares, ZERO) != ONE
-        ):
-            return "milestone shares must each be above 0 and add up to 1"
-        if self.pattern is Pattern.RATABLE and not has_term:
-            return "a ratable obligation needs a service term"
-        return None
 
 
 class Steps(msgspec.Struct, frozen=True, kw_only=True):

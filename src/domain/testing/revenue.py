@@ -17,11 +17,10 @@ from uuid import UUID
 
 from hypothesis import strategies as st
 
+from domain.contract_terms import DiscountRule, Milestone, Pattern, Satisfaction, Treatment, Trigger
 from domain.order.events import TIME_BASED_KINDS, LineKind, OrderLine
-from domain.revenue import decide as revenue_decide
-from domain.revenue.allocation import Candidate, DiscountRule, allocate_price
-from domain.revenue.calendar import add_months
-from domain.revenue.contract import (
+from domain.revenue import (
+    DEFAULT_SATISFACTION,
     ContractState,
     Fulfilment,
     IdentifyContract,
@@ -31,18 +30,11 @@ from domain.revenue.contract import (
     ReestimateVariable,
     RevenueCommand,
     RevenueEvent,
+    decide,
 )
-from domain.revenue.modification import Treatment
-from domain.revenue.progress import (
-    Milestone,
-    Pattern,
-    Progress,
-    Ratable,
-    Satisfaction,
-    Term,
-    Trigger,
-    steps,
-)
+from domain.revenue.allocation import Candidate, allocate_price
+from domain.revenue.calendar import add_months
+from domain.revenue.progress import Progress, Ratable, Term, steps
 from domain.revenue.recognition import (
     Component,
     ObligationRevenue,
@@ -51,7 +43,6 @@ from domain.revenue.recognition import (
     prospective,
     reestimate,
 )
-from domain.revenue.rules import DEFAULT_SATISFACTION
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import DomainError, Money, minor_units, total
 from domain.testing.spec import revenue_spec
@@ -305,7 +296,7 @@ def revenue_histories(draw: st.DrawFn, *, complete: bool = True) -> RevenueHisto
         else:
             command = _modification(draw, state, day, n)
         try:
-            new = revenue_decide.decide(command, state)
+            new = decide(command, state)
         except DomainError:
             continue
         events += new
@@ -313,6 +304,6 @@ def revenue_histories(draw: st.DrawFn, *, complete: bool = True) -> RevenueHisto
     if complete:
         day += timedelta(days=1)
         for fact in _completion(state, day):
-            events += revenue_decide.decide(fact, state)
+            events += decide(fact, state)
             state = revenue_spec.fold(events)
     return RevenueHistory(events=tuple(events), first=START, last=day)

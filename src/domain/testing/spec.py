@@ -6,22 +6,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from domain import (
-    customer_credit,
-    document_version,
-    dunning,
-    order,
-    order_alert,
-    receivable,
-    rulebook,
-)
-from domain.revenue import contract as revenue_contract
-from domain.revenue import decide as revenue_decide
+import msgspec
+
+from domain import deciders, rulebook
+from domain.decider import Decider
 from domain.rulebook import RulebookState
 from domain.shared import DomainError
 
 C = TypeVar("C")
-S = TypeVar("S")
+S = TypeVar("S", bound=msgspec.Struct)
 E = TypeVar("E")
 X = TypeVar("X", bound=DomainError)
 
@@ -108,14 +101,19 @@ def spec(
     return Spec(decide, evolve, initial)
 
 
-order_spec = spec(order.decide, order.evolve, order.INITIAL)
-document_spec = spec(document_version.decide, document_version.evolve, document_version.INITIAL)
-rulebook_spec = spec(rulebook.decide, rulebook.evolve, rulebook.RulebookState())
-receivable_spec = spec(receivable.decide, receivable.evolve, receivable.INITIAL)
-credit_spec = spec(customer_credit.decide, customer_credit.evolve, customer_credit.INITIAL)
-dunning_spec = spec(dunning.decide, dunning.evolve, dunning.INITIAL)
-alert_spec = spec(order_alert.decide, order_alert.evolve, order_alert.INITIAL)
-revenue_spec = spec(revenue_decide.decide, revenue_decide.evolve, revenue_contract.INITIAL)
+def spec_of(decider: Decider[C, S, E]) -> Spec[C, S, E]:
+    """The given/when/then helper of an aggregate type."""
+    return Spec(decider.decide, decider.evolve, decider.initial)
+
+
+order_spec = spec_of(deciders.ORDER)
+document_spec = spec_of(deciders.DOCUMENT)
+rulebook_spec = spec_of(deciders.RULEBOOK)
+receivable_spec = spec_of(deciders.RECEIVABLE)
+credit_spec = spec_of(deciders.CUSTOMER_CREDIT)
+dunning_spec = spec_of(deciders.DUNNING)
+alert_spec = spec_of(deciders.ORDER_ALERT)
+revenue_spec = spec_of(deciders.REVENUE_CONTRACT)
 
 
 def default_rulebook() -> RulebookState:

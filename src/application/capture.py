@@ -1,0 +1,110 @@
+"""Capturing orders: what a capture pins, quote acceptance, usage charges.
+
+Use cases that read more than one aggregate before they decide: the HTTP routes,
+the spreadsheet imports and the demo data set all capture orders through here,
+so an order is captured the same way whichever door it comes in by.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import msgspec
+
+from application.service import ApplicationService, CommandMeta, Outcome
+from domain.cpq.catalogue import CATALOGUE_ID, CatalogueView
+from domain.cpq.pricing import usage_charge
+from domain.cpq.quote import (
+    AcceptQuote,
+    QuoteState,
+    order_from_quote,
+    order_id_for_quote,
+    quote_id_for,
+)
+from domain.customer_credit import customer_credit_id
+from domain.deciders import CATALOGUE, CUSTOMER_CREDIT, ORDER, QUOTE, RULEBOOK
+from domain.order import OrderState
+from domain.receivable.terms import CreditRating
+from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route
+from domain.shared import Money
+
+CaptureRules = tuple[Route, ApprovalRules, CreditRating]
+
+
+def capture_rules(service: ApplicationService, order_type: str, customer_id: str) -> CaptureRules:
+    """What capturing an order pins: its type's route, the approval rules in force and
+    the customer's credit rating."""
+    rulebook = service.load(RULEBOOK, RULEBOOK_ID)
+    route = rulebook.routes.get(order_type)
+    if route is None or rulebook.approval is None:
+        known = ", ".join(sorted(rulebook.routes))
+        raise InvalidRule(
+            f"no route for order type {order_type!r}; known: {known}", field="order_type"
+        )
+    credit = service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
+    return route, rulebook.approval, credit.rating
+
+
+def catalogue_on(service: ApplicationService, day: date) -> CatalogueView:
+    """The catalogue as it is in force on `day`."""
+    return service.load(CATALOGUE, CATALOGUE_ID).on(day)
+
+
+def usage_priced(
+    service: ApplicationService, state: OrderState, line_id: str, quantity: Decimal
+) -> tuple[Money, int]:
+    """A usage report's charge and the pricing revision behind it: the order's quote's,
+    else the one in force on the day the order was placed."""
+    line = next((ln for ln in state.lines if ln.line_id == line_id), None)
+    catalogue = service.load(CATALOGUE, CATALOGUE_ID)
+    pinned = state.quote.pricing_revision if state.quote else None
+    if pinned is None and state.placed_at is not None:
+        in_force = catalogue.on(state.placed_at.date()).pricing
+        pinned = in_force.revision if in_force else None
+    if line is None or not line.usage_based or pinned is None:
+        return Money.zero(state.currency), 0  # the order refuses the report, naming why
+    list_price = line.unit_price
+    if line.catalogue_revision is not None:
+        product = catalogue.product_at(line.product_code, line.catalogue_revision)
+        list_price = Money(amount=product.list_prices[state.currency], currency=state.currency)
+    before = state.usage.get(line_id, Decimal(0))
+    table = catalogue.pricing_at(pinned).table(line.product_code)
+    return usage_charge(table, list_price, line.quantity, before, before + quantity), pinned
+
+
+def acceptance_id(quote_id: UUID) -> str:
+    """The command id of a quote's acceptance: the API's, and the safety-net policy's
+    that finishes an acceptance the API did not."""
+    return f"quote-accepted:{quote_id}"
+
+
+def order_command_id(meta: CommandMeta) -> str:
+    """The command id of the order an acceptance captures."""
+    return f"{meta.command_id}:order"
+
+
+def capture_accepted(
+    service: ApplicationService,
+    state: QuoteState,
+    accept: AcceptQuote,
+    rules: CaptureRules,
+    meta: CommandMeta,
+) -> tuple[Outcome, Outcome]:
+    """Accepting a quote: first the order with the revision's priced lines, then the quote's
+    acceptance under the command id the safety-net policy uses for the same fact."""
+    route, approval, rating = rules
+    place = order_from_quote(state, accept, route=route, approval_rules=approval,
+                             credit_rating=rating)  # fmt: skip
+    quote_id = quote_id_for(state.number)
+    order = service.execute(
+        ORDER,
+        order_id_for_quote(state.number),
+        place,
+        msgspec.structs.replace(meta, command_id=order_command_id(meta)),
+    )
+    accepted = service.execute(
+        QUOTE, quote_id, accept, msgspec.structs.replace(meta, command_id=acceptance_id(quote_id))
+    )
+    return order, accepted  # fmt: skip

@@ -1,0 +1,110 @@
+"""The Rulebook aggregate: rules the business changes, kept as versioned events.
+
+Approval thresholds, the stage route of each order type and the other rule sets
+are data. Every publication is an event with a new version number; an order pins
+the versions in force when it was captured, so a later rule change never rewrites
+it.
+
+`commands`, `events` and `state` hold the types; `decide` and `evolve` the logic;
+`rules` the named checks; `approval`, `routes` and `health` the rule sets' value
+types; `defaults` what a new installation starts with.
+"""
+
+from domain.decider import Decider
+from domain.rulebook.approval import ApprovalRules, ApprovalStep
+from domain.rulebook.commands import (
+    RULEBOOK_ID,
+    PublishApprovalRules,
+    PublishExceptionRules,
+    PublishHealthWeights,
+    PublishKeyComponents,
+    PublishPaymentTerms,
+    PublishPrintTemplate,
+    PublishRoute,
+    PublishStageDeadlines,
+    PublishStageGates,
+    PublishTaskTemplates,
+    RulebookCommand,
+)
+from domain.rulebook.decide import decide
+from domain.rulebook.defaults import (
+    DEFAULT_APPROVAL_STEPS,
+    DEFAULT_ROUTES,
+    DEFAULT_STAGE_DAYS,
+    DEFAULT_STAGE_GATES,
+    default_publications,
+    missing_publications,
+)
+from domain.rulebook.events import (
+    ApprovalRulesPublished,
+    ExceptionRulesPublished,
+    HealthWeightsPublished,
+    KeyComponentsPublished,
+    PaymentTermsPublished,
+    PrintTemplatePublished,
+    RoutePublished,
+    RulebookEvent,
+    StageDeadlinesPublished,
+    StageGatesPublished,
+    TaskTemplatesPublished,
+)
+from domain.rulebook.health import HealthRules, HealthWeights
+from domain.rulebook.routes import NonEmpty, Route, StageDeadlines, StageGate, StageGates
+from domain.rulebook.rules import InvalidRule
+from domain.rulebook.state import INITIAL, RulebookState, evolve
+
+__all__ = [
+    "DECIDER",
+    "DEFAULT_APPROVAL_STEPS",
+    "DEFAULT_ROUTES",
+    "DEFAULT_STAGE_DAYS",
+    "DEFAULT_STAGE_GATES",
+    "INITIAL",
+    "RULEBOOK_ID",
+    "ApprovalRules",
+    "ApprovalRulesPublished",
+    "ApprovalStep",
+    "ExceptionRulesPublished",
+    "HealthRules",
+    "HealthWeights",
+    "HealthWeightsPublished",
+    "InvalidRule",
+    "KeyComponentsPublished",
+    "NonEmpty",
+    "PaymentTermsPublished",
+    "PrintTemplatePublished",
+    "PublishApprovalRules",
+    "PublishExceptionRules",
+    "PublishHealthWeights",
+    "PublishKeyComponents",
+    "PublishPaymentTerms",
+    "PublishPrintTemplate",
+    "PublishRoute",
+    "PublishStageDeadlines",
+    "PublishStageGates",
+    "PublishTaskTemplates",
+    "Route",
+    "RoutePublished",
+    "RulebookCommand",
+    "RulebookEvent",
+    "RulebookState",
+    "StageDeadlines",
+    "StageDeadlinesPublished",
+    "StageGate",
+    "StageGates",
+    "StageGatesPublished",
+    "TaskTemplatesPublished",
+    "decide",
+    "default_publications",
+    "evolve",
+    "missing_publications",
+]
+
+DECIDER: Decider[RulebookCommand, RulebookState, RulebookEvent] = Decider(
+    name="Rulebook",
+    initial=INITIAL,
+    decide=decide,
+    evolve=evolve,
+    events=RulebookEvent,
+    commands=RulebookCommand,
+)

@@ -1,0 +1,24 @@
+"""How an order's health score is weighed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+
+
+class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
+    """Each indicator (delivery, cost, feedback) is capped at 1, weighted, and summed;
+    yellow and red start at the thresholds."""
+
+    delivery_weight: Decimal = Decimal("0.5")
+    cost_weight: Decimal = Decimal("0.3")
+    feedback_weight: Decimal = Decimal("0.2")
+    feedback_per_30_days_for_full_score: Decimal = Decimal(4)
+    yellow_from: Decimal = Decimal("0.15")
+    red_from: Decimal = Decimal("0.40")
+
+
+class HealthRules(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    weights: HealthWeights
