@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.commanding import command_meta, run_command
-from api.exports import Format, FormatParam, exported
+from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import Accepted
 from api.reading import WaitFor, WaitTimeout, read_model
 from api.runtime import RuntimeDep
@@ -39,7 +39,7 @@ class AlertController(Controller):
     path = "/exceptions"
     tags = ["exceptions"]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=listed(list[dict[str, Any]]))
     def list_alerts(  # noqa: PLR0913 - the list's filters
         self,
         *,

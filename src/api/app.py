@@ -48,12 +48,12 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
     def provide_runtime() -> Runtime:
         return rt
 
-    @get("/health", sync_to_thread=True)
+    @get("/health", sync_to_thread=True, security=[{}])
     def health() -> dict[str, str | int]:
         """Liveness: the store answers and reports the head of the log."""
         return {"status": "ok", "backend": rt.storage.backend, "head": rt.storage.read_store.head()}
 
-    @get("/health/live", sync_to_thread=False)
+    @get("/health/live", sync_to_thread=False, security=[{}])
     def live() -> dict[str, str]:
         """Liveness: the process answers (touches nothing else; `/health` asks the store)."""
         return {"status": "ok"}

@@ -112,9 +112,12 @@ def _projections(args: argparse.Namespace, settings: Settings) -> int:
             live = runtime.projections[args.name]
             if args.action == "rebuild":
                 return _rebuild(live, compare=args.compare)
-            print(
-                f"{args.name}: " + ("parked event released" if live.retry() else "was not parked")
-            )
+            from infrastructure.daemon.rebuild import retry
+
+            held = len(live.held())
+            rebuilt = retry(live)
+            print(f"{args.name}: " + (f"rebuilt; {held} held aggregate(s) applied in order"
+                                      if rebuilt else "holds nothing back"))  # fmt: skip
             live.catch_up()
         elif args.action == "catch-up":
             for runner in runtime.projections.values():

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.commanding import command_meta, run_command
 from api.contacts import opened_contact
-from api.exports import Format, FormatParam, exported
+from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import Accepted, ContactOut
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.receivable_dto import CreditOut
@@ -44,7 +44,7 @@ class CustomerController(Controller):
     path = "/customers"
     tags = ["customers"]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=listed(list[Row]))
     def list_customers(  # noqa: PLR0913 - the list's filters
         self,
         *,

@@ -31,6 +31,10 @@ class UploadForm:
     uploaded_at: datetime | None = None  # default: now
 
 
+# The form's fields besides the file: with the file's facts, what a retry must repeat.
+FORM_FIELDS = ("kind", "title", "change", "change_note", "customer_must_confirm", "uploaded_at")
+
+
 class DocumentAccepted(Accepted, kw_only=True):
     label: str
 

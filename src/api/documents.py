@@ -111,7 +111,9 @@ class DocumentController(Controller):
             change_note=data.change_note,
             customer_must_confirm=data.customer_must_confirm,
         )
-        accepted = run_command(runtime, DOCUMENT, document_id, command, command_meta(request, None))
+        sent = {**{f: getattr(data, f) for f in dto.FORM_FIELDS}, "file": command.file}
+        meta = command_meta(request, None, sent=sent)
+        accepted = run_command(runtime, DOCUMENT, document_id, command, meta)
         state = runtime.service.load(DOCUMENT, document_id, at_version=accepted.version)
         return dto.DocumentAccepted(**_fields(accepted), label=state.versions[-1].label)
 

@@ -7,32 +7,52 @@ CSV is UTF-8 with a byte-order mark, because Excel reads BOM-less CSV in the
 local code page and garbles Chinese names. XLSX keeps decimals exact (written
 as Decimal, shown with two places) and dates as dates. The same rows give the
 same bytes: the workbook's timestamps are fixed.
+
+No exported cell runs as a formula (OWASP, "CSV Injection"): in CSV a text cell
+that starts with `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a
+plain number, is written with a leading `'`; in XLSX such a cell is a string
+with Excel's quote prefix, never a formula. What was recorded stays as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 import msgspec
 from litestar import Response
+from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from application.imports.engine import FORMULA_START
+
 _FIXED = datetime(2000, 1, 1)  # noqa: DTZ001 - openpyxl keeps naive UTC stamps; fixed for stable output
 _MAX_WIDTH = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _runs_as_formula(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and _NUMBER.fullmatch(value) is None
+    )
 
 
 def _text(value: object) -> str:
@@ -47,7 +67,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_text(v) for v in row] for row in rows)
+    writer.writerows([("'" if _runs_as_formula(v) else "") + _text(v) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -81,6 +101,9 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
                 cell.number_format = "#,##0.00"
             elif isinstance(cell.value, date | datetime):
                 cell.number_format = "yyyy-mm-dd"
+            elif _runs_as_formula(cell.value):
+                cell.data_type = "s"  # openpyxl takes a leading "=" for a formula
+                cell.quotePrefix = True  # and Excel keeps it text when edited
     for column, width in zip(ws.columns, widths, strict=False):
         ws.column_dimensions[column[0].column_letter].width = min(width + 2, _MAX_WIDTH)
     out = io.BytesIO()
@@ -88,11 +111,21 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     return out.getvalue()
 
 
+FILENAME_LIMIT = 200  # what a document version records
+
+
 def safe_filename(raw: str | None, default: str = "file") -> str:
-    """A client's file name without its folders, control characters or excess length."""
+    """A client's file name without its folders, control characters or excess length
+    (shortened to `FILENAME_LIMIT` characters, its extension kept)."""
     name = PurePosixPath((raw or "").replace("\\", "/")).name
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    return name[:255] if name not in ("", ".", "..") else default
+    if name in ("", ".", ".."):
+        return default
+    if len(name) <= FILENAME_LIMIT:
+        return name
+    suffix = PurePosixPath(name).suffix
+    suffix = suffix if len(suffix) <= 16 else ""
+    return name[: FILENAME_LIMIT - len(suffix)] + suffix
 
 
 def attachment(name: str) -> dict[str, str]:
@@ -151,6 +184,14 @@ def table_file(
     else:
         body, media_type = csv_bytes(header, rows), CSV
     return Response(body, media_type=media_type, headers=attachment(f"{name}.{fmt}"))
+
+
+def listed(model: Any) -> dict[int, ResponseSpec]:
+    """A list route's documented answer: `model` as JSON; the same rows as a file with
+    `format=csv|xlsx` (without this the schema says "`model` or anything")."""
+    return {200: ResponseSpec(data_container=model, generate_examples=False,
+                              description="The rows; with format=csv or xlsx, the same "
+                                          "rows as a file download")}  # fmt: skip
 
 
 def exported(result: T, fmt: Format, name: str) -> T | Response[bytes]:

@@ -22,7 +22,7 @@ from api import order_dto as dto
 from api import printing
 from api.commanding import command_meta, run_command, run_command_async
 from api.contacts import opened_contact
-from api.exports import Format, FormatParam, exported
+from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import OrderId
 from api.reading import Offset, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
@@ -325,7 +325,7 @@ class OrderController(Controller):
             state={k: v for k, v in msgspec.to_builtins(state).items() if k != "contact"},
         )
 
-    @get("/")
+    @get("/", responses=listed(dto.OrderPage))
     async def list_orders(  # noqa: PLR0913
         self,
         *,

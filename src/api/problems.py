@@ -43,6 +43,7 @@ _STATUS_BY_RULE = {
     "duplicate_order": 409,
     "unknown_version": 404,
     "task_not_found": 404,
+    "other_aggregate_type": 404,
     "no_current_version": 409,
     "not_current_version": 410,  # gone for work; the problem names the current version
 }
@@ -101,7 +102,7 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     rule = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
         error.status_code, "http_error"
     )
-    return _respond(
+    response = _respond(
         request,
         Problem(
             type=f"https://orderhub.dev/problems/{rule}",
@@ -111,6 +112,8 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
             rule=rule,
         ),
     )
+    response.headers.update(error.headers or {})  # e.g. a 405's Allow
+    return response
 
 
 def blob_error(request: Request[Any, Any, Any], error: BlobError) -> Response[Problem]:
@@ -171,6 +174,23 @@ def out_of_range(request: Request[Any, Any, Any], error: OverflowError) -> Respo
     )
 
 
+def too_deep(request: Request[Any, Any, Any], error: RecursionError) -> Response[Problem]:
+    """A body nested deeper than the decoder goes (msgspec says so while decoding);
+    any other recursion is the server's fault."""
+    if "while deserializing" not in str(error):
+        return internal_error(request, error)
+    return _respond(
+        request,
+        Problem(
+            type="https://orderhub.dev/problems/too_deeply_nested",
+            title="too deeply nested",
+            status=400,
+            detail="the body nests arrays or objects deeper than any request of this API",
+            rule="too_deeply_nested",
+        ),
+    )
+
+
 def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     log.exception("unhandled error on %s", request.url.path, exc_info=error)
     return _respond(
@@ -204,5 +224,6 @@ EXCEPTION_HANDLERS: Any = {
     ProjectionBehind: projection_behind,
     BlobError: blob_error,
     OverflowError: out_of_range,
+    RecursionError: too_deep,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from api.runtime import Runtime, RuntimeDep
+from infrastructure.daemon.rebuild import retry
 from policies import outbox
 
 
@@ -22,7 +23,8 @@ class ProjectionOut(msgspec.Struct, kw_only=True):
     lag: int
     status: str
     last_error: str | None
-    parked: dict[str, Any] | None
+    parked: dict[str, Any] | None  # the first held aggregate
+    held: int  # how many aggregates this read model holds back
 
 
 def projection_report(runtime: Runtime) -> list[ProjectionOut]:
@@ -30,7 +32,8 @@ def projection_report(runtime: Runtime) -> list[ProjectionOut]:
     report = []
     for name, runner in sorted(runtime.projections.items()):
         position = runner.position()
-        found = runner.parked()
+        held = runner.held()
+        found = held[0] if held else None
         report.append(
             ProjectionOut(
                 name=name,
@@ -40,6 +43,7 @@ def projection_report(runtime: Runtime) -> list[ProjectionOut]:
                 status=runner.status(),
                 last_error=runner.last_error,
                 parked=None if found is None else msgspec.to_builtins(found),
+                held=len(held),
             )
         )
     return report
@@ -53,17 +57,19 @@ class ProjectionController(Controller):
     def list_projections(self, runtime: RuntimeDep) -> list[ProjectionOut]:
         """Each read model with its position, the head of the log, lag and status.
 
-        `degraded` means an event is parked (see `parked`); `failing` that the
-        database could not be reached on the last attempt.
+        `degraded` means the read model holds aggregates back whose events it could not
+        apply (`held`, the first also as `parked`); everything else carries on.
+        `failing` means the database could not be reached on the last attempt.
         """
         return projection_report(runtime)
 
     @post("/{name:str}/retry", sync_to_thread=True, status_code=200)
     def retry(self, name: FromPath[str], runtime: RuntimeDep) -> ProjectionOut:
-        """Re-apply a parked event (after a fix) and carry on from there."""
+        """After a fix: rebuild a read model that holds aggregates back, so their events
+        are applied in log order; answers once the new copy serves."""
         if name not in runtime.projections:
             raise NotFoundException(f"no projection {name!r}")
-        runtime.projections[name].retry()
+        retry(runtime.projections[name])
         return next(p for p in projection_report(runtime) if p.name == name)
 
 
@@ -79,13 +85,23 @@ def metrics(runtime: Runtime) -> Response[bytes]:
         "orderhub_projection_lag", "Head minus projected position", labels, registry=registry
     )
     degraded = Gauge(
-        "orderhub_projection_degraded", "1 while an event is parked", labels, registry=registry
+        "orderhub_projection_degraded",
+        "1 while aggregates are held back",
+        labels,
+        registry=registry,
+    )
+    held = Gauge(
+        "orderhub_projection_held_aggregates",
+        "Aggregates whose events the read model could not apply",
+        labels,
+        registry=registry,
     )
     for item in projection_report(runtime):
         head.set(item.head)
         position.labels(item.name).set(item.position)
         lag.labels(item.name).set(item.lag)
         degraded.labels(item.name).set(1 if item.status == "degraded" else 0)
+        held.labels(item.name).set(item.held)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -21,7 +21,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api import order_dto as dto
 from api import printing
 from api.commanding import answered, command_meta, run_command
-from api.exports import Format, FormatParam, exported
+from api.exports import Format, FormatParam, exported, listed
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
 from application.capture import (
@@ -226,7 +226,7 @@ class QuoteController(Controller):
         return printing.printed(runtime, PrintKind.QUOTE, document,
                                 f"{state.number}-r{state.revision}.pdf")  # fmt: skip
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=listed(QuotePage))
     def list_quotes(  # noqa: PLR0913
         self,
         *,

@@ -21,7 +21,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from api import receivable_dto as dto
 from api.commanding import command_meta, run_command
-from api.exports import Format, FormatParam, exported, table_file
+from api.exports import Format, FormatParam, exported, listed, table_file
 from api.order_dto import Accepted
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
@@ -49,7 +49,7 @@ class ReceivableController(Controller):
     path = "/receivables"
     tags = ["receivables"]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=listed(list[dict[str, Any]]))
     def list_receivables(  # noqa: PLR0913
         self,
         *,

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.commanding import command_meta, run_command
-from api.exports import Format, FormatParam, exported
+from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import Accepted
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import RuntimeDep
@@ -63,7 +63,7 @@ class StockController(Controller):
     path = "/stock"
     tags = ["stock"]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=listed(list[Row]))
     def list_stock(  # noqa: PLR0913 - the list's filters
         self,
         *,

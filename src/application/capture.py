@@ -104,7 +104,7 @@ def capture_accepted(
         place,
         msgspec.structs.replace(meta, command_id=order_command_id(meta)),
     )
-    accepted = service.execute(
-        QUOTE, quote_id, accept, msgspec.structs.replace(meta, command_id=acceptance_id(quote_id))
-    )
+    # The policy's id, so the policy's own command is matched by the command itself.
+    system = msgspec.structs.replace(meta, command_id=acceptance_id(quote_id), request_digest="")
+    accepted = service.execute(QUOTE, quote_id, accept, system)
     return order, accepted  # fmt: skip

@@ -42,7 +42,7 @@ Version = Annotated[
 ]
 Seal = Callable[[str, msgspec.Struct], Sealed]  # personal data encrypted under a subject's key
 
-_LIMIT = Decimal("1e15")
+_DIGITS = 15  # below 10^15
 
 
 def check_decimal(
@@ -51,7 +51,9 @@ def check_decimal(
     """Refuse NaN, infinities, absurd magnitudes and sub-micro precision at the door."""
     if not value.is_finite():
         raise ValueError(f"{name} must be a finite number")
-    if abs(value) >= _LIMIT or value.as_tuple().exponent < -6:  # type: ignore[operator]
+    # Read off the digits, never by arithmetic: 1e999999999 overflows any comparison.
+    too_large = bool(value) and value.adjusted() >= _DIGITS
+    if too_large or value.as_tuple().exponent < -6:  # type: ignore[operator]
         raise ValueError(f"{name} must be below 10^15 with at most 6 decimal places")
     if positive and value <= 0:
         raise ValueError(f"{name} must be above 0")

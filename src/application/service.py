@@ -28,6 +28,7 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityError, StoredEvent
 
+from application.admission import admit
 from application.state_cache import StateCache
 from domain.decider import Decider
 from domain.envelope import CommandHandled, Recorded, command_stream
@@ -44,6 +45,10 @@ class CommandMeta(msgspec.Struct, frozen=True, kw_only=True):
     correlation_id: str = ""
     causation_id: str = ""
     expected_version: int | None = None
+    # What a retry must match to get the first answer: the request as the client sent
+    # it (set for client keys, whose commands may carry a time or a seal the server
+    # filled in afresh); empty, the command itself.
+    request_digest: str = ""
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +65,12 @@ class VersionConflict(DomainError):
 
 class CommandIdReused(DomainError):
     rule = "command_id_reused"
+
+
+class OtherAggregateType(DomainError):
+    """An id that names an aggregate of another type (a task's id given as an order's)."""
+
+    rule = "other_aggregate_type"
 
 
 class PositionLookup(Protocol):
@@ -114,7 +125,11 @@ class ApplicationService:
             state = start
             after = start.version  # type: ignore[attr-defined]
         for recorded in self.events.get(aggregate_id, gt=after, lte=at_version):
-            state = decider.evolve(state, recorded.event)  # type: ignore[attr-defined]
+            event = recorded.event  # type: ignore[attr-defined]
+            if after is None:  # a stream holds one type: its first event says which
+                _own(decider, aggregate_id, event)
+                after = 0
+            state = decider.evolve(state, event)
         if at_version is None and state.version:  # type: ignore[attr-defined]
             self.cache.put(decider, aggregate_id, state)
         return state
@@ -128,6 +143,20 @@ class ApplicationService:
             assert isinstance(event, CommandHandled)
             return event
         return None
+
+    def handled_by(self, command_id: str) -> str | None:
+        """Who issued the command recorded under `command_id` (None: no such record)."""
+        for recorded in self.events.get(command_stream(command_id), lte=1):
+            actor: str = recorded.actor  # type: ignore[attr-defined]
+            return actor
+        return None
+
+    def done_before(self, refused: CommandIdReused, meta: CommandMeta) -> None:
+        """For a caller whose ids say "once per fact" (the clock's jobs): a command id
+        already used is fine if the same caller used it; anyone else's use of it is
+        raised again, never taken for "done"."""
+        if self.handled_by(meta.command_id) != meta.actor:
+            raise refused
 
     # -- writing -----------------------------------------------------------------
 
@@ -172,7 +201,8 @@ class ApplicationService:
                 continue
             done = self.previous_outcome(meta.command_id)
             if done is not None:
-                return self._replay(done, command_digest(decider.name, aggregate_id, command))
+                digest = meta.request_digest or command_digest(decider.name, aggregate_id, command)
+                return self._replay(done, digest)
             if decided is not None:
                 decided.details.setdefault("aggregate_id", str(aggregate_id))
                 raise decided
@@ -218,13 +248,15 @@ class ApplicationService:
             if meta.expected_version is not None and meta.expected_version != version:
                 raise _conflict(meta.expected_version, version)
             new_events = decider.decide(command, state)
+            admit(new_events)
         except DomainError as error:
             return error
         if not new_events:
             return None
         handled = CommandHandled(
             command_id=meta.command_id,
-            command_digest=command_digest(decider.name, aggregate_id, command),
+            command_digest=meta.request_digest
+            or command_digest(decider.name, aggregate_id, command),
             aggregate_type=decider.name,
             aggregate_id=aggregate_id,
             version=version + len(new_events),
@@ -329,6 +361,15 @@ def _conflict(expected: int, current: int) -> VersionConflict:
         field="expected_version",
         current_version=current,
     )
+
+
+def _own(decider: Decider[Any, Any, Any], aggregate_id: UUID, event: Any) -> None:
+    if not isinstance(event, decider.event_types()):
+        other = type(event).__name__
+        raise OtherAggregateType(
+            f"{aggregate_id} is not a {decider.name}: its history starts with {other}",
+            aggregate_id=str(aggregate_id),
+        )
 
 
 def command_digest(aggregate_type: str, aggregate_id: UUID, command: Any) -> str:

@@ -43,7 +43,8 @@ class EscalateOverdueTasks:
             meta = CommandMeta(command_id=f"{NAME}:{task_id}:{level}", actor=f"clock:{NAME}")
             try:
                 self.service.execute(TASK, task_id, EscalateTask(as_of=now), meta)
-            except CommandIdReused:
+            except CommandIdReused as refused:
+                self.service.done_before(refused, meta)
                 continue  # an earlier firing reached this level (the read model lags)
             escalated.append(task_id)
         return escalated

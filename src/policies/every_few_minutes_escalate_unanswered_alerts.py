@@ -46,7 +46,8 @@ class EscalateUnanswered:
             try:
                 self.service.execute(ORDER_ALERT, alert_id, CheckResponse(as_of=now, rules=rules),
                                      meta)  # fmt: skip
-            except CommandIdReused:
+            except CommandIdReused as refused:
+                self.service.done_before(refused, meta)
                 continue  # an earlier firing checked this deadline (the read model lags)
             checked.append(alert_id)
         return checked

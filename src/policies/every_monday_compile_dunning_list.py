@@ -93,6 +93,9 @@ class WeeklyDunning:
         meta = CommandMeta(command_id=f"{NAME}:{scheduled.isoformat()}", actor=f"clock:{NAME}")
         try:
             self.service.execute(DUNNING, list_id, command, meta)
-        except (DunningListExists, CommandIdReused):
+        except CommandIdReused as refused:
+            self.service.done_before(refused, meta)
+            log.info("dunning list for %s was compiled by another instance", scheduled)
+        except DunningListExists:
             log.info("dunning list for %s was compiled by another instance", scheduled)
         return list_id

@@ -83,7 +83,7 @@ def test_projections_status_and_retry_from_the_command_line(
     assert main(["projections", "catch-up"]) == 0
     assert "order_list\tposition=" in capsys.readouterr().out
     assert main(["projections", "retry", "order_list"]) == 0
-    assert "was not parked" in capsys.readouterr().out
+    assert "holds nothing back" in capsys.readouterr().out
     assert main(["projections", "retry", "nope"]) == 2
 
 

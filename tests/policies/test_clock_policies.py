@@ -6,8 +6,10 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 from uuid import UUID
 
+import pytest
+
 from api.runtime import Runtime
-from application.service import CommandMeta
+from application.service import CommandIdReused, CommandMeta
 from domain.deciders import DUNNING, RECEIVABLE
 from domain.dunning import DEFAULT_DUNNING_RULES, DunningListCompiled
 from domain.receivable import receivable_id_for
@@ -76,6 +78,26 @@ def test_two_instances_and_a_restart_compile_one_list(client: Client, runtime: R
     [line] = compiled.lines
     assert (line.invoice_number, line.days_overdue, line.level) == ("FP-1", 41, 2)
     assert history[0].actor == "clock:every_monday_compile_dunning_list"
+
+
+def test_the_clock_does_not_take_someone_elses_use_of_its_id_for_done(
+    client: Client, runtime: Runtime
+) -> None:
+    """Clients cannot reach the clock's ids (their keys are hashed into `client:`), but
+    should anything else have used one, the firing fails loudly instead of passing."""
+    order_id = signed_order(client)
+    settle(runtime)
+    runtime.service.execute(
+        RECEIVABLE, receivable_id_for(UUID(order_id)),
+        IssueInvoice(invoice_number="FP-1", milestone_id="m1",
+                     issued_at=datetime(2025, 12, 21, 11, tzinfo=CST)),
+        CommandMeta(command_id=f"every_monday_compile_dunning_list:{MONDAY_NINE.isoformat()}",
+                    actor="finance"),
+    )  # fmt: skip
+    runtime.projections["receivables"].catch_up()
+    dunning = WeeklyDunning(runtime.service, runtime.storage.read_store, lambda: "receivables")
+    with pytest.raises(CommandIdReused):
+        dunning.run(MONDAY_NINE)
 
 
 def test_the_retention_becomes_billable_on_the_morning_twelve_months_after_acceptance(

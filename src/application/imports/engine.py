@@ -41,6 +41,16 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+# The characters a spreadsheet reads as the start of a formula: an export writes a
+# text cell that starts with one behind a "'" (OWASP, CSV Injection), which a CSV
+# import takes off again, so an export imports back as it was.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unescaped(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
+
+
 def read_rows(content: bytes, filename: str) -> tuple[list[str], Rows]:
     """The header and the non-empty rows, numbered as the sheet numbers them."""
     table: Iterable[list[str]]
@@ -50,7 +60,8 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], Rows]:
             raise ValueError("the workbook has no sheet")
         table = ([_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
     else:
-        table = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        cells = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        table = ([_unescaped(v) for v in row] for row in cells)
     lines: Iterator[list[str]] = iter(table)
     header = [h.strip() for h in next(lines, [])]
     rows = []

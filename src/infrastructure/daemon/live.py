@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from eventsourcing.persistence import ApplicationRecorder
 
-from infrastructure.daemon import copies, parking
+from infrastructure.daemon import copies
 from infrastructure.daemon.lease import Lease
 from infrastructure.daemon.parking import Parked
 from infrastructure.daemon.runner import Projection, ProjectionRunner
@@ -172,10 +172,8 @@ class LiveProjection:
     def parked(self) -> Parked | None:
         return self.runner.parked()
 
-    def retry(self) -> bool:
-        released = parking.release(self.store, self.copy)
-        self.wake.set()
-        return released
+    def held(self) -> list[Parked]:
+        return self.runner.held()
 
     def status(self) -> str:
         if self.parked() is not None:

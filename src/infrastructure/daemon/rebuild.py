@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from infrastructure.daemon import copies
+from infrastructure.daemon import copies, parking
 from infrastructure.daemon.live import LiveProjection
 from infrastructure.daemon.runner import Projection, ProjectionRunner
 
@@ -25,6 +25,7 @@ def _drop(live: LiveProjection, projection: Projection) -> None:
         for table in projection.tables():
             tx.execute(f"DROP TABLE IF EXISTS {table}")
         live.store.forget(tx, projection.name)
+        parking.release(tx, projection.name)
 
 
 def _fresh(live: LiveProjection, copy: str) -> ProjectionRunner:
@@ -49,6 +50,15 @@ def rebuild(live: LiveProjection, progress: Progress | None = None) -> str:
     if generation >= 2:
         _drop(live, live.make(copies.copy_name(live.name, generation - 2)))
     return copy
+
+
+def retry(live: LiveProjection, progress: Progress | None = None) -> bool:
+    """After a fix: rebuild a read model whose copy holds aggregates back, so their
+    events are applied in log order with everyone else's; False if none was held."""
+    if live.parked() is None:
+        return False
+    rebuild(live, progress)
+    return True
 
 
 def compare(

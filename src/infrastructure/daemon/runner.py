@@ -4,7 +4,8 @@ Every batch of notifications is applied in one transaction that also records
 the last position through the library's tracking recorder, so a crash anywhere
 leaves either the whole batch or none of it, and a restart resumes from the
 recorded position: exactly once. Events of topics a projection does not read
-are not even decoded, but still advance its position.
+are not even decoded, but still advance its position. An event that cannot be
+applied holds back its aggregate only (`parking`); the rest of the log goes on.
 """
 
 from __future__ import annotations
@@ -86,63 +87,71 @@ class ProjectionRunner:
         return self.store.tracked_position(self.name)
 
     def parked(self) -> Parked | None:
+        """The first aggregate this copy holds back, if any."""
         found = parking.parked(self.store, self.name)
         return found[0] if found else None
+
+    def held(self) -> list[Parked]:
+        return parking.parked(self.store, self.name)
 
     def run_once(self, stop: int | None = None) -> int:
         """Project the next batch; returns how many notifications it covered.
 
         A batch that fails for a reason other than the database being unreachable
-        is replayed one event at a time, so the events before the culprit land
-        and the culprit is parked (the projection then stops there).
+        is replayed one event at a time, so the events around the culprit land and
+        the culprit's aggregate is held back; the projection carries on.
         """
-        if self.parked() is not None:
-            return 0
         notifications = self.log.select_notifications(
             start=self.position(), limit=self.batch_size, stop=stop, inclusive_of_start=False
         )
         if not notifications:
             return 0
         start = notifications[0].id
+        held = parking.held_ids(self.store, self.name)
         try:
-            self._apply(notifications)
+            self._apply(notifications, held)
         except TRANSIENT:
             raise
         except Exception:
             if self._overtaken(start):
                 return 0  # another runner recorded these first; ours rolled back
-            return self._apply_singly(notifications)  # a bug or bad data: find it, park it
+            self._apply_singly(notifications, held)  # a bug or bad data: find it, hold it
         return len(notifications)
 
     def _overtaken(self, position: int) -> bool:
         """Has another runner of this projection already covered `position`?"""
         return self.position() >= position
 
-    def _apply(self, notifications: Sequence[Notification]) -> None:
+    def _apply(self, notifications: Sequence[Notification], held: frozenset[str]) -> None:
         projection, topics = self.projection, self.projection.topics
+        kept = [n for n in notifications if str(n.originator_id) not in held] if held else None
+        passing = notifications if kept is None else kept
         raw = isinstance(projection, RawProjection)
-        events = [] if raw else [self.mapper.to_domain_event(n) for n in notifications
+        events = [] if raw else [self.mapper.to_domain_event(n) for n in passing
                                  if n.topic in topics]  # fmt: skip
         with self.store.transaction(commit=True) as tx:
             if isinstance(projection, RawProjection):
-                projection.apply_notifications(tx, notifications)
+                if passing:
+                    projection.apply_notifications(tx, passing)
             elif events:
                 projection.apply(tx, events)
             self.store.track(tx, self.name, notifications[-1].id)
 
-    def _apply_singly(self, notifications: Sequence[Notification]) -> int:
-        for done, notification in enumerate(notifications):
+    def _apply_singly(self, notifications: Sequence[Notification], held: frozenset[str]) -> None:
+        for notification in notifications:
             try:
-                self._apply([notification])
+                self._apply([notification], held)
             except TRANSIENT:
                 raise
             except Exception as error:
                 if self._overtaken(notification.id):
-                    return done
-                found = parking.park(self.store, self.name, notification, error)
-                log.error("projection %s parked at %s: %s", self.name, found.position, found.error)
-                return done
-        return len(notifications)
+                    return
+                with self.store.transaction(commit=True) as tx:
+                    found = parking.hold(tx, self.name, notification, error)
+                    self.store.track(tx, self.name, notification.id)
+                held = held | {found.originator_id}
+                log.error("projection %s holds back %s from position %s: %s",
+                          self.name, found.originator_id, found.position, found.error)  # fmt: skip
 
     def catch_up(
         self, stop: int | None = None, progress: Callable[[int, int], None] | None = None

@@ -10,6 +10,7 @@ import pytest
 
 from api.auth import Role
 from api.cli import main
+from api.commanding import client_command_id
 from api.runtime import Runtime
 from api.settings import Settings
 from infrastructure.daemon.rebuild import compare
@@ -69,8 +70,9 @@ def test_an_orders_history_says_who_did_what_when_and_why(client: Client, runtim
     history = ok(client.get(f"/audit/aggregates/{order_id}/history"))
     assert history["aggregate_type"] == "Order"
     placed, signed = history["events"]
+    key = client_command_id("wang.fang", "place-0")  # the client's key, hashed for its user
     assert (placed["topic"], placed["actor"], placed["command_id"], placed["correlation_id"]) == (
-        "OrderPlaced", "wang.fang", "place-0", "deal-0")  # fmt: skip
+        "OrderPlaced", "wang.fang", key, "deal-0")  # fmt: skip
     assert placed["business_time"] == "2025-12-20T09:30:00+08:00"
     assert (signed["topic"], signed["actor"], signed["version"]) == ("OrderSigned", "li.ming", 2)
     assert signed["business_time"] == "2025-12-21T10:00:00+08:00"
