@@ -89,9 +89,7 @@ def command_meta(request: Req, expected_version: int | None, sent: object = None
     key = _header(request, "idempotency-key")
     actor = acting_user(request)
     return CommandMeta(
-        command_id=client_command_id(actor, key)
-        if key
-        else f"anon-{uuid4()}",
+        command_id=client_command_id(actor, key) if key else f"anon-{uuid4()}",
         actor=actor,
         correlation_id=_header(request, "x-correlation-id"),
         causation_id=_header(request, "x-causation-id"),

@@ -8,6 +8,7 @@ placeholders and portable upserts; the store adapts it to the backend.
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg import Cursor
@@ -179,8 +180,30 @@ class SQLiteReadStore(SQLiteTrackingRecorder, ReadStore):
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Tx]:
-        with self.datastore.transaction(commit=commit) as cursor:
-            yield Tx(cursor, backend=self.backend)
+        """A write transaction takes the write lock as it begins (BEGIN IMMEDIATE): one
+        that read first and then wrote could not wait for another process's writer
+        (in WAL mode SQLite refuses such an upgrade at once, whatever the busy
+        timeout), while a lock asked for up front waits out the timeout."""
+        if not commit:
+            with self.datastore.transaction(commit=False) as cursor:
+                yield Tx(cursor, backend=self.backend)
+            return
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as busy:
+                raise OperationalError(busy) from busy
+            try:
+                with cursor:
+                    yield Tx(cursor, backend=self.backend)
+            except BaseException:
+                connection.rollback()
+                raise
+            try:
+                connection.commit()
+            except sqlite3.OperationalError as failed:
+                raise OperationalError(failed) from failed
 
     def track(self, tx: Tx, name: str, position: int) -> None:
         raw: SQLiteCursor = tx.raw

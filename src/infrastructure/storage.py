@@ -66,6 +66,9 @@ def postgres_env(url: str) -> dict[str, str]:
     }
 
 
+SQLITE_LOCK_SECONDS = 15
+
+
 def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -> Storage:
     if database_url.startswith(("postgresql://", "postgres://")):
         pg_factory = PostgresFactory(postgres_env(database_url))
@@ -83,7 +86,9 @@ def open_storage(database_url: str = "", sqlite_path: str = "var/orderhub.db") -
     else:
         if sqlite_path != ":memory:":
             Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-        sqlite_factory = SQLiteFactory({"SQLITE_DBNAME": sqlite_path})
+        # A writer waits up to this long for another process's write to finish.
+        env = {"SQLITE_DBNAME": sqlite_path, "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_SECONDS)}
+        sqlite_factory = SQLiteFactory(env)
         read_store = SQLiteReadStore(sqlite_factory.datastore)
         factory = sqlite_factory
         backend = "sqlite"

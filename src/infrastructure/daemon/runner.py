@@ -11,6 +11,7 @@ applied holds back its aggregate only (`parking`); the rest of the log goes on.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -30,8 +31,19 @@ from infrastructure.read_store import ReadStore, Tx
 
 log = logging.getLogger(__name__)
 
-# The database being away is not the projection's fault: retry, never park.
+# The database being away is not the projection's fault: retry, never hold back.
 TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError)
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def transient(error: BaseException) -> bool:
+    """Whether `error` says the database is away or busy (retry), not that the event or
+    the projection is at fault (hold the aggregate back)."""
+    if isinstance(error, TRANSIENT):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        return any(busy in str(error) for busy in _BUSY)
+    return isinstance(error, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected)
 
 
 class Projection(Protocol):
@@ -110,9 +122,9 @@ class ProjectionRunner:
         held = parking.held_ids(self.store, self.name)
         try:
             self._apply(notifications, held)
-        except TRANSIENT:
-            raise
-        except Exception:
+        except Exception as error:
+            if transient(error):
+                raise
             if self._overtaken(start):
                 return 0  # another runner recorded these first; ours rolled back
             self._apply_singly(notifications, held)  # a bug or bad data: find it, hold it
@@ -141,9 +153,9 @@ class ProjectionRunner:
         for notification in notifications:
             try:
                 self._apply([notification], held)
-            except TRANSIENT:
-                raise
             except Exception as error:
+                if transient(error):
+                    raise
                 if self._overtaken(notification.id):
                     return
                 with self.store.transaction(commit=True) as tx:
