@@ -33,6 +33,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     AUDITOR = "auditor"  # reads everything, history included; changes nothing
     READER = "reader"  # an API consumer: reads the read models; changes nothing
+    DASHBOARD = "dashboard"  # a wall screen: reads the dashboards and open exceptions only
 
 
 class User(msgspec.Struct, frozen=True, kw_only=True):
@@ -109,8 +110,18 @@ WRITES: dict[str, frozenset[Role]] = {
     }.items()
 }  # fmt: skip
 
-# Reads open to fewer than every role, by path prefix.
-RESTRICTED_READS: dict[str, frozenset[Role]] = {"/audit/": frozenset({Role.AUDITOR})}
+# Reads open to fewer than every role, by path prefix (the directory holds webhook keys).
+RESTRICTED_READS: dict[str, frozenset[Role]] = {
+    "/audit/": frozenset({Role.AUDITOR}),
+    "/directory": NOBODY_BUT_ADMIN,
+}
+# All a wall screen's token reads: the boards and the exceptions they show.
+DASHBOARD_READS = ("/dashboards", "/exceptions")
+# Who sees a customer's contact person in clear (who calls, bills or ships to them).
+CONTACT_READERS = frozenset({Role.ADMIN, Role.SALES, Role.FINANCE, Role.PRODUCTION})
+# The longest a token may live, in days (a setting; a wall screen's is shorter).
+TOKEN_MAX_DAYS = 90
+DASHBOARD_TOKEN_MAX_DAYS = 7
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # No token needed for these:
 PUBLIC = ["^/health(/live)?$", "^/metrics$", "^/schema", "^/dashboard$", "^/static/"]
@@ -122,7 +133,9 @@ def allowed_roles(method: str, path_template: str) -> frozenset[Role]:
         for prefix, roles in RESTRICTED_READS.items():
             if path_template.startswith(prefix):
                 return roles | {Role.ADMIN}
-        return frozenset(Role)
+        if path_template.startswith(DASHBOARD_READS):
+            return frozenset(Role)
+        return frozenset(Role) - {Role.DASHBOARD}
     owners = WRITES.get(f"{method} {path_template}")
     if owners is None:
         # A write nobody listed: only an admin, until the table says otherwise.
@@ -209,8 +222,16 @@ def jwt_auth(key: str) -> JWTAuth[User, Token]:
     )
 
 
-def issue_token(key: str, user: str, role: Role, days: int = 30) -> str:
-    """A signed token for `user` in `role`, valid `days` days."""
+def issue_token(
+    key: str, user: str, role: Role, days: int | None = None, *, max_days: int = TOKEN_MAX_DAYS
+) -> str:
+    """A signed token for `user` in `role`, valid `days` days (default 30, or the cap if
+    shorter): at least one, at most `max_days` (a wall screen's at most
+    `DASHBOARD_TOKEN_MAX_DAYS`)."""
+    cap = min(max_days, DASHBOARD_TOKEN_MAX_DAYS) if role is Role.DASHBOARD else max_days
+    days = min(30, cap) if days is None else days
+    if not 1 <= days <= cap:
+        raise ValueError(f"a {role.value} token lives 1 to {cap} days, not {days} days")
     auth = jwt_auth(key)
     return auth.create_token(identifier=user, token_expiration=timedelta(days=days),
                              token_extras={"role": role.value})  # fmt: skip

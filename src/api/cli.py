@@ -31,7 +31,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime(settings)
     if args.demo:
         _load_demo(runtime, args.demo_orders)
-    logs = {"access_log": args.access_log}
+    from api.logs import log_config
+
+    logs = {"access_log": args.access_log, "log_config": log_config()}
     if args.workers == 1:
         uvicorn.run(create_app(runtime), host=host, port=port, **logs)
         return 0
@@ -269,7 +271,12 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no role {args.role!r}; roles: {', '.join(Role)}")
         return 2
     key = load_secret(settings.token_key, settings.token_key_file)
-    print(issue_token(key, args.user, role, days=args.days))
+    try:
+        token = issue_token(key, args.user, role, days=args.days, max_days=settings.token_max_days)
+    except ValueError as refused:
+        print(f"no token issued: {refused}")
+        return 2
+    print(token)
     return 0
 
 
@@ -364,7 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--user", required=True, help="who acts (recorded on every event)")
     token.add_argument("--role", required=True, help="admin, sales, engineer, production, "
                        "purchasing, finance, auditor or reader")  # fmt: skip
-    token.add_argument("--days", type=int, default=30, help="valid this many days")
+    token.add_argument("--days", type=int, default=None,
+                       help="valid this many days (default 30; at most ORDERHUB_TOKEN_MAX_DAYS, "
+                            "90 unless set; a dashboard token at most 7)")  # fmt: skip
     token.set_defaults(handler=_token)
     return parser
 

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.commanding import command_meta, run_command
-from api.contacts import opened_contact
+from api.contacts import opened_contact, viewer_role
 from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import Accepted, ContactOut
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
@@ -68,6 +68,7 @@ class CustomerController(Controller):
     @get("/{customer_id:str}", sync_to_thread=True)
     def read_customer(
         self,
+        request: Request[Any, Any, Any],
         customer_id: CustomerId,
         runtime: RuntimeDep,
         wait_for_position: WaitFor = None,
@@ -80,8 +81,8 @@ class CustomerController(Controller):
             raise NotFoundException(f"no customer {customer_id!r}")
         state = runtime.service.load(CUSTOMER, customer_id_for(customer_id))
         contact = state.details.contact if state.details else None
-        return CustomerOut(customer=row, contact=opened_contact(runtime, contact),
-                           version=state.version)  # fmt: skip
+        opened = opened_contact(runtime, contact, viewer_role(request))
+        return CustomerOut(customer=row, contact=opened, version=state.version)
 
     @put("/{customer_id:str}", sync_to_thread=True, status_code=200)
     def record(

@@ -47,6 +47,7 @@ class ContactOut(msgspec.Struct, kw_only=True):
     phone: str | None
     email: str | None
     erased: bool
+    withheld: bool = False  # True: this viewer's role does not see contacts
 
 
 class ApproveIn(In, kw_only=True, forbid_unknown_fields=True):

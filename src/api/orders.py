@@ -21,7 +21,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from api import order_dto as dto
 from api import printing
 from api.commanding import command_meta, run_command, run_command_async
-from api.contacts import opened_contact
+from api.contacts import opened_contact, viewer_role
 from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import OrderId
 from api.reading import Offset, WaitFor, WaitTimeout, kept_answer, waited
@@ -312,7 +312,7 @@ class OrderController(Controller):
                                 f"delivery-note-{shipment_id}.pdf")  # fmt: skip
 
     @get("/{order_id:uuid}", sync_to_thread=True)
-    def get_order(self, order_id: OrderId, runtime: RuntimeDep) -> dto.OrderDetail:
+    def get_order(self, request: Req, order_id: OrderId, runtime: RuntimeDep) -> dto.OrderDetail:
         """The order's current state and version, straight from its event stream."""
         state = _existing(runtime, order_id)
         return dto.OrderDetail(
@@ -321,7 +321,7 @@ class OrderController(Controller):
             total=state.total,
             pending_approvals=list(state.pending_approvals),
             closed=state.closed,
-            contact=opened_contact(runtime, state.contact),
+            contact=opened_contact(runtime, state.contact, viewer_role(request)),
             state={k: v for k, v in msgspec.to_builtins(state).items() if k != "contact"},
         )
 

@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     upload_limit: int = 200 * 2**20  # bytes per uploaded file
     signing_key: str = ""  # default: a key file made once in data_dir
     token_key: str = ""  # verifies bearer tokens (HS256); default: a key file in data_dir
+    token_max_days: int = 90  # the longest lifetime `token issue` gives (a wall screen's: 7)
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
     read_cache_size: int = 1024  # read answers kept until their read model moves (0: none)
@@ -55,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             upload_limit=int(env.get("ORDERHUB_UPLOAD_LIMIT", str(200 * 2**20))),
             signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
             token_key=env.get("ORDERHUB_TOKEN_KEY", ""),
+            token_max_days=int(env.get("ORDERHUB_TOKEN_MAX_DAYS", "90")),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
             read_cache_size=int(env.get("ORDERHUB_READ_CACHE_SIZE", "1024")),

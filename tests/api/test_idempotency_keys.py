@@ -2,9 +2,9 @@
 
 A client's `Idempotency-Key` is scoped by the client's user and hashed, so no
 client can predict, pre-empt or collide with the ids the policies, the clock and
-natural keys (a bank reference) give their commands, nor with another user's keys. A retry of the same request with the same key is answered
-with the first answer even where the server fills in the time or seals a value
-afresh.
+natural keys (a bank reference) give their commands, nor with another user's
+keys. A retry of the same request with the same key is answered with the first
+answer even where the server fills in the time or seals a value afresh.
 """
 
 from __future__ import annotations

@@ -177,7 +177,8 @@ def test_customers_import_into_the_customer_master_once(client: Client, runtime:
     assert seen == [("C-IMP-1", "宁波某注塑机厂", "60", "yes", "standard")]
     one = client.get("/customers/C-IMP-1").json()
     assert one["contact"] == {"name": "李娜", "phone": "+86 574 8888 0000",
-                              "email": "li.na@example.cn", "erased": False}  # fmt: skip
+                              "email": "li.na@example.cn", "erased": False,
+                              "withheld": False}  # fmt: skip
     head = runtime.storage.read_store.head()
     again = upload(client, content, "customers.csv", "customers").json()
     assert (again["imported"], again["existing"]) == (0, 2)

@@ -8,10 +8,12 @@ transactions take the write lock when they begin, so the busy timeout applies.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
+from infrastructure.daemon.runner import transient
 from infrastructure.storage import open_storage
 
 
@@ -48,9 +50,5 @@ def test_a_read_then_write_transaction_waits_for_another_writer(tmp_path: Path) 
 def test_a_locked_database_is_transient_for_a_projection() -> None:
     """Should the lock outlast the timeout, the projection retries: it never holds an
     aggregate back for it."""
-    import sqlite3
-
-    from infrastructure.daemon.runner import transient
-
     assert transient(sqlite3.OperationalError("database is locked"))
     assert not transient(sqlite3.OperationalError("no such table: order_list"))
