@@ -136,7 +136,7 @@ def test_an_accepted_quote_becomes_an_order_that_later_price_changes_never_touch
     assert again["order"]["replayed"]
     assert again["quote"]["replayed"]
     # The list price goes up from the day of the quote; the order keeps its prices.
-    dearer = msgspec.structs.replace(EXAMPLE_PRODUCTS[0], list_prices={"CNY": 99_000})
+    dearer = msgspec.structs.replace(EXAMPLE_PRODUCTS[0], list_prices={"CNY": Decimal(99_000)})
     ok(publish(client, PublishProduct(product=dearer, effective_from="2026-03-01")))  # type: ignore[arg-type]
     repriced = ok(client.post("/quotes/price", json={"request": revised["request"],
                                                       "on": "2026-03-02"}))  # fmt: skip
