@@ -30,7 +30,7 @@ from api.runtime import Runtime
 from api.sales import SalesController
 from api.settings import Settings
 from api.stock import StockController
-from api.strict import strict_body
+from api.strict import strict_bodies
 from api.tasks import TaskController
 
 
@@ -94,7 +94,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=strict_body,
+        before_request=strict_bodies(rt.settings.json_limit),
         # Uploads stream to disk; the blob store enforces the exact per-file limit.
         request_max_body_size=rt.settings.upload_limit + 2**20,
         on_app_init=[jwt_auth(rt.token_key).on_app_init],

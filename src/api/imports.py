@@ -30,6 +30,7 @@ def import_context(runtime: Runtime) -> ImportContext:
         seal=runtime.keyring.seal,
         clock=runtime.clock,
         written=runtime.notify_written,
+        row_limit=runtime.settings.import_row_limit,
     )
 
 

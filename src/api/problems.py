@@ -44,6 +44,7 @@ _STATUS_BY_RULE = {
     "unknown_version": 404,
     "task_not_found": 404,
     "other_aggregate_type": 404,
+    "too_many_rows": 413,
     "no_current_version": 409,
     "not_current_version": 410,  # gone for work; the problem names the current version
 }

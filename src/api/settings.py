@@ -20,6 +20,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: str = "var"  # document files and the signing key live here
     blob_dir: str = ""  # default: {data_dir}/blobs
     upload_limit: int = 200 * 2**20  # bytes per uploaded file
+    json_limit: int = 4 * 2**20  # bytes per JSON body (an order of 500 lines is ~200 kB)
+    import_row_limit: int = 100_000  # rows per imported file
     signing_key: str = ""  # default: a key file made once in data_dir
     token_key: str = ""  # verifies bearer tokens (HS256); default: a key file in data_dir
     token_max_days: int = 90  # the longest lifetime `token issue` gives (a wall screen's: 7)
@@ -54,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             data_dir=env.get("ORDERHUB_DATA_DIR", "var"),
             blob_dir=env.get("ORDERHUB_BLOB_DIR", ""),
             upload_limit=int(env.get("ORDERHUB_UPLOAD_LIMIT", str(200 * 2**20))),
+            json_limit=int(env.get("ORDERHUB_JSON_LIMIT", str(4 * 2**20))),
+            import_row_limit=int(env.get("ORDERHUB_IMPORT_ROW_LIMIT", "100000")),
             signing_key=env.get("ORDERHUB_SIGNING_KEY", ""),
             token_key=env.get("ORDERHUB_TOKEN_KEY", ""),
             token_max_days=int(env.get("ORDERHUB_TOKEN_MAX_DAYS", "90")),

@@ -10,12 +10,14 @@ against the body's type in the forms the API documents:
   optional sign and fraction: no JSON number, no spaces, no exponent;
 - an integer is a JSON integer, a boolean a JSON boolean (no numeric text).
 
-A value in another form is a 400 naming the field, and nothing runs.
+A value in another form is a 400 naming the field, and nothing runs; a body over
+the JSON limit (a setting) is a 413 before it is read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
@@ -23,24 +25,39 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 
 
-async def strict_body(request: Request[Any, Any, Any]) -> None:
-    """The `before_request` hook: refuse a JSON body with a value in another form."""
-    field = request.route_handler.parsed_data_field
-    if field is None or request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if request.content_type[0] != "application/json":
-        return
+def strict_bodies(limit: int) -> Callable[[Request[Any, Any, Any]], Awaitable[None]]:
+    """The `before_request` hook: refuse a JSON body over `limit` bytes (413, told by
+    its Content-Length before it is read), or with a value in another form (400)."""
+
+    async def strict_body(request: Request[Any, Any, Any]) -> None:
+        field = request.route_handler.parsed_data_field
+        if field is None or request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if request.content_type[0] != "application/json":
+            return
+        announced = request.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > limit:
+            size = int(announced)
+            raise HTTPException(
+                status_code=413, detail=f"a JSON body takes at most {limit:,} bytes, not {size:,}"
+            )
+        await _checked(request, field.annotation)
+
+    return strict_body
+
+
+async def _checked(request: Request[Any, Any, Any], annotation: Any) -> None:
     body = await request.body()
     if not body:
         return
     try:
         raw = msgspec.json.decode(body)
-        typed = msgspec.convert(raw, field.annotation, strict=False)
+        typed = msgspec.convert(raw, annotation, strict=False)
     except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
         return  # Litestar's own conversion says what is wrong, as it always has
     _check(typed, raw, "")

@@ -51,8 +51,13 @@ def _unescaped(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
-def read_rows(content: bytes, filename: str) -> tuple[list[str], Rows]:
-    """The header and the non-empty rows, numbered as the sheet numbers them."""
+class TooManyRows(DomainError):
+    rule = "too_many_rows"
+
+
+def read_rows(content: bytes, filename: str, limit: int = 0) -> tuple[list[str], Rows]:
+    """The header and the non-empty rows, numbered as the sheet numbers them; more than
+    `limit` rows (if set) are refused as they are met, before anything is written."""
     table: Iterable[list[str]]
     if filename.lower().endswith(".xlsx"):
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
@@ -64,9 +69,14 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], Rows]:
         table = ([_unescaped(v) for v in row] for row in cells)
     lines: Iterator[list[str]] = iter(table)
     header = [h.strip() for h in next(lines, [])]
-    rows = []
+    rows: Rows = []
     for n, values in enumerate(lines, start=2):
         if any(v.strip() for v in values):
+            if limit and len(rows) >= limit:
+                raise TooManyRows(
+                    f"an import takes at most {limit:,} rows; split the file (row {n} is over)",
+                    field="file",
+                )
             rows.append((n, dict(zip(header, (v.strip() for v in values), strict=False))))
     return header, rows
 
@@ -140,7 +150,7 @@ def import_file(  # noqa: PLR0913 - what to import, how, and who asks
 ) -> ImportReport:
     """Check the whole file; then, if it is clean or `valid_only`, write its items."""
     try:
-        header, rows = read_rows(upload.content, upload.filename)
+        header, rows = read_rows(upload.content, upload.filename, context.row_limit)
     except (UnicodeDecodeError, ValueError, OSError, KeyError, BadZipFile, csv.Error) as unreadable:
         unread = Problem(row=0, column="", message=f"not a readable CSV or XLSX file: {unreadable}")
         return ImportReport(

@@ -96,6 +96,7 @@ class ImportContext:
     seal: Seal
     clock: Callable[[], datetime]
     written: Callable[[], None]
+    row_limit: int = 100_000  # rows one import takes (0: no limit)
 
 
 Builder = Callable[[Rows], list[Write]]  # an item's rows -> its writes (none: already there)
