@@ -12,6 +12,7 @@ from api.alerts import AlertController
 from api.audit import AuditController
 from api.auth import jwt_auth
 from api.catalogue import CatalogueController
+from api.confirmations import CustomerConfirmationController
 from api.customers import CustomerController
 from api.dashboard_page import dashboard_page, static_files
 from api.dashboards import DashboardController
@@ -85,6 +86,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ProjectionController,
             DashboardController,
             DocumentController,
+            CustomerConfirmationController,
             policy_commands,
             dashboard_page,
             static_files,

@@ -70,7 +70,8 @@ WRITES: dict[str, frozenset[Role]] = {
         f"PUT {_O}/contact": SALES,
         "POST /customers/{customer_id}/erasure": NOBODY_BUT_ADMIN,  # a data-protection request
         f"POST {_O}/documents": ENGINEER | SALES,
-        f"POST {_D}/confirm": SALES,  # on the customer's behalf, or the customer's own
+        f"POST {_D}/confirm": SALES,  # on the customer's behalf
+        f"POST {_D}/confirmation-link": SALES,  # for the customer's own
         f"POST {_D}/reject": SALES,
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
@@ -124,7 +125,14 @@ TOKEN_MAX_DAYS = 90
 DASHBOARD_TOKEN_MAX_DAYS = 7
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # No token needed for these:
-PUBLIC = ["^/health(/live)?$", "^/metrics$", "^/schema", "^/dashboard$", "^/static/"]
+PUBLIC = [
+    "^/health(/live)?$",
+    "^/metrics$",
+    "^/schema",
+    "^/dashboard$",
+    "^/static/",
+    "^/customer-confirmations/",
+]  # a signed link is its own credential
 
 
 def allowed_roles(method: str, path_template: str) -> frozenset[Role]:

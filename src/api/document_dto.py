@@ -43,7 +43,7 @@ class ConfirmIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sha256: Sha256  # the file the signer reviewed
     signer: Name
     signed_at: Aware
-    on_behalf_of_customer: bool = False
+    on_behalf_of_customer: bool | None = None  # recorded as on behalf; false is refused
     expected_version: int | None = None
 
 
@@ -51,7 +51,7 @@ class RejectIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     signer: Name
     reason: Text
     rejected_at: Aware
-    on_behalf_of_customer: bool = False
+    on_behalf_of_customer: bool | None = None  # recorded as on behalf; false is refused
     expected_version: int | None = None
 
 
@@ -67,6 +67,7 @@ class VersionOut(msgspec.Struct, kw_only=True):
     change_note: str
     signer: str | None = None
     on_behalf_of_customer: bool = False
+    recorded_by: str = ""  # who recorded the confirmation ("customer link": the customer)
     signed_at: datetime | None = None
     signature_valid: bool | None = None  # checked against the installation's key
     rejection: str = ""
@@ -108,6 +109,7 @@ def document_out(
                 change_note=v.change_note,
                 signer=v.signer.name if v.signer else None,
                 on_behalf_of_customer=bool(v.signer and v.signer.on_behalf_of_customer),
+                recorded_by=v.signer.recorded_by if v.signer else "",
                 signed_at=v.signed_at,
                 signature_valid=valid,
                 rejection=v.rejection,

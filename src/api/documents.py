@@ -25,14 +25,14 @@ from api.exports import attachment, safe_filename
 from api.order_dto import Accepted, OrderId
 from api.reading import WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
+from api.signatures import confirmation, facts_of, on_behalf, signature_valid
 from domain import document_version
 from domain.deciders import DOCUMENT, ORDER
-from domain.document_version.commands import ConfirmVersion, RejectVersion, UploadVersion
-from domain.document_version.events import FileFacts, Signer
+from domain.document_version.commands import RejectVersion, UploadVersion
+from domain.document_version.events import FileFacts
 from domain.document_version.state import DocumentState
 from domain.document_version.versions import Version
 from domain.order.rules import OrderNotFound
-from infrastructure.signing import SignedFacts
 from projections import documents
 
 Req = Request[Any, Any, Any]
@@ -62,20 +62,6 @@ def _file(runtime: Runtime, document_id: UUID, version: Version, *, purpose: str
             "X-Purpose": purpose,
         },
     )
-
-
-def _signature_valid(runtime: Runtime, document_id: UUID, version: Version) -> bool | None:
-    if version.signer is None or version.signed_at is None or not version.signature:
-        return None
-    facts = SignedFacts(
-        document_id=document_id,
-        label=version.label,
-        sha256=version.file.sha256,
-        signer=version.signer.name,
-        on_behalf_of_customer=version.signer.on_behalf_of_customer,
-        signed_at=version.signed_at,
-    )
-    return runtime.signing.verify(facts, version.signature)
 
 
 class DocumentController(Controller):
@@ -133,7 +119,7 @@ class DocumentController(Controller):
     def detail(self, document_id: DocumentId, runtime: RuntimeDep) -> dto.DocumentOut:
         """A document's versions as the log has them now, each signature checked."""
         state = _load(runtime, document_id)
-        valid = [_signature_valid(runtime, document_id, v) for v in state.versions]
+        valid = [signature_valid(runtime, document_id, v) for v in state.versions]
         return dto.document_out(document_id, state, valid)
 
     @get("/documents/{document_id:uuid}/versions/{label:str}/content", sync_to_thread=True)
@@ -175,24 +161,13 @@ class DocumentController(Controller):
         data: JSONBody[dto.ConfirmIn],
         runtime: RuntimeDep,
     ) -> Accepted:
-        """The customer (or a salesperson for them) signs the version's file hash."""
+        """A member of staff records the customer's confirmation of the version's file
+        hash, on the customer's behalf (named on the signature); the customer's own
+        comes through a confirmation link."""
         _load(runtime, document_id)
-        signer = Signer(name=data.signer, on_behalf_of_customer=data.on_behalf_of_customer)
-        facts = SignedFacts(
-            document_id=document_id,
-            label=label,
-            sha256=data.sha256,
-            signer=signer.name,
-            on_behalf_of_customer=signer.on_behalf_of_customer,
-            signed_at=data.signed_at,
-        )
-        command = ConfirmVersion(
-            label=label,
-            sha256=data.sha256,
-            signer=signer,
-            signed_at=data.signed_at,
-            signature=runtime.signing.sign(facts),
-        )
+        signer = on_behalf(data.signer, data.on_behalf_of_customer, acting_user(request))
+        facts = facts_of(document_id, label, data.sha256, signer, data.signed_at)
+        command = confirmation(runtime, facts)
         meta = command_meta(request, data.expected_version)
         return run_command(runtime, DOCUMENT, document_id, command, meta)
 
@@ -209,7 +184,7 @@ class DocumentController(Controller):
         _load(runtime, document_id)
         command = RejectVersion(
             label=label,
-            signer=Signer(name=data.signer, on_behalf_of_customer=data.on_behalf_of_customer),
+            signer=on_behalf(data.signer, data.on_behalf_of_customer, acting_user(request)),
             rejected_at=data.rejected_at,
             reason=data.reason,
         )

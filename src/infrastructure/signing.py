@@ -9,6 +9,7 @@ unset, from a key file made once beside the data (readable by its owner only).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -22,7 +23,8 @@ import msgspec
 
 
 class SignedFacts(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
-    """What a confirmation signs, in a fixed order."""
+    """What a confirmation signs, in a fixed order (without `recorded_by` when it is
+    empty, so signatures made before it existed still verify)."""
 
     document_id: UUID
     label: str
@@ -30,6 +32,17 @@ class SignedFacts(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
     signer: str
     on_behalf_of_customer: bool
     signed_at: datetime
+    recorded_by: str = ""
+
+
+class ConfirmationLink(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+    """What a customer's one-time confirmation link stands for."""
+
+    document_id: UUID
+    label: str
+    sha256: str  # the file the customer is asked to confirm
+    signer: str  # the customer's contact, as the link was made out to them
+    expires: datetime
 
 
 def load_secret(secret: str, key_file: Path) -> str:
@@ -56,8 +69,28 @@ class SigningKey:
         return cls(load_secret(secret, key_file).encode())
 
     def sign(self, facts: SignedFacts) -> str:
-        message = msgspec.json.encode(facts)
+        signed = msgspec.structs.astuple(facts)
+        message = msgspec.json.encode(signed if facts.recorded_by else signed[:-1])
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def verify(self, facts: SignedFacts, signature: str) -> bool:
         return hmac.compare_digest(self.sign(facts), signature)
+
+    def link_token(self, link: ConfirmationLink) -> str:
+        """`link` as a URL-safe token: its facts and their MAC (nothing secret in it)."""
+        payload = base64.urlsafe_b64encode(msgspec.json.encode(link)).rstrip(b"=")
+        return f"{payload.decode()}.{self._link_mac(payload)}"
+
+    def open_link(self, token: str) -> ConfirmationLink | None:
+        """The link a token stands for; None if it was not made with this key."""
+        payload, _, mac = token.partition(".")
+        if not payload or not hmac.compare_digest(self._link_mac(payload.encode()), mac):
+            return None
+        padded = payload + "=" * (-len(payload) % 4)
+        try:
+            return msgspec.json.decode(base64.urlsafe_b64decode(padded), type=ConfirmationLink)
+        except (ValueError, msgspec.DecodeError):
+            return None
+
+    def _link_mac(self, payload: bytes) -> str:
+        return hmac.new(self._key, b"confirmation-link:" + payload, hashlib.sha256).hexdigest()

@@ -35,6 +35,9 @@ class FileFacts(msgspec.Struct, frozen=True, kw_only=True):
 class Signer(msgspec.Struct, frozen=True, kw_only=True):
     name: Name
     on_behalf_of_customer: bool = False  # a salesperson signing for the customer
+    # Who recorded it: the acting user for a confirmation on the customer's behalf,
+    # "customer link" for the customer's own through a signed link ("" before this).
+    recorded_by: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 class VersionUploaded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
