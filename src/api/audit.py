@@ -19,7 +19,7 @@ from domain.decider import Decider, topic_of
 from domain.deciders import DECIDER_BY_TOPIC
 from domain.envelope import Recorded, business_time
 from infrastructure.read_store import Row, utc_text
-from projections import audit_chain, audit_trail
+from projections import audit_chain, audit_seals, audit_trail
 
 AggregateId = Annotated[UUID, Parameter(description="Any aggregate's id (order, task, ...)")]
 
@@ -68,6 +68,8 @@ class VerifyOut(msgspec.Struct, kw_only=True):
     head: int
     digest: str
     unchained: int
+    sealed: int  # commands whose writer's seal checks
+    legacy: int  # commands recorded before sealing existed (covered by the chain)
     findings: list[FindingOut]
 
 
@@ -174,13 +176,19 @@ class AuditController(Controller):
         digest: FromQuery[Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None] = None,
     ) -> VerifyOut:
         """Re-check every stored record against the hash chain (and the chain against
-        a digest kept elsewhere): which record was altered, moved, removed or inserted."""
+        a digest kept elsewhere): which record was altered, moved, removed or inserted;
+        and every command's seal: which event no command of this application wrote
+        (orphan), or not as its writer sealed it (forged, unsealed)."""
         expected = (digest_position, digest) if digest_position and digest else None
         report = audit_chain.verify(runtime.storage.log, runtime.storage.read_store,
                                     table=_chain(runtime), expected=expected)  # fmt: skip
+        seals = audit_seals.verify_seals(runtime.storage.log, runtime.storage.mapper,
+                                         runtime.signing.checks)  # fmt: skip
+        found = sorted([*report.findings, *seals.findings])
         return VerifyOut(
-            intact=report.intact, checked=report.checked, head=report.head,
+            intact=not found, checked=report.checked, head=report.head,
             digest=report.digest, unchained=report.unchained,
+            sealed=seals.sealed, legacy=seals.legacy,
             findings=[FindingOut(position=f.position, kind=f.kind, detail=f.detail)
-                      for f in report.findings],
+                      for f in found],
         )  # fmt: skip

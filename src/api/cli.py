@@ -19,7 +19,7 @@ from api.settings import Settings
 from domain.decider import topic_of
 from domain.envelope import business_time
 from infrastructure.daemon.live import LiveProjection
-from projections import audit_chain
+from projections import audit_chain, audit_seals
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -220,13 +220,17 @@ def _verify(runtime: Runtime, digest: str) -> int:
     started = time.monotonic()
     report = audit_chain.verify(runtime.storage.log, runtime.storage.read_store,
                                 table=_chain(runtime), expected=expected)  # fmt: skip
+    seals = audit_seals.verify_seals(runtime.storage.log, runtime.storage.mapper,
+                                     runtime.signing.checks)  # fmt: skip
     seconds = time.monotonic() - started
-    for finding in report.findings:
+    found = sorted([*report.findings, *seals.findings])
+    for finding in found:
         print(f"position {finding.position}: {finding.kind}: {finding.detail}")
-    verdict = "intact" if report.intact else f"{len(report.findings)} finding(s)"
+    verdict = "intact" if not found else f"{len(found)} finding(s)"
     print(f"{verdict}: {report.checked} records checked in {seconds:.1f}s; chain head "
-          f"{report.head}:{report.digest}; {report.unchained} not yet chained")  # fmt: skip
-    return 0 if report.intact else 1
+          f"{report.head}:{report.digest}; {report.unchained} not yet chained; "
+          f"{seals.sealed} commands sealed, {seals.legacy} from before sealing")  # fmt: skip
+    return 0 if not found else 1
 
 
 def _replay(runtime: Runtime, args: argparse.Namespace) -> int:

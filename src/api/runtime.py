@@ -112,15 +112,19 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
 
 
 def service_over(
-    storage: Storage, clock: Callable[[], datetime] | None = None
+    storage: Storage,
+    clock: Callable[[], datetime] | None = None,
+    seal: Callable[[bytes], str] | None = None,
 ) -> ApplicationService:
-    """The application service over `storage`'s log, snapshots and positions."""
+    """The application service over `storage`'s log, snapshots and positions; `seal`
+    (the installation's MAC) seals what each command writes."""
     return ApplicationService(
         events=EventStore(storage.mapper, storage.log),
         snapshots=storage.snapshots,
         position_of=storage.position_of,
         clock=clock or (lambda: datetime.now(UTC)),
         backoff=_jittered_sleep,
+        seal=seal,
     )
 
 
@@ -133,10 +137,10 @@ class Runtime:
     def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
-        self.service: ApplicationService = service_over(self.storage, clock)
+        self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
+        self.service: ApplicationService = service_over(self.storage, clock, self.signing.mac)
         self.clock = self.service.clock
         self.blobs = BlobStore(settings.blobs_path, max_bytes=settings.upload_limit)
-        self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
         self.token_key = load_secret(settings.token_key, settings.token_key_file)
         self.keyring = Keyring(self.storage.read_store)
         self.read_cache = ReadCache(settings.read_cache_size, trail=settings.read_cache_trail)

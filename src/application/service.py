@@ -31,7 +31,7 @@ from eventsourcing.persistence import AggregateRecorder, EventStore, IntegrityEr
 from application.admission import admit
 from application.state_cache import StateCache
 from domain.decider import Decider
-from domain.envelope import CommandHandled, Recorded, command_stream
+from domain.envelope import CommandHandled, Recorded, command_stream, seal_message
 from domain.shared import DomainError
 
 C = TypeVar("C")
@@ -103,6 +103,7 @@ class ApplicationService:
         backoff: Callable[[int], None] = lambda _attempt: None,
         *,
         cache: StateCache | None = None,
+        seal: Callable[[bytes], str] | None = None,
     ) -> None:
         self.events = events
         self.cache = cache or StateCache()
@@ -110,6 +111,7 @@ class ApplicationService:
         self.position_of = position_of
         self.clock = clock
         self.backoff = backoff
+        self.seal = seal  # the installation's MAC: each command's record seals its events
 
     # -- reading -----------------------------------------------------------------
 
@@ -264,11 +266,17 @@ class ApplicationService:
         )
         for event in new_events:
             state = decider.evolve(state, event)
+        batch = self._batch(aggregate_id, version, new_events, handled, meta)
+        if self.seal is not None:
+            handled = msgspec.structs.replace(
+                handled, seal=self.seal(seal_message(meta.command_id, batch[:-1]))
+            )
+            batch[-1] = msgspec.structs.replace(batch[-1], event=handled)
         return Decided(
             decider=decider,
             state=state,
             handled=handled,
-            batch=self._batch(aggregate_id, version, new_events, handled, meta),
+            batch=batch,
             snapshot_due=self.snapshots is not None
             and handled.version // SNAPSHOT_EVERY != version // SNAPSHOT_EVERY,
         )

@@ -76,6 +76,13 @@ class SigningKey:
     def verify(self, facts: SignedFacts, signature: str) -> bool:
         return hmac.compare_digest(self.sign(facts), signature)
 
+    def mac(self, message: bytes) -> str:
+        """The installation's MAC of `message` (what seals a command's records)."""
+        return hmac.new(self._key, b"record-seal:" + message, hashlib.sha256).hexdigest()
+
+    def checks(self, message: bytes, mac: str) -> bool:
+        return hmac.compare_digest(self.mac(message), mac)
+
     def link_token(self, link: ConfirmationLink) -> str:
         """`link` as a URL-safe token: its facts and their MAC (nothing secret in it)."""
         payload = base64.urlsafe_b64encode(msgspec.json.encode(link)).rstrip(b"=")
