@@ -9,9 +9,10 @@ at the head is the log's running digest: export it and keep it elsewhere.
 `verify` re-reads the log and the chain and reports, by position, each record
 altered (its bytes changed), moved (another stream or version now stands at
 its position: reordered or renumbered), removed (its position is gone) or
-inserted (a position the chain never saw, below its head), and whether the
-chain itself was edited; given an exported digest, it also proves the chain up
-to that position is the one that was exported.
+inserted (a record the chain never saw, below its head - also when the records
+after it were renumbered to make room), and whether the chain itself was
+edited; given an exported digest, it also proves the chain up to that position
+is the one that was exported.
 """
 
 from __future__ import annotations
@@ -151,8 +152,9 @@ def verify(
     records = _records(log)
     row, record = next(chain, None), next(records, None)
     previous, checked, head, unchained = GENESIS, 0, 0, 0
+    shift = 0  # records inserted so far with the ones after them renumbered
     while row is not None or record is not None:
-        if row is not None and (record is None or int(row["position"]) < record.id):
+        if row is not None and (record is None or int(row["position"]) < record.id - shift):
             position = int(row["position"])
             findings.append(Finding(position, "removed", f"{_what(row)} is gone from the log"))
             previous = _check_link(row, previous, findings)
@@ -164,7 +166,7 @@ def verify(
             record = next(records, None)
             continue
         position = int(row["position"])
-        if record.id < position:
+        if record.id - shift < position:
             findings.append(Finding(record.id, "inserted",
                                     f"stream {record.originator_id} v{record.originator_version} "
                                     "was never chained"))  # fmt: skip
@@ -173,6 +175,14 @@ def verify(
         checked += 1
         if (str(record.originator_id), record.originator_version) != (
             row["originator_id"], row["originator_version"]):  # fmt: skip
+            if not _chained(store, table, record):
+                # Never chained anywhere: inserted, and what follows renumbered to make room.
+                findings.append(Finding(record.id, "inserted",
+                                        f"stream {record.originator_id} "
+                                        f"v{record.originator_version} was never chained; the "
+                                        "records after it were renumbered"))  # fmt: skip
+                shift, checked, record = shift + 1, checked - 1, next(records, None)
+                continue
             findings.append(Finding(position, "moved",
                                     f"{_what(row)} was here; now stream {record.originator_id} "
                                     f"v{record.originator_version}"))  # fmt: skip
@@ -186,6 +196,15 @@ def verify(
     findings.sort()
     return Report(checked=checked, head=head, digest=previous, unchained=unchained,
                   findings=findings)  # fmt: skip
+
+
+def _chained(store: ReadStore, table: str, record: Notification) -> bool:
+    """Whether the chain holds `record`'s stream and version at any position."""
+    with store.transaction(commit=False) as tx:
+        tx.execute(f"SELECT 1 AS found FROM {table} WHERE originator_id = ? "  # noqa: S608
+                   "AND originator_version = ? LIMIT 1",
+                   (str(record.originator_id), record.originator_version))  # fmt: skip
+        return tx.fetchone() is not None
 
 
 def _what(row: Row) -> str:

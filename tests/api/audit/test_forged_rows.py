@@ -98,3 +98,29 @@ def test_an_event_rewritten_with_its_neighbours_is_forged(client: Client, runtim
     seals = audit_seals.verify_seals(runtime.storage.log, runtime.storage.mapper,
                                      runtime.signing.checks)  # fmt: skip
     assert [f.kind for f in seals.findings] == ["forged"]
+
+
+def test_an_insert_with_the_tail_renumbered_is_one_insert(client: Client, runtime: Runtime) -> None:
+    """Someone makes room in the middle of the log and slips a row in: the chain names
+    one inserted record, not every record after it as moved."""
+    book(client, runtime)
+    store = runtime.storage.read_store
+    head = store.head()
+    room = head - 4
+    pos, events = store.position_column, store.events_table
+    with store.transaction(commit=True) as tx:  # shift the tail up by one, in two steps
+        tx.execute(f"UPDATE {events} SET {pos} = {pos} + 1000000 WHERE {pos} >= ?", (room,))
+        tx.execute(f"UPDATE {events} SET {pos} = {pos} - 999999 WHERE {pos} >= ?",
+                   (room + 1000000,))  # fmt: skip
+    forged = runtime.storage.mapper.to_stored_event(Recorded(
+        originator_id=UUID(int=7), originator_version=1,
+        timestamp=datetime(2026, 1, 5, tzinfo=UTC), actor="x", command_id="x",
+        correlation_id="x", causation_id="x",
+        event=OrderCancelled(reason="x", at=datetime(2026, 1, 5, tzinfo=UTC))))  # fmt: skip
+    with store.transaction(commit=True) as tx:
+        tx.execute(f"INSERT INTO {events} ({pos}, originator_id, originator_version, topic, "
+                   "state) VALUES (?, ?, ?, ?, ?)",
+                   (room, store._key(UUID(int=7)), 1, forged.topic, forged.state))  # fmt: skip
+    chain = [f for f in findings(client) if f[1] != "orphan"]
+    assert chain == [(room, "inserted")], chain
+    assert (room, "orphan") in findings(client)
