@@ -128,7 +128,8 @@ def _chain_rows(store: ReadStore, table: str) -> Iterator[Row]:
         after = int(rows[-1]["position"])
 
 
-def _records(log: ApplicationRecorder) -> Iterator[Notification]:
+def log_records(log: ApplicationRecorder) -> Iterator[Notification]:
+    """Every stored record, in log order, a page at a time."""
     after = 0
     while True:
         batch = log.select_notifications(start=after, limit=BATCH, inclusive_of_start=False)
@@ -149,7 +150,7 @@ def verify(
     an exported digest `expected` = (position, chain hash), if given)."""
     findings: list[Finding] = []
     chain = _chain_rows(store, table)
-    records = _records(log)
+    records = log_records(log)
     row, record = next(chain, None), next(records, None)
     previous, checked, head, unchained = GENESIS, 0, 0, 0
     shift = 0  # records inserted so far with the ones after them renumbered

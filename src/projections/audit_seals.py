@@ -21,16 +21,15 @@ Commands recorded before this release carry no seal; they are counted as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from domain.envelope import CommandHandled, Recorded, seal_message
 from infrastructure.mapper import MsgspecMapper
-from projections.audit_chain import Finding
+from projections.audit_chain import Finding, log_records
 
-BATCH = 20_000
 HANDLED = "CommandHandled"
 
 
@@ -38,16 +37,6 @@ class SealReport(NamedTuple):
     sealed: int  # commands whose seal checks
     legacy: int  # commands recorded before sealing began
     findings: list[Finding]
-
-
-def _records(log: ApplicationRecorder) -> Iterator[Notification]:
-    after = 0
-    while True:
-        batch = log.select_notifications(start=after, limit=BATCH, inclusive_of_start=False)
-        if not batch:
-            return
-        yield from batch
-        after = batch[-1].id
 
 
 def _read(mapper: MsgspecMapper, record: Notification) -> Recorded[Any] | None:
@@ -70,7 +59,7 @@ def verify_seals(
     findings: list[Finding] = []
     sealed = legacy = 0
     sealing = False
-    for record in _records(log):
+    for record in log_records(log):
         if record.topic != HANDLED:
             key = (str(record.originator_id), record.originator_version)
             waiting[key] = (record.id, _read(mapper, record))
