@@ -66,20 +66,20 @@ def request_digest(request: Req, sent: object = None) -> str:
     """What identifies a request for its retries: method, path, query and body.
 
     The body is `sent` where the route says what the client sent (a multipart
-    form's fields and its file's hash), else the JSON body as read, with its keys
-    sorted (so a retry serialised by another library matches), else its bytes.
+    form's fields and its file's hash), else the JSON body as `api.strict` read it,
+    with its keys sorted (so a retry serialised by another library matches), else
+    its bytes.
     """
     digest = hashlib.sha256()
     digest.update(f"{request.method}\0{request.url.path}\0{request.url.query}\0".encode())
+    if sent is None:
+        sent = getattr(request.state, "json_body", None)
     if sent is not None:
         digest.update(msgspec.json.encode(sent, order="sorted"))
         return digest.hexdigest()
     body = ScopeState.from_scope(request.scope).body
     if body is not Empty and body:
-        try:
-            digest.update(msgspec.json.encode(msgspec.json.decode(body), order="sorted"))
-        except msgspec.DecodeError:
-            digest.update(body)
+        digest.update(body)
     return digest.hexdigest()
 
 

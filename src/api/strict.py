@@ -57,6 +57,7 @@ async def _checked(request: Request[Any, Any, Any], annotation: Any) -> None:
         return
     try:
         raw = msgspec.json.decode(body)
+        request.state.json_body = raw  # read once: the command path digests it for retries
         typed = msgspec.convert(raw, annotation, strict=False)
     except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
         return  # Litestar's own conversion says what is wrong, as it always has
