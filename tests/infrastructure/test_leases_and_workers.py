@@ -70,9 +70,10 @@ def test_leases_are_taken_again_after_their_session_is_lost(postgres_url: str) -
         assert lease.try_acquire()
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
+                "WHERE locktype = 'advisory' "
                 "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            )  # not the sessions of tests running beside this one
+            )  # not the sessions of tests running beside this one; waits until they are gone
         taken = AdvisoryLease(there, "order_list")
         assert taken.try_acquire()  # the lock died with the session
         with pytest.raises(psycopg.OperationalError):  # here learns it on its next ask
