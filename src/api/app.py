@@ -10,6 +10,7 @@ from litestar.openapi import OpenAPIConfig
 
 from api.alerts import AlertController
 from api.audit import AuditController
+from api.audit_digests import AuditDigestsController
 from api.auth import jwt_auth
 from api.catalogue import CatalogueController
 from api.confirmations import CustomerConfirmationController
@@ -80,6 +81,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DirectoryController,
             AlertController,
             AuditController,
+            AuditDigestsController,
             TaskController,
             StockController,
             NotificationController,

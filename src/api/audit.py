@@ -12,6 +12,7 @@ from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, Parameter
 
+from api.audit_digests import verify_signed_digests
 from api.reading import Offset, WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
 from application.intake import Aware
@@ -70,6 +71,7 @@ class VerifyOut(msgspec.Struct, kw_only=True):
     unchained: int
     sealed: int  # commands whose writer's seal checks
     legacy: int  # commands recorded before sealing existed (covered by the chain)
+    signed_digests: int  # period closes whose signed Merkle root was checked
     findings: list[FindingOut]
 
 
@@ -178,17 +180,20 @@ class AuditController(Controller):
         """Re-check every stored record against the hash chain (and the chain against
         a digest kept elsewhere): which record was altered, moved, removed or inserted;
         and every command's seal: which event no command of this application wrote
-        (orphan), or not as its writer sealed it (forged, unsealed)."""
+        (orphan), or not as its writer sealed it (forged, unsealed); and every period's
+        signed Merkle root against the log as it stands (digest_root, digest_signature)."""
+
         expected = (digest_position, digest) if digest_position and digest else None
         report = audit_chain.verify(runtime.storage.log, runtime.storage.read_store,
                                     table=_chain(runtime), expected=expected)  # fmt: skip
         seals = audit_seals.verify_seals(runtime.storage.log, runtime.storage.mapper,
                                          runtime.signing.checks)  # fmt: skip
-        found = sorted([*report.findings, *seals.findings])
+        signed, digests = verify_signed_digests(runtime)
+        found = sorted([*report.findings, *seals.findings, *digests])
         return VerifyOut(
             intact=not found, checked=report.checked, head=report.head,
             digest=report.digest, unchained=report.unchained,
-            sealed=seals.sealed, legacy=seals.legacy,
+            sealed=seals.sealed, legacy=seals.legacy, signed_digests=signed,
             findings=[FindingOut(position=f.position, kind=f.kind, detail=f.detail)
                       for f in found],
         )  # fmt: skip

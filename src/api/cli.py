@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
-from uuid import UUID
 
-import msgspec
-from litestar.exceptions import NotFoundException
-
+from api import audit_cli
 from api.runtime import Runtime
 from api.settings import Settings
-from domain.decider import topic_of
-from domain.envelope import business_time
 from infrastructure.daemon.live import LiveProjection
-from projections import audit_chain, audit_seals
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -189,82 +181,6 @@ def _rebuild(live: LiveProjection, *, compare: bool) -> int:
     return 0
 
 
-def _audit(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = Runtime(settings)
-    try:
-        match args.action:
-            case "verify":
-                return _verify(runtime, args.digest)
-            case "digest":
-                position, value = audit_chain.digest(runtime.storage.read_store, _chain(runtime))
-                print(f"{position}:{value}")
-                return 0
-            case _:
-                return _replay(runtime, args)
-    finally:
-        runtime.stop()
-
-
-def _chain(runtime: Runtime) -> str:
-    return runtime.projections[audit_chain.NAME].copy
-
-
-def _verify(runtime: Runtime, digest: str) -> int:
-    expected = None
-    if digest:
-        position, _, value = digest.partition(":")
-        if not position.isdigit() or len(value) != 64:
-            print(f"--digest is POSITION:HASH as `orderhub audit digest` prints it, not {digest!r}")
-            return 2
-        expected = (int(position), value)
-    started = time.monotonic()
-    report = audit_chain.verify(runtime.storage.log, runtime.storage.read_store,
-                                table=_chain(runtime), expected=expected)  # fmt: skip
-    seals = audit_seals.verify_seals(runtime.storage.log, runtime.storage.mapper,
-                                     runtime.signing.checks)  # fmt: skip
-    seconds = time.monotonic() - started
-    found = sorted([*report.findings, *seals.findings])
-    for finding in found:
-        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
-    verdict = "intact" if not found else f"{len(found)} finding(s)"
-    print(f"{verdict}: {report.checked} records checked in {seconds:.1f}s; chain head "
-          f"{report.head}:{report.digest}; {report.unchained} not yet chained; "
-          f"{seals.sealed} commands sealed, {seals.legacy} from before sealing")  # fmt: skip
-    return 0 if not found else 1
-
-
-def _replay(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Each event of the aggregate, and its state after it (history: the events only)."""
-    from api.audit import history_of, version_as_of
-
-    try:
-        aggregate_id = UUID(args.aggregate)
-        until = datetime.fromisoformat(args.until) if args.until else None
-    except ValueError as e:
-        print(f"bad argument: {e}")
-        return 2
-    if until is not None and until.tzinfo is None:
-        print("--until needs a UTC offset, e.g. 2026-01-31T18:00:00+08:00")
-        return 2
-    try:
-        decider, history = history_of(runtime, aggregate_id)
-    except NotFoundException as e:
-        print(e.detail)
-        return 1
-    last = version_as_of(history, until) if until else len(history)
-    state = decider.initial
-    for recorded in history[:last]:
-        envelope = {k: v for k, v in msgspec.to_builtins(recorded).items() if k != "event"}
-        line = {**envelope, "topic": topic_of(type(recorded.event)),
-                "business_time": msgspec.to_builtins(business_time(recorded.event)),
-                "event": msgspec.to_builtins(recorded.event)}  # fmt: skip
-        print(json.dumps(line, ensure_ascii=False))
-        if args.action == "replay":
-            state = decider.evolve(state, recorded.event)
-            print("  state: " + json.dumps(msgspec.to_builtins(state), ensure_ascii=False))
-    return 0
-
-
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     from api.auth import Role, issue_token
     from infrastructure.signing import load_secret
@@ -355,20 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     projections.set_defaults(handler=_projections)
 
-    audit = sub.add_parser("audit", help="verify the log, print its digest, replay history")
-    audit.add_argument(
-        "action",
-        choices=["verify", "digest", "history", "replay"],
-        help="verify (every record against the hash chain); digest (the log's running "
-        "digest, to keep elsewhere); history ID (an aggregate's events); replay ID (each "
-        "event and the state after it)",
-    )
-    audit.add_argument("aggregate", nargs="?", default="", help="the aggregate id")
-    audit.add_argument("--until", default="", help="replay/history up to this recorded time")
-    audit.add_argument(
-        "--digest", default="", help="verify: POSITION:HASH from an earlier `audit digest`"
-    )
-    audit.set_defaults(handler=_audit)
+    audit_cli.add_parser(sub)
 
     token = sub.add_parser("token", help="issue a bearer token for local use")
     token.add_argument("action", choices=["issue"])

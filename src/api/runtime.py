@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import threading
@@ -23,6 +24,7 @@ from infrastructure.blobs import BlobStore
 from infrastructure.daemon.live import Hearing, LiveProjection
 from infrastructure.daemon.runner import TRANSIENT, Projection
 from infrastructure.keyring import Keyring
+from infrastructure.log_digests import DigestKey
 from infrastructure.postgres.async_log import AsyncLog
 from infrastructure.postgres.listener import Listener, MovedStreams, Subscriber
 from infrastructure.postgres.recorder import PostgresLogRecorder
@@ -47,7 +49,9 @@ from policies import (
 from policies.clock import Clock
 from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
+from projections import audit_digests
 from projections.audit_chain import AuditChainProjection
+from projections.audit_digests import AuditDigestsProjection
 from projections.audit_trail import AuditTrailProjection
 from projections.customers import CustomersProjection
 from projections.documents import DocumentsProjection
@@ -138,6 +142,7 @@ class Runtime:
         self.settings = settings
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
+        self.digest_key = DigestKey.load(settings.digest_key_file)
         self.service: ApplicationService = service_over(self.storage, clock, self.signing.mac)
         self.clock = self.service.clock
         self.blobs = BlobStore(settings.blobs_path, max_bytes=settings.upload_limit)
@@ -159,7 +164,7 @@ class Runtime:
                 lease=self.storage.lease_for(name),
                 hearing=self.hearing,
             )
-            for name, make in PROJECTIONS.items()
+            for name, make in self._projection_makers().items()
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
@@ -175,6 +180,12 @@ class Runtime:
         self._running: list[LiveProjection] = []  # the projections this process runs
         self.async_log: AsyncLog | None = None  # on PostgreSQL, while the app serves
         self._listening: asyncio.Task[None] | None = None  # the listener, on the loop
+
+    def _projection_makers(self) -> dict[str, Callable[[str], Projection]]:
+        """Every read model's maker; the period digests sign with this installation's key."""
+        digests = functools.partial(AuditDigestsProjection, key=self.digest_key,
+                                    mapper=self.storage.mapper)  # fmt: skip
+        return {**PROJECTIONS, audit_digests.NAME: digests}
 
     def _clock_reads_settled(self, timeout: float = 60) -> bool:
         """Have the read models the clock reads caught up with the log's head? Waits up

@@ -40,6 +40,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return Path(self.data_dir) / "signing.key"
 
     @property
+    def digest_key_file(self) -> Path:
+        """The Ed25519 key that signs the log's period digests (made once, owner-only)."""
+        return Path(self.data_dir) / "digest.key"
+
+    @property
     def token_key_file(self) -> Path:
         return Path(self.data_dir) / "token.key"
 

@@ -24,18 +24,12 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
+from infrastructure.log_digests import record_hash
 from infrastructure.read_store import ReadStore, Row, Tx
 
 NAME = "audit_chain"
 GENESIS = "0" * 64
 BATCH = 20_000
-
-
-def record_hash(n: Notification) -> str:
-    digest = hashlib.sha256()
-    digest.update(f"{n.originator_id}\x00{n.originator_version}\x00{n.topic}\x00".encode())
-    digest.update(n.state)
-    return digest.hexdigest()
 
 
 def chain_hash(previous: str, position: int, record: str) -> str:
@@ -113,7 +107,7 @@ def positions(store: ReadStore, originator_id: UUID, table: str = NAME) -> dict[
         return {int(r["originator_version"]): int(r["position"]) for r in tx.fetchall()}
 
 
-def _chain_rows(store: ReadStore, table: str) -> Iterator[Row]:
+def chain_rows(store: ReadStore, table: str) -> Iterator[Row]:
     after = 0
     while True:
         with store.transaction(commit=False) as tx:
@@ -149,7 +143,7 @@ def verify(
     """Check every record against the chain, and the chain against itself (and against
     an exported digest `expected` = (position, chain hash), if given)."""
     findings: list[Finding] = []
-    chain = _chain_rows(store, table)
+    chain = chain_rows(store, table)
     records = log_records(log)
     row, record = next(chain, None), next(records, None)
     previous, checked, head, unchained = GENESIS, 0, 0, 0
