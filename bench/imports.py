@@ -11,11 +11,20 @@ measures in rows per second:
   (b) import: the clean file, checked and then written through the application
               service (orders two lines each, products two currencies each).
 The issue's target: a 10,000-row file imports in seconds.
+
+    python bench/imports.py --memory [--kind orders] [--rows 100000]
+
+measures memory instead: the file is written to disk once, then child processes
+each open a fresh store and read the file, and either stop there (the baseline:
+interpreter, runtime and the file's bytes) or import it; the figure is each
+child's peak RSS, and the import's cost is the difference.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -110,12 +119,69 @@ def run(kind: str, count: int, fmt: str) -> None:
           f"rows/s   import/check {imported / check:5.2f}", flush=True)  # fmt: skip
 
 
+def _child(kind: str, path: str, mode: str) -> None:
+    """In a fresh process: open a store, read the file, and (mode "import") import it;
+    prints the peak RSS in MiB and the seconds the import took."""
+    with tempfile.TemporaryDirectory() as tmp:
+        runtime = Runtime(Settings(sqlite_path=f"{tmp}/bench.db", data_dir=tmp,
+                                   run_projections=False, run_clock=False,
+                                   import_row_limit=0))  # fmt: skip
+        runtime.bootstrap()
+        try:
+            content = Path(path).read_bytes()
+            started = time.perf_counter()
+            if mode == "import":
+                # As the API hands over an upload: the file (a build before streaming
+                # imports takes the bytes only).
+                streams = hasattr(Upload, "open")
+                upload = Upload(open(path, "rb") if streams else content, Path(path).name)  # noqa: SIM115
+                report = import_file(import_context(runtime), SHEETS[kind], upload,
+                                     valid_only=False, actor="bench")  # fmt: skip
+                assert not report.problems, report.problems[:3]
+                assert report.imported == report.items
+            seconds = time.perf_counter() - started
+        finally:
+            runtime.stop()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, seconds)
+
+
+def memory(kind: str, count: int, fmt: str) -> None:
+    sheet = SHEETS[kind]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{kind}.{fmt}"
+        upload = _file(sheet, [ROWS[kind](n) for n in range(count)], fmt)
+        path.write_bytes(upload.open().read() if hasattr(upload, "open") else upload.content)
+        figures = {}
+        for mode in ("read", "import"):
+            out = subprocess.run([sys.executable, __file__, "--child", mode, "--kind", kind,
+                                  "--file", str(path)], capture_output=True, text=True,
+                                 check=True).stdout.split()  # fmt: skip
+            figures[mode] = (float(out[0]), float(out[1]))
+    (base, _), (peak, seconds) = figures["read"], figures["import"]
+    size = path.stat().st_size if path.exists() else 0
+    print(f"{kind:9} {count:7,} rows ({fmt}{f', {size / 2**20:.0f} MiB' if size else ''}): "
+          f"peak RSS reading the file {base:6.0f} MiB, importing it {peak:6.0f} MiB: the "
+          f"import's own {peak - base:6.0f} MiB ({peak / base:4.2f}x); import {seconds:5.1f} s",
+          flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=["all", *SHEETS], default="all")
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--memory", action="store_true", help="peak RSS instead of speed")
+    parser.add_argument("--child", choices=["read", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _child(args.kind, args.file, args.child)
+        return
+    if args.memory:
+        print("SQLite, peak RSS of a child process per figure:")
+        for kind in SHEETS if args.kind == "all" else [args.kind]:
+            memory(kind, args.rows, args.format)
+        return
     print(f"SQLite, {args.format}:")
     for kind in SHEETS if args.kind == "all" else [args.kind]:
         run(kind, args.rows, args.format)

@@ -80,10 +80,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         runtime.bootstrap()
-        upload = Upload(path.read_bytes(), path.name)
-        report = import_file(import_context(runtime), SHEETS[args.kind], upload,
-                             valid_only=args.valid_only, actor=args.actor,
-                             progress=progress)  # fmt: skip
+        with path.open("rb") as stream:
+            report = import_file(import_context(runtime), SHEETS[args.kind],
+                                 Upload(stream, path.name), valid_only=args.valid_only,
+                                 actor=args.actor, progress=progress)  # fmt: skip
     finally:
         runtime.stop()
     for problem in report.problems:

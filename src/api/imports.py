@@ -80,7 +80,8 @@ class ImportController(Controller):
         per currency) or stock counts from XLSX or CSV, with the columns of the template.
         Every cell is checked first; with any problem nothing is imported (422 with the
         report) unless `valid_only`. Importing a file again adds nothing."""
-        upload = Upload(await data.file.read(), data.file.filename or "upload.csv")
+        # The spooled file itself (on disk past a megabyte): read as a stream, never whole.
+        upload = Upload(data.file.file, data.file.filename or "upload.csv")
         run = functools.partial(
             import_file,
             import_context(runtime),

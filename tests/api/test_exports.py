@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 
 from api.exports import csv_bytes, xlsx_bytes
+from application.imports import Upload
 from application.imports.engine import read_rows
 
 HEADER = ("customer", "amount", "due_on")
@@ -81,5 +82,5 @@ def test_an_escaped_csv_imports_back_as_it_was() -> None:
     """A phone number such as +86 573 ... is escaped on export and read back whole."""
     texts = ["+86 573 8888 0000", "=1+1", "'quoted already", "-"]
     data = csv_bytes(("phone",), [(t,) for t in texts])
-    _header, rows = read_rows(data, "customers.csv")
+    _header, rows = read_rows(Upload(data, "customers.csv"))
     assert [row["phone"] for _n, row in rows] == texts

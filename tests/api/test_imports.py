@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from api.cli import main
 from api.exports import csv_bytes
 from api.runtime import Runtime
-from application.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet
+from application.imports import CUSTOMERS, ORDERS, PRODUCTS, STOCK_SHEET, Sheet, Upload
 from application.imports.engine import read_rows
 from infrastructure.daemon.rebuild import compare
 
@@ -153,7 +153,7 @@ def test_every_kind_has_a_template_with_its_example(client: Client) -> None:
     for sheet in (ORDERS, CUSTOMERS, PRODUCTS, STOCK_SHEET):
         got = client.get(f"/imports/{sheet.name}/template", params={"format": "csv"})
         assert got.status_code == 200, got.text
-        header, rows = read_rows(got.content, "template.csv")  # as an import reads it
+        header, rows = read_rows(Upload(got.content, "template.csv"))  # as an import reads it
         assert header == header_of(sheet)
         assert [[row[h] for h in header] for _n, row in rows] == list(map(list, sheet.example))
 

@@ -9,12 +9,14 @@ an `ImportContext`: what an import is handed, never the HTTP layer.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -23,7 +25,8 @@ from application.intake import Seal
 from application.service import ApplicationService
 from domain.decider import Decider
 
-Rows = list[tuple[int, dict[str, str]]]  # (row number as the sheet numbers it, cells)
+Row = dict[str, str]  # a row's cells by column
+Rows = list[tuple[int, Row]]  # (row number as the sheet numbers it, cells)
 FLAGS = {
     "yes": True,
     "no": False,
@@ -82,9 +85,25 @@ def _same(command: Any) -> Any:
     return command
 
 
-class Upload(NamedTuple):
-    content: bytes
-    filename: str  # .xlsx is read as a workbook, anything else as CSV (UTF-8)
+class Upload:
+    """An uploaded file: its bytes, or a seekable binary file (read as a stream, from
+    its start, on each pass); .xlsx is read as a workbook, anything else as CSV (UTF-8)."""
+
+    def __init__(self, content: bytes | IO[bytes], filename: str) -> None:
+        self._file = io.BytesIO(content) if isinstance(content, bytes) else content
+        self.filename = filename
+
+    def open(self) -> IO[bytes]:
+        self._file.seek(0)
+        return self._file
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        stream = self.open()
+        while chunk := stream.read(2**20):
+            digest.update(chunk)
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)

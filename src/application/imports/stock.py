@@ -6,7 +6,6 @@ same file again counts nothing twice.
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 import msgspec
@@ -31,7 +30,7 @@ _PART_NUMBER = "letters, digits and . _ / - (at most 64)"
 
 def _stock_builder(_: ImportContext, upload: Upload) -> Builder:
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:100]
-    source = f"import {name} ({hashlib.sha256(upload.content).hexdigest()[:12]})"
+    source = f"import {name} ({upload.sha256[:12]})"
 
     def build(rows: Rows) -> list[Write]:
         row = rows[0][1]
