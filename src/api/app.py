@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from litestar import Litestar, Response, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
@@ -97,6 +98,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             prometheus,
         ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
+        state=State({"runtime": rt}),  # for middleware and tests that hold only the app
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=strict_bodies(rt.settings.json_limit),
         # Uploads stream to disk; the blob store enforces the exact per-file limit.

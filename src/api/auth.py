@@ -57,8 +57,9 @@ WRITES: dict[str, frozenset[Role]] = {
     for k, v in {
         "POST /orders": SALES,
         **{f"POST {_O}/{verb}": SALES for verb in (
-            "approve", "reject", "sign", "hold", "resume", "cancel", "changes", "feedback",
-            "complaints")},
+            "sign", "hold", "resume", "cancel", "changes", "feedback", "complaints")},
+        # Whoever holds the awaited position, whatever their role: the order checks it.
+        **{f"POST {_O}/{verb}": WORKERS for verb in ("approve", "reject")},
         f"POST {_O}/advance": PRODUCTION | ENGINEER,
         f"POST {_O}/shipments": PRODUCTION,
         f"POST {_O}/acceptance": SALES | PRODUCTION,
@@ -76,7 +77,7 @@ WRITES: dict[str, frozenset[Role]] = {
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
             "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}",
-            "print-templates/{kind}")},
+            "print-templates/{kind}", "positions")},
         "POST /rulebook/payment-terms": FINANCE,
         **{f"POST {_R}/{verb}": FINANCE for verb in (
             "invoices", "payments", "refunds", "credit-notes", "write-offs")},

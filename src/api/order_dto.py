@@ -51,16 +51,18 @@ class ContactOut(msgspec.Struct, kw_only=True):
 
 
 class ApproveIn(In, kw_only=True, forbid_unknown_fields=True):
-    role: Name
-    approver: Name
+    """Given by the token's user; `approver`, if sent, must be that user."""
+
     at: Aware
+    role: Name | None = None  # the position approving in (default: the one awaited next)
+    approver: Name | None = None
 
 
 class RejectIn(In, kw_only=True, forbid_unknown_fields=True):
-    role: Name
-    approver: Name
     reason: Text
     at: Aware
+    role: Name | None = None
+    approver: Name | None = None
 
 
 class SignIn(In, kw_only=True, forbid_unknown_fields=True):

@@ -20,6 +20,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api import order_dto as dto
 from api import printing
+from api.approvals import approval, rejection
 from api.commanding import command_meta, run_command, run_command_async
 from api.contacts import opened_contact, viewer_role
 from api.exports import Format, FormatParam, exported, listed
@@ -103,8 +104,11 @@ class OrderController(Controller):
     async def approve(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.ApproveIn], runtime: RuntimeDep
     ) -> dto.Accepted:
-        """Approve as the next role the order's approval rule asks for."""
-        command = cmd.ApproveOrder(role=data.role, approver=data.approver, at=data.at)
+        """Approve, as the token's user, in the position the order waits for next (`role`
+        names it, or is that one by default): refused unless the user holds it for the
+        order's region and product lines, sells no part of the order and has not
+        approved it already."""
+        command = await anyio.to_thread.run_sync(approval, request, runtime, order_id, data)
         return await _accepted(
             runtime, order_id, command, command_meta(request, data.expected_version)
         )
@@ -113,10 +117,9 @@ class OrderController(Controller):
     async def reject(
         self, request: Req, order_id: OrderId, data: JSONBody[dto.RejectIn], runtime: RuntimeDep
     ) -> dto.Accepted:
-        """Reject with a reason; the order returns to its owner for a change or cancellation."""
-        command = cmd.RejectOrder(
-            role=data.role, approver=data.approver, reason=data.reason, at=data.at
-        )
+        """Reject with a reason, as the holder of the awaited position (as for approving);
+        the order returns to its owner for a change or cancellation."""
+        command = await anyio.to_thread.run_sync(rejection, request, runtime, order_id, data)
         return await _accepted(
             runtime, order_id, command, command_meta(request, data.expected_version)
         )

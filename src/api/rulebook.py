@@ -20,11 +20,13 @@ from domain.rulebook import (
     RULEBOOK_ID,
     ApprovalStep,
     HealthWeights,
+    PositionHolder,
     PublishApprovalRules,
     PublishExceptionRules,
     PublishHealthWeights,
     PublishKeyComponents,
     PublishPaymentTerms,
+    PublishPositions,
     PublishPrintTemplate,
     PublishRoute,
     PublishStageDeadlines,
@@ -41,6 +43,11 @@ Req = Request[Any, Any, Any]
 
 class ApprovalRulesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     steps_by_currency: dict[str, list[ApprovalStep]]
+    expected_version: int | None = None
+
+
+class PositionsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    holders: Annotated[list[PositionHolder], msgspec.Meta(max_length=10_000)]
     expected_version: int | None = None
 
 
@@ -110,6 +117,16 @@ class RulebookController(Controller):
         command = PublishApprovalRules(
             steps_by_currency={c: tuple(steps) for c, steps in data.steps_by_currency.items()}
         )
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/positions", sync_to_thread=True, status_code=200)
+    def publish_positions(
+        self, request: Req, data: JSONBody[PositionsIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish who holds which position (the whole list, replacing the last): each
+        holder's user id, position, name, and the regions and product lines they cover
+        (none: all). Approvals are given by these holders only."""
+        command = PublishPositions(holders=tuple(data.holders))
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
     @post("/routes/{order_type:str}", sync_to_thread=True, status_code=200)

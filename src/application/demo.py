@@ -44,7 +44,13 @@ from domain.customer import CustomerDetails, RecordCustomer, customer_id_for
 from domain.deciders import CATALOGUE, CUSTOMER, ORDER, QUOTE, RULEBOOK, STOCK
 from domain.order.events import Channel
 from domain.receivable.terms import CreditRating
-from domain.rulebook import RULEBOOK_ID, RulebookState, missing_publications
+from domain.rulebook import (
+    RULEBOOK_ID,
+    PositionHolder,
+    PublishPositions,
+    RulebookState,
+    missing_publications,
+)
 from domain.stock import (
     DefineComponent,
     ExpectReceipt,
@@ -117,6 +123,11 @@ def _ensure_rulebook(service: ApplicationService) -> RulebookState:
     for i, command in missing_publications(service.load(RULEBOOK, RULEBOOK_ID)):
         meta = CommandMeta(command_id=f"demo-rulebook-{i}", actor="system")
         service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
+    if service.load(RULEBOOK, RULEBOOK_ID).positions is None:
+        holders = tuple(PositionHolder(position=role, user=user, name=name)
+                        for role, (user, name) in data.APPROVERS.items())  # fmt: skip
+        meta = CommandMeta(command_id="demo-rulebook-positions", actor="system")
+        service.execute(RULEBOOK, RULEBOOK_ID, PublishPositions(holders=holders), meta)
     return service.load(RULEBOOK, RULEBOOK_ID)
 
 

@@ -87,7 +87,8 @@ SALESPEOPLE_BY_REGION = {
     "东南亚": "孙浩然", "欧洲": "周婷", "北美": "周婷",
 }  # fmt: skip
 ECOMMERCE_DESK = "吴俊杰"
-APPROVERS = {"sales_director": "黄振华", "vp": "林国栋"}
+# Who holds the positions that approve (published as the rulebook's positions list).
+APPROVERS = {"sales_director": ("huang.zhenhua", "黄振华"), "vp": ("lin.guodong", "林国栋")}
 
 CHANNEL_WEIGHTS = {_E: 30, _A: 20, _O: 14, _D: 24, _P: 12}
 TYPE_WEIGHTS: dict[Channel, dict[str, int]] = {

@@ -29,7 +29,7 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
-from domain.rulebook import Route, RulebookState
+from domain.rulebook import Authority, Route, RulebookState
 from domain.shared import Money
 from domain.stages import Stage
 
@@ -62,6 +62,7 @@ class Run:
             service, plan, rng, cutoff, seed,
         )  # fmt: skip
         self.approval = book.approval
+        self.positions = book.positions
         self.route: Route = book.routes[plan.order_type]
         self.order_id = order_id_for(plan.channel, plan.external_ref)
         self.t = plan.placed_at
@@ -177,8 +178,9 @@ def _rejected(run: Run, state: OrderState) -> bool:
     role = state.pending_approvals[0]
     run.wait(run.pick(0.3, 2))
     reason = run.rng.choice(habits.REJECTIONS)
-    approver = data.APPROVERS.get(role, role)
-    run.do("reject", cmd.RejectOrder(role=role, approver=approver, reason=reason, at=run.t), role)
+    approver, authority = _approver(run, role)
+    run.do("reject", cmd.RejectOrder(role=role, approver=approver, reason=reason, at=run.t,
+                                     authority=authority), approver)  # fmt: skip
     discounted = [x for x in state.lines if x.discount.amount > 0]
     if not discounted or run.chance(0.35):
         run.wait(run.pick(2, 10))
@@ -195,8 +197,19 @@ def _rejected(run: Run, state: OrderState) -> bool:
 def _approve_pending(run: Run) -> None:
     for role in run.state().pending_approvals:
         run.wait(run.pick(0.2, 1.5), office=True)
-        approver = data.APPROVERS.get(role, role)
-        run.do(f"approve-{role}", cmd.ApproveOrder(role=role, approver=approver, at=run.t), role)
+        approver, authority = _approver(run, role)
+        run.do(f"approve-{role}", cmd.ApproveOrder(role=role, approver=approver, at=run.t,
+                                                   authority=authority), approver)  # fmt: skip
+
+
+def _approver(run: Run, role: str) -> tuple[str, Authority | None]:
+    """The holder of `role` in the demo's positions list, and their authority."""
+    user = data.APPROVERS[role][0]
+    positions = run.positions
+    if positions is None:
+        return user, None
+    return user, Authority(positions_version=positions.version,
+                           holdings=positions.holding(user, role))  # fmt: skip
 
 
 def _change(

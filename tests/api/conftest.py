@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,9 @@ from api.app import create_app
 from api.auth import Role, issue_token
 from api.runtime import Runtime
 from api.settings import Settings
+from application.service import CommandMeta
+from domain.deciders import RULEBOOK
+from domain.rulebook import RULEBOOK_ID, PositionHolder, PublishPositions
 
 
 @pytest.fixture
@@ -23,6 +26,25 @@ def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
     settings = Settings(database_url=database_url, sqlite_path=sqlite_path,
                         data_dir=str(tmp_path), run_clock=False)  # fmt: skip
     return Runtime(settings)
+
+
+# Who holds the approving positions in the tests (as an admin would publish them).
+HOLDERS = {"sales_director": "li", "vp": "zhao", "general_manager": "chen"}
+
+
+def publish_positions(runtime: Runtime, holders: Iterable[PositionHolder] | None = None) -> None:
+    """Publish the positions list (HOLDERS, everywhere, unless `holders` are given)."""
+    listed = tuple(holders) if holders is not None else tuple(
+        PositionHolder(position=p, user=u) for p, u in HOLDERS.items())  # fmt: skip
+    command = PublishPositions(holders=listed)
+    meta = CommandMeta(command_id=f"test-positions-{hash(listed)}", actor="admin")
+    runtime.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
+
+
+def as_approver(runtime: Runtime, body: dict[str, Any]) -> dict[str, str]:
+    """The token of the user an approval's body names (a sales token: any role may hold
+    a position)."""
+    return bearer(runtime, Role.SALES, body["approver"])
 
 
 def bearer(runtime: Runtime, role: Role = Role.ADMIN, user: str = "admin") -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from api.runtime import Runtime
-from tests.api.conftest import order_body
+from tests.api.conftest import as_approver, order_body, publish_positions
 
 Client = TestClient[Any]
 CST = timezone(timedelta(hours=8))
@@ -24,7 +24,10 @@ def place(client: Client, key: str = "cmd-1", **overrides: Any) -> dict[str, Any
 
 
 def post(client: Client, order_id: str, action: str, body: dict[str, Any], key: str) -> Any:
-    return client.post(f"/orders/{order_id}/{action}", json=body, headers={"Idempotency-Key": key})
+    headers = {"Idempotency-Key": key}
+    if action in ("approve", "reject"):  # given by the user the body names
+        headers |= as_approver(client.app.state.runtime, body)
+    return client.post(f"/orders/{order_id}/{action}", json=body, headers=headers)
 
 
 def test_capture_answers_id_version_and_position(client: Client, runtime: Runtime) -> None:
@@ -149,6 +152,7 @@ def test_a_large_order_goes_through_approval_stages_shipment_and_acceptance(clie
             "unit_price": "600000",
         }
     ]
+    publish_positions(client.app.state.runtime)
     order_id = place(client, lines=lines)["aggregate_id"]
     days = iter(range(1, 40))
 

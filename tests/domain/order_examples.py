@@ -26,7 +26,7 @@ from domain.order.events import (
     OrderLine,
     ShippedQuantity,
 )
-from domain.rulebook import ApprovalRules, Route
+from domain.rulebook import ApprovalRules, Authority, PositionHolder, Route
 from domain.shared import Money
 from domain.stages import Stage
 from domain.testing import default_rulebook, order_spec
@@ -96,8 +96,14 @@ def place(
     )
 
 
+def granted(role: str, user: str) -> Authority:
+    """The authority of `user` holding `role` everywhere (positions list version 1)."""
+    return Authority(positions_version=1, holdings=(PositionHolder(position=role, user=user),))
+
+
 def approve(role: str, at: float = 0.5) -> ApproveOrder:
-    return ApproveOrder(role=role, approver=f"{role}.zhang", at=day(at))
+    user = f"{role}.zhang"
+    return ApproveOrder(role=role, approver=user, at=day(at), authority=granted(role, user))
 
 
 def sign(at: float = 1) -> SignOrder:

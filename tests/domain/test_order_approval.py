@@ -24,6 +24,7 @@ from tests.domain.order_examples import (
     change,
     day,
     given,
+    granted,
     history,
     line,
     place,
@@ -35,7 +36,8 @@ DIRECTOR, VP = "sales_director", "vp"
 
 
 def reject(role: str = DIRECTOR, reason: str = "margin too thin") -> RejectOrder:
-    return RejectOrder(role=role, approver="boss", reason=reason, at=day(0.5))
+    return RejectOrder(role=role, approver="boss", reason=reason, at=day(0.5),
+                       authority=granted(role, "boss"))  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -85,7 +87,14 @@ def test_an_approval_is_recorded_and_is_no_longer_pending() -> None:
     state = (
         given(*placed(line(price="600000")))
         .when(approve(DIRECTOR))
-        .then(OrderApproved(role=DIRECTOR, approver="sales_director.zhang", approved_at=day(0.5)))
+        .then(
+            OrderApproved(
+                role=DIRECTOR,
+                approver="sales_director.zhang",
+                approved_at=day(0.5),
+                positions_version=1,
+            )
+        )
     )
     assert state.pending_approvals == (VP,)
 
@@ -115,7 +124,15 @@ def test_a_rejection_carries_its_reason() -> None:
     state = (
         given(*placed(line(price="200000")))
         .when(reject(reason=why))
-        .then(OrderRejected(role=DIRECTOR, approver="boss", reason=why, rejected_at=day(0.5)))
+        .then(
+            OrderRejected(
+                role=DIRECTOR,
+                approver="boss",
+                reason=why,
+                rejected_at=day(0.5),
+                positions_version=1,
+            )
+        )
     )
     assert state.rejection == why
 

@@ -11,7 +11,7 @@ from policies import notifications
 from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTasks
 from policies.when_order_awaits_approval_assign_approver import AssignApproverPolicy
 from policies.when_task_assigned_notify_assignee import NotifyAssigneePolicy
-from tests.api.conftest import order_body
+from tests.api.conftest import as_approver, order_body, publish_positions
 from tests.policies.conftest import Client, ok
 from tests.policies.test_stage_tasks import contact
 
@@ -38,13 +38,15 @@ def at(hours: int) -> str:
 
 
 def act(client: Client, order_id: str, verb: str, body: dict[str, Any]) -> None:
-    ok(client.post(f"/orders/{order_id}/{verb}", json=body))
+    headers = as_approver(client.app.state.runtime, body) if "approver" in body else {}
+    ok(client.post(f"/orders/{order_id}/{verb}", json=body, headers=headers))
 
 
 def test_each_approver_in_turn_has_a_task_and_a_rejection_returns_to_sales(
     client: Client, runtime: Runtime
 ) -> None:
     contact(runtime, "wang.fang")
+    publish_positions(runtime)
     order_id = ok(client.post("/orders", json=order_body(lines=BIG)))["aggregate_id"]
     run(runtime)
     run(runtime)  # redelivered: nothing new
@@ -81,6 +83,7 @@ def test_each_approver_in_turn_has_a_task_and_a_rejection_returns_to_sales(
 def test_an_approval_nobody_gives_escalates_and_signing_ends_the_waiting(
     client: Client, runtime: Runtime
 ) -> None:
+    publish_positions(runtime)
     order_id = ok(client.post("/orders", json=order_body(lines=BIG)))["aggregate_id"]
     run(runtime)
     job = EscalateOverdueTasks(runtime.service, runtime.storage.read_store, lambda: "tasks")

@@ -12,12 +12,17 @@ from domain.deciders import ORDER, RULEBOOK
 from domain.order import commands as cmd
 from domain.order import order_id_for
 from domain.order.events import Channel, LineKind, LineRepricing, OrderLine, ShippedQuantity
-from domain.rulebook import RULEBOOK_ID, default_publications
+from domain.rulebook import RULEBOOK_ID, Authority, PositionHolder, default_publications
 from domain.shared import Money
 from domain.stages import Stage
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2025, 10, 1, 9, tzinfo=CST)
+
+
+LI = Authority(
+    positions_version=1, holdings=(PositionHolder(position="sales_director", user="li"),)
+)
 
 
 def _line(line_id: str, kind: LineKind, price: str, qty: str = "1") -> OrderLine:
@@ -70,14 +75,22 @@ def write_scenario(service: ApplicationService, orders: int = 8) -> list[UUID]:
         if n % 4 == 1:
             continue  # stays pending confirmation
         if big:
-            run(ORDER, order_id, cmd.ApproveOrder(role="sales_director", approver="li", at=t))
+            run(
+                ORDER,
+                order_id,
+                cmd.ApproveOrder(role="sales_director", approver="li", at=t, authority=LI),
+            )
         run(ORDER, order_id, cmd.ChangeOrder(
             reason="客户调整", changed_at=t, approval_rules=rulebook.approval,
             reprice=(LineRepricing(line_id="L2", unit_price=Money.of("7000", "CNY"),
                                    discount=Money.of("100", "CNY")),),
         ))  # fmt: skip
         if big:  # the change reset approvals before signing
-            run(ORDER, order_id, cmd.ApproveOrder(role="sales_director", approver="li", at=t))
+            run(
+                ORDER,
+                order_id,
+                cmd.ApproveOrder(role="sales_director", approver="li", at=t, authority=LI),
+            )
         run(
             ORDER,
             order_id,

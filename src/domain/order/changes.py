@@ -14,8 +14,16 @@ from domain.order import rules
 from domain.order.commands import ChangeOrder
 from domain.order.events import OrderChanged
 from domain.order.state import OrderState, changed_lines
-from domain.shared import total
+from domain.shared import Money, total
 from domain.stages import Stage
+
+
+def _required(state: OrderState, command: ChangeOrder, new_total: Money) -> tuple[str, ...]:
+    """The approval rule's positions for the new total, then those the quote's discounts
+    called for (a change does not undo a discount's need of approval)."""
+    roles = command.approval_rules.required_roles(new_total)
+    extra = state.quote.discount_approvals if state.quote else ()
+    return (*roles, *(r for r in extra if r not in roles))
 
 
 def decide_change(state: OrderState, command: ChangeOrder) -> OrderChanged:
@@ -65,7 +73,7 @@ def decide_change(state: OrderState, command: ChangeOrder) -> OrderChanged:
         reason=command.reason,
         changed_at=command.changed_at,
         approval_rules_version=command.approval_rules.version,
-        required_approvals=command.approval_rules.required_roles(new_total),
+        required_approvals=_required(state, command, new_total),
         approvals_reset=unsigned,
         revenue_classification=command.revenue_classification,
     )

@@ -27,6 +27,7 @@ from domain.order.events import (
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
+from domain.rulebook.positions import Authority
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
 
@@ -63,9 +64,10 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
-    role: Name
-    approver: Name
+    role: Name  # the position approving (the capacity the approver acts in)
+    approver: Name  # the user
     at: AwareDatetime
+    authority: Authority | None = None  # the approver's holdings of `role` (none: refused)
 
 
 class RejectOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -73,6 +75,7 @@ class RejectOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     approver: Name
     reason: Text
     at: AwareDatetime
+    authority: Authority | None = None
 
 
 class SignOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):

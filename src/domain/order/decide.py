@@ -51,6 +51,7 @@ from domain.order.events import (
 )
 from domain.order.state import OrderState
 from domain.personal import check_sealed_for
+from domain.rulebook.positions import Authority
 from domain.shared import Money, check_number, total
 from domain.stages import Stage
 
@@ -59,14 +60,20 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
     match command:
         case PlaceOrder():
             return [_place(command, state)]
-        case ApproveOrder(role=role, approver=approver, at=at):
+        case ApproveOrder(role=role, approver=approver, at=at, authority=authority):
             _expect_approval_from(state, role)
+            holder = rules.must_hold_position(state, role, approver, authority)
             rules.must_not_precede_stage_entry(state, at, "at")
-            return [OrderApproved(role=role, approver=approver, approved_at=at)]
-        case RejectOrder(role=role, approver=approver, reason=reason, at=at):
+            return [OrderApproved(role=role, approver=approver, approved_at=at,
+                                  approver_name=holder.name,
+                                  positions_version=_version(authority))]  # fmt: skip
+        case RejectOrder(role=role, approver=approver, reason=reason, at=at, authority=authority):
             _expect_approval_from(state, role)
+            holder = rules.must_hold_position(state, role, approver, authority)
             rules.must_not_precede_stage_entry(state, at, "at")
-            return [OrderRejected(role=role, approver=approver, reason=reason, rejected_at=at)]
+            return [OrderRejected(role=role, approver=approver, reason=reason, rejected_at=at,
+                                  approver_name=holder.name,
+                                  positions_version=_version(authority))]  # fmt: skip
         case SignOrder(contract_number=number, signed_at=at):
             rules.must_be_open(state)
             if state.stage != Stage.PENDING_CONFIRMATION:
@@ -207,6 +214,10 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         revenue_terms=command.revenue_terms,
         quote=command.quote,
     )
+
+
+def _version(authority: Authority | None) -> int:
+    return authority.positions_version if authority else 0
 
 
 def _expect_approval_from(state: OrderState, role: str) -> None:

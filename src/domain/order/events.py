@@ -123,9 +123,11 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
-    role: str
-    approver: Name
+    role: str  # the position the approver approved in
+    approver: Name  # the user
     approved_at: AwareDatetime
+    approver_name: str = ""  # as the positions list names them
+    positions_version: int = 0  # the positions list that gave the authority (0: before it)
 
 
 class OrderRejected(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -133,6 +135,8 @@ class OrderRejected(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     approver: Name
     reason: Text
     rejected_at: AwareDatetime
+    approver_name: str = ""
+    positions_version: int = 0
 
 
 class OrderSigned(msgspec.Struct, frozen=True, kw_only=True, tag=True):

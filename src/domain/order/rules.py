@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from domain.order.events import TIME_BASED_KINDS, OrderLine
 from domain.order.state import OrderState
+from domain.rulebook.positions import Authority, PositionHolder
 from domain.shared import DomainError
 
 
@@ -29,6 +30,39 @@ class ApprovalRequired(DomainError):
 
 class ApprovalNotExpected(DomainError):
     rule = "approval_not_expected"
+
+
+class NotAuthorised(DomainError):
+    """An approval from someone who may not give it: not the position's holder, the
+    order's own salesperson, or someone who approved it already."""
+
+    rule = "not_authorised"
+
+
+def must_hold_position(
+    state: OrderState, role: str, approver: str, authority: Authority | None
+) -> PositionHolder:
+    """The approver's holding of `role` that reaches this order; refused otherwise."""
+    if approver == state.salesperson:
+        raise NotAuthorised(f"{approver} sells this order and cannot approve it",
+                            field="approver")  # fmt: skip
+    if approver in state.approved_by:
+        given = state.approvals[state.approved_by.index(approver)]
+        raise NotAuthorised(f"{approver} approved this order already as {given}; each "
+                            "approval is another person's", field="approver")  # fmt: skip
+    held = [h for h in (authority.holdings if authority else ())
+            if h.user == approver and h.position == role]  # fmt: skip
+    if not held:
+        raise NotAuthorised(f"{approver} does not hold the position {role}", field="role")
+    lines = [line.product_line for line in state.lines]
+    for holder in held:
+        if holder.covers(state.region, lines):
+            return holder
+    reach = "; ".join(f"regions {', '.join(h.regions) or 'all'}, product lines "
+                      f"{', '.join(h.product_lines) or 'all'}" for h in held)  # fmt: skip
+    wanted = ", ".join(sorted({p for p in lines if p})) or "none"
+    raise NotAuthorised(f"{approver} holds {role} for {reach}; not for this order's region "
+                        f"{state.region} and product lines {wanted}", field="role")  # fmt: skip
 
 
 class StageSkipped(DomainError):

@@ -73,6 +73,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     approval_rules_version: int = 0
     required_approvals: tuple[str, ...] = ()
     approvals: tuple[str, ...] = ()
+    approved_by: tuple[str, ...] = ()  # the users who gave `approvals`, in order
     rejection: str | None = None
     contract_number: str = ""
     signed_at: datetime | None = None
@@ -163,8 +164,9 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 credit_rating=event.credit_rating.value,
                 quote=event.quote,
             )
-        case OrderApproved(role=role):
-            return replace(state, approvals=(*state.approvals, role))
+        case OrderApproved(role=role, approver=approver):
+            return replace(state, approvals=(*state.approvals, role),
+                           approved_by=(*state.approved_by, approver))  # fmt: skip
         case OrderRejected(reason=reason):
             return replace(state, rejection=reason)
         case OrderSigned(contract_number=number, signed_at=at):
@@ -248,6 +250,7 @@ def _apply_change(state: OrderState, event: OrderChanged) -> OrderState:
         approval_rules_version=event.approval_rules_version,
         required_approvals=event.required_approvals,
         approvals=() if event.approvals_reset else state.approvals,
+        approved_by=() if event.approvals_reset else state.approved_by,
         rejection=None,
     )
 

@@ -19,6 +19,7 @@ from domain.rulebook.commands import (
     PublishHealthWeights,
     PublishKeyComponents,
     PublishPaymentTerms,
+    PublishPositions,
     PublishPrintTemplate,
     PublishRoute,
     PublishStageDeadlines,
@@ -41,6 +42,7 @@ from domain.rulebook.events import (
     HealthWeightsPublished,
     KeyComponentsPublished,
     PaymentTermsPublished,
+    PositionsPublished,
     PrintTemplatePublished,
     RoutePublished,
     RulebookEvent,
@@ -49,6 +51,7 @@ from domain.rulebook.events import (
     TaskTemplatesPublished,
 )
 from domain.rulebook.health import HealthRules, HealthWeights
+from domain.rulebook.positions import Authority, PositionHolder, Positions
 from domain.rulebook.routes import NonEmpty, Route, StageDeadlines, StageGate, StageGates
 from domain.rulebook.rules import InvalidRule
 from domain.rulebook.state import INITIAL, RulebookState, evolve
@@ -64,6 +67,7 @@ __all__ = [
     "ApprovalRules",
     "ApprovalRulesPublished",
     "ApprovalStep",
+    "Authority",
     "ExceptionRulesPublished",
     "HealthRules",
     "HealthWeights",
@@ -72,12 +76,16 @@ __all__ = [
     "KeyComponentsPublished",
     "NonEmpty",
     "PaymentTermsPublished",
+    "PositionHolder",
+    "Positions",
+    "PositionsPublished",
     "PrintTemplatePublished",
     "PublishApprovalRules",
     "PublishExceptionRules",
     "PublishHealthWeights",
     "PublishKeyComponents",
     "PublishPaymentTerms",
+    "PublishPositions",
     "PublishPrintTemplate",
     "PublishRoute",
     "PublishStageDeadlines",

@@ -11,6 +11,7 @@ from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import NonEmpty, StageGate
 from domain.stages import Stage
 from domain.stock.components import KeyComponents
@@ -57,6 +58,12 @@ class PublishKeyComponents(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     components: KeyComponents
 
 
+class PublishPositions(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Who holds which position: the whole list, replacing the one before."""
+
+    holders: tuple[PositionHolder, ...]
+
+
 class PublishPrintTemplate(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     kind: PrintKind
     template: PrintTemplate
@@ -73,4 +80,5 @@ RulebookCommand = (
     | PublishTaskTemplates
     | PublishKeyComponents
     | PublishPrintTemplate
+    | PublishPositions
 )

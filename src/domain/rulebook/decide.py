@@ -14,6 +14,7 @@ from domain.rulebook.commands import (
     PublishHealthWeights,
     PublishKeyComponents,
     PublishPaymentTerms,
+    PublishPositions,
     PublishPrintTemplate,
     PublishRoute,
     PublishStageDeadlines,
@@ -27,6 +28,7 @@ from domain.rulebook.events import (
     HealthWeightsPublished,
     KeyComponentsPublished,
     PaymentTermsPublished,
+    PositionsPublished,
     PrintTemplatePublished,
     RoutePublished,
     RulebookEvent,
@@ -81,5 +83,9 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             published = state.print_templates.get(kind)
             version = published.version + 1 if published else 1
             return [PrintTemplatePublished(version=version, kind=kind, template=template)]
+        case PublishPositions(holders=holders):
+            rules.check_positions(holders)
+            version = state.positions.version + 1 if state.positions else 1
+            return [PositionsPublished(version=version, holders=holders)]
         case _:
             assert_never(command)

@@ -16,6 +16,7 @@ from domain.rulebook.commands import (
     PublishHealthWeights,
     PublishKeyComponents,
     PublishPaymentTerms,
+    PublishPositions,
     PublishPrintTemplate,
     PublishRoute,
     PublishStageDeadlines,
@@ -140,6 +141,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.key_components is None
             case PublishPrintTemplate(kind=kind):
                 absent = kind not in state.print_templates
+            case PublishPositions():  # none by default: who holds what is the company's
+                absent = state.positions is None
             case _:
                 assert_never(command)
         if absent:

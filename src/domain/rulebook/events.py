@@ -9,6 +9,7 @@ from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import StageGate
 from domain.stages import Stage
 from domain.stock.components import KeyComponents
@@ -67,6 +68,11 @@ class PrintTemplatePublished(msgspec.Struct, frozen=True, kw_only=True, tag=True
     template: PrintTemplate
 
 
+class PositionsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    holders: tuple[PositionHolder, ...]
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -78,4 +84,5 @@ RulebookEvent = (
     | TaskTemplatesPublished
     | KeyComponentsPublished
     | PrintTemplatePublished
+    | PositionsPublished
 )

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import StageGate
 from domain.shared import DomainError
 from domain.stages import Stage
@@ -36,6 +37,16 @@ def check_steps(steps_by_currency: Mapping[str, Sequence[ApprovalStep]]) -> None
             raise InvalidRule("approval thresholds are not negative", field="above")
         if len({s.role for s in steps}) != len(steps):
             raise InvalidRule(f"{currency}: a role appears twice", field="role")
+
+
+def check_positions(holders: Sequence[PositionHolder]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for i, h in enumerate(holders):
+        if (h.position, h.user) in seen:
+            raise InvalidRule(f"{h.user} is listed twice as {h.position}: give one entry the "
+                              "regions and product lines they cover",
+                              field=f"holders[{i}]")  # fmt: skip
+        seen.add((h.position, h.user))
 
 
 def check_weights(w: HealthWeights) -> None:

@@ -14,6 +14,7 @@ from domain.rulebook.events import (
     HealthWeightsPublished,
     KeyComponentsPublished,
     PaymentTermsPublished,
+    PositionsPublished,
     PrintTemplatePublished,
     RoutePublished,
     RulebookEvent,
@@ -22,6 +23,7 @@ from domain.rulebook.events import (
     TaskTemplatesPublished,
 )
 from domain.rulebook.health import HealthRules
+from domain.rulebook.positions import Positions
 from domain.rulebook.routes import Route, StageDeadlines, StageGates
 
 
@@ -37,6 +39,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     task_templates: TaskTemplatesPublished | None = None
     key_components: KeyComponentsPublished | None = None
     print_templates: dict[PrintKind, PrintTemplatePublished] = msgspec.field(default_factory=dict)
+    positions: Positions | None = None  # who holds which position (none: nobody approves)
 
 
 INITIAL = RulebookState()
@@ -72,5 +75,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
             return msgspec.structs.replace(
                 state, version=state.version + 1, print_templates=templates
             )
+        case PositionsPublished(version=v, holders=holders):
+            positions = Positions(version=v, holders=holders)
+            return msgspec.structs.replace(state, version=state.version + 1, positions=positions)
         case _:
             assert_never(event)

@@ -35,6 +35,7 @@ from domain.order.events import (
     ShippedQuantity,
 )
 from domain.order.state import OrderState
+from domain.rulebook.positions import Authority, PositionHolder
 from domain.stages import Stage
 from domain.testing.spec import default_rulebook
 from domain.testing.strategies import (
@@ -110,6 +111,26 @@ def _change(draw: st.DrawFn, state: OrderState, at: datetime) -> ChangeOrder:
     )
 
 
+def holder_of(role: str) -> str:
+    """The user who holds `role` in the generated histories (one per position)."""
+    return f"{role}.holder"
+
+
+def approval(role: str, at: datetime) -> ApproveOrder:
+    """An approval in `role` by its holder, with the authority the positions list gives."""
+    user = holder_of(role)
+    authority = Authority(positions_version=1,
+                          holdings=(PositionHolder(position=role, user=user),))  # fmt: skip
+    return ApproveOrder(role=role, approver=user, at=at, authority=authority)
+
+
+def rejection(role: str, reason: str, at: datetime) -> RejectOrder:
+    """A rejection in `role` by its holder."""
+    user = holder_of(role)
+    return RejectOrder(role=role, approver=user, reason=reason, at=at,
+                       authority=approval(role, at).authority)  # fmt: skip
+
+
 def _progress(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
     """Approve, sign, advance, ship: whichever the order is ready for."""
     assert state.route is not None
@@ -117,7 +138,7 @@ def _progress(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strate
     if state.closed or state.on_hold:
         return []
     if state.rejection is None and pending:
-        return [st.builds(ApproveOrder, role=st.just(pending[0]), approver=names, at=at)]
+        return [at.map(lambda t: approval(pending[0], t))]
     if state.rejection is not None:
         return []
     if state.stage == Stage.PENDING_CONFIRMATION:
@@ -138,8 +159,8 @@ def _open_only(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strat
         return []
     found: list[Strategy] = []
     if state.rejection is None and state.pending_approvals:
-        role = st.just(state.pending_approvals[0])
-        found.append(st.builds(RejectOrder, role=role, approver=names, reason=names, at=at))
+        role = state.pending_approvals[0]
+        found.append(st.builds(rejection, role=st.just(role), reason=names, at=at))
     if state.on_hold:
         found.append(st.builds(ResumeOrder, at=at))
     else:
