@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -27,10 +28,11 @@ from api_load import serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from imports import _order  # the bench's order rows
+
 from api.auth import Role, issue_token
 from api.exports import csv_bytes
 from application.imports import ORDERS
-from imports import _order  # the bench's order rows
 from infrastructure.signing import load_secret
 from infrastructure.storage import open_storage
 
@@ -123,10 +125,10 @@ def main() -> None:  # noqa: PLR0915 - one measurement, told in order
     beside = figures(answers, started, ended)
     longest = max((t for at, t in answers if started <= at < ended), default=0.0)
     writing = [(at, n) for at, n in samples if n > 0]  # from the import's first write on
-    gaps = [b for a, b in zip(writing, writing[1:], strict=False) if b[1] == a[1]]
+    gaps = [b for a, b in pairwise(writing) if b[1] == a[1]]
     stall = 0.0
     run = 0.0
-    for (a, na), (b, nb) in zip(writing, writing[1:], strict=False):
+    for (a, na), (b, nb) in pairwise(writing):
         run = run + (b - a) if nb == na else 0.0
         stall = max(stall, run)
     wrote = (writing[-1][1] - writing[0][1]) / (writing[-1][0] - writing[0][0]) if len(
@@ -138,8 +140,8 @@ def main() -> None:  # noqa: PLR0915 - one measurement, told in order
     print(f"  beside the import:   {beside[0]:7.1f} orders/s, p99 {beside[1]:6.0f} ms "
           f"({beside[0] / alone[0]:.2f}x), longest wait {longest * 1000:.0f} ms")
     print(f"  the import:          {ended - started:6.1f} s in all, checking {check:5.1f} s, "
-          f"then {wrote:6.1f} orders/s; once writing, its longest stretch writing nothing {stall:4.1f} s "
-          f"({len(gaps)} half-second samples without progress)")
+          f"then {wrote:6.1f} orders/s; once writing, its longest stretch writing nothing "
+          f"{stall:4.1f} s ({len(gaps)} half-second samples without progress)")
     print(f"  median client answer beside it: "
           f"{statistics.median(t for at, t in answers if started <= at < ended) * 1000:.0f} ms")
 
