@@ -48,7 +48,7 @@ def rules(**steps_by_currency: tuple[ApprovalStep, ...]) -> ApprovalRules:
 
 
 def test_a_route_is_published_as_version_one() -> None:
-    stages = (S.PENDING_CONFIRMATION, S.SIGNED, S.PROVISIONING)
+    stages = (S.PENDING_CONFIRMATION, S.SIGNED, S.PROVISIONING, S.LIVE)
     given().when(PublishRoute(order_type="saas", stages=stages)).then(
         RoutePublished(order_type="saas", version=1, stages=stages)
     )
@@ -62,15 +62,37 @@ def test_a_route_is_published_as_version_one() -> None:
         (S.PENDING_CONFIRMATION, S.TESTING, S.SIGNED),
         (S.PENDING_CONFIRMATION, S.SIGNED, S.TESTING, S.TESTING),
         (S.PENDING_CONFIRMATION, S.SIGNED, S.LIVE, S.SIGNED),
+        # Reported: a route that never reaches 已完成, and one that ships at 已签约.
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.IN_PRODUCTION, S.TESTING),
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.COMPLETED),
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.AWAITING_SHIPMENT, S.IN_PRODUCTION, S.COMPLETED),
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.LIVE, S.AWAITING_SHIPMENT, S.COMPLETED),
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.TESTING, S.IN_PRODUCTION, S.AWAITING_SHIPMENT,
+         S.COMPLETED),
+        (S.PENDING_CONFIRMATION, S.SIGNED, S.AWAITING_SHIPMENT, S.LIVE),
     ],
-    ids=["too-short", "starts-signed", "signed-second-missing", "repeats", "revisits-signed"],
+    ids=["too-short", "starts-signed", "signed-second-missing", "repeats", "revisits-signed",
+         "never-ends", "ships-at-signed", "ships-before-production", "live-midway",
+         "tests-before-production", "goes-live-from-shipping"],
 )
 def test_an_invalid_route_is_refused(stages: tuple[Stage, ...]) -> None:
     given().when(PublishRoute(order_type="x", stages=stages)).raises(InvalidRule, field="stages")
 
 
+@pytest.mark.parametrize(("order_type", "dropped"), [
+    ("equipment", S.DESIGNING), ("equipment", S.TESTING), ("standard_parts", S.IN_PRODUCTION),
+])  # fmt: skip
+def test_each_order_type_passes_the_stages_it_must(order_type: str, dropped: Stage) -> None:
+    stages = tuple(s for s in DEFAULT_ROUTES[order_type] if s != dropped)
+    refused = given().when(PublishRoute(order_type=order_type, stages=stages))
+    assert f"must pass {dropped}" in str(refused.raises(InvalidRule, field="stages"))
+    quick = (S.PENDING_CONFIRMATION, S.SIGNED, S.AWAITING_SHIPMENT, S.COMPLETED)
+    given().when(PublishRoute(order_type="quick_ship", stages=quick)).then(
+        RoutePublished(order_type="quick_ship", version=1, stages=quick))
+
+
 def test_republishing_a_route_raises_its_version_only() -> None:
-    stages = (S.PENDING_CONFIRMATION, S.SIGNED, S.IN_PRODUCTION, S.COMPLETED)
+    stages = DEFAULT_ROUTES["equipment"]
     state = (
         given(*DEFAULTS)
         .when(PublishRoute(order_type="equipment", stages=stages))

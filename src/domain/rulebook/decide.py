@@ -47,7 +47,7 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             version = state.approval.version + 1 if state.approval else 1
             return [ApprovalRulesPublished(version=version, steps_by_currency=steps)]
         case PublishRoute(order_type=order_type, stages=stages):
-            rules.check_route(stages)
+            rules.check_route(order_type, stages)
             current = state.routes.get(order_type)
             version = current.version + 1 if current else 1
             return [RoutePublished(order_type=order_type, version=version, stages=stages)]

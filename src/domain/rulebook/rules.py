@@ -20,13 +20,56 @@ class InvalidRule(DomainError):
     rule = "invalid_rule"
 
 
-def check_route(stages: Sequence[Stage]) -> None:
+# The stages an order of these types must pass (other types: the rules below only).
+MUST_PASS: dict[str, frozenset[Stage]] = {
+    "equipment": frozenset(
+        {
+            Stage.DESIGNING,
+            Stage.MATERIAL_PREP,
+            Stage.IN_PRODUCTION,
+            Stage.TESTING,
+            Stage.AWAITING_SHIPMENT,
+        }
+    ),
+    "standard_parts": frozenset({Stage.IN_PRODUCTION, Stage.TESTING, Stage.AWAITING_SHIPMENT}),
+    "software": frozenset({Stage.PROVISIONING}),
+}
+# Where an order ends, and the stage it must pass just before: goods ship from
+# awaiting_shipment only, software goes live from provisioning.
+ENDS = {Stage.COMPLETED: Stage.AWAITING_SHIPMENT, Stage.LIVE: Stage.PROVISIONING}
+# The order the work stages come in when a route has them.
+WORK_ORDER = (Stage.DESIGNING, Stage.MATERIAL_PREP, Stage.IN_PRODUCTION, Stage.TESTING,
+              Stage.AWAITING_SHIPMENT)  # fmt: skip
+
+
+def check_route(order_type: str, stages: Sequence[Stage]) -> None:
+    """A route starts pending then signed, visits each stage once in the order work
+    is done, ends where an order ends (completed or live) right after the stage that
+    hands it over, and passes every stage its order type must."""
     if len(stages) < 3:
         raise InvalidRule("a route needs at least three stages", field="stages")
     if tuple(stages[:2]) != (Stage.PENDING_CONFIRMATION, Stage.SIGNED):
         raise InvalidRule("a route starts with pending_confirmation then signed", field="stages")
     if len(set(stages)) != len(stages):
         raise InvalidRule("a route visits each stage once", field="stages")
+    last = stages[-1]
+    if last not in ENDS:
+        raise InvalidRule(f"a route ends with completed or live, not {last}", field="stages")
+    if stages[-2] != ENDS[last]:
+        how = "ships" if last == Stage.COMPLETED else "goes live"
+        raise InvalidRule(f"{last} comes right after {ENDS[last]}: an order {how} from there, "
+                          f"not from {stages[-2]}", field="stages")  # fmt: skip
+    if any(s in ENDS for s in stages[:-1]):
+        raise InvalidRule("completed and live end a route; neither comes before its end",
+                          field="stages")  # fmt: skip
+    work = [s for s in stages if s in WORK_ORDER]
+    if work != sorted(work, key=WORK_ORDER.index):
+        raise InvalidRule(f"work stages come in the order {', '.join(WORK_ORDER)}",
+                          field="stages")  # fmt: skip
+    missing = MUST_PASS.get(order_type, frozenset()) - set(stages)
+    if missing:
+        raise InvalidRule(f"an order of type {order_type} must pass "
+                          f"{', '.join(sorted(missing))}", field="stages")  # fmt: skip
 
 
 def check_steps(steps_by_currency: Mapping[str, Sequence[ApprovalStep]]) -> None:
