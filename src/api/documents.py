@@ -92,7 +92,8 @@ class DocumentController(Controller):
                 filename=safe_filename(data.file.filename),
             ),
             uploaded_by=acting_user(request),
-            uploaded_at=data.uploaded_at or runtime.clock(),
+            # In the company's time zone: the version's label carries its day there.
+            uploaded_at=(data.uploaded_at or runtime.clock()).astimezone(runtime.settings.zone),
             change=data.change,
             change_note=data.change_note,
             customer_must_confirm=data.customer_must_confirm,

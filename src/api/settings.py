@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -27,9 +28,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_max_days: int = 90  # the longest lifetime `token issue` gives (a wall screen's: 7)
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
+    time_zone: str = "Asia/Shanghai"  # the company's: the day a document version is dated
     read_cache_size: int = 1024  # read answers kept until their read model moves (0: none)
     read_cache_trail: float = 0.1  # seconds a kept answer may trail its read model
     smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The company's time zone (a bad ORDERHUB_TIME_ZONE fails the start, naming it)."""
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"ORDERHUB_TIME_ZONE={self.time_zone!r} is not a time zone such "
+                             "as Asia/Shanghai") from e
 
     @property
     def blobs_path(self) -> Path:
@@ -68,6 +79,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             token_max_days=int(env.get("ORDERHUB_TOKEN_MAX_DAYS", "90")),
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
+            time_zone=env.get("ORDERHUB_TIME_ZONE", "Asia/Shanghai"),
             read_cache_size=int(env.get("ORDERHUB_READ_CACHE_SIZE", "1024")),
             read_cache_trail=float(env.get("ORDERHUB_READ_CACHE_TRAIL", "0.1")),
             smtp=SmtpSettings(
