@@ -3,8 +3,10 @@
 An order in 设计中 whose design drawings are uploaded and signed back
 by the customer moves to 备料中 by itself, and the purchasing manager is asked to
 check the bill of materials. Which stages and documents is rulebook data (stage
-gates). The policy tracks, per order, its stage and which document kinds have a
-customer-confirmed version; when a gate's condition holds it enqueues, in the
+gates). The policy tracks, per order, its stage and each of its documents: the
+gate opens once every document of its kinds is confirmed by the customer (or
+released without needing it) and none awaits confirmation - a second drawing
+still with the customer holds it. When a gate's condition holds it enqueues, in the
 same transaction as its own rows and position, the stage advance and the task,
 with command ids derived from the order and the gate, so the gate fires once
 per order however often events are redelivered.
@@ -91,9 +93,12 @@ class StageGatePolicy:
                     (held, stream),
                 )
             case VersionUploaded(order_id=order_id, kind=kind):
+                # A new version awaits the customer again; one released without their
+                # confirmation is ready as uploaded.
+                ready = "" if event.customer_must_confirm else utc_text(event.uploaded_at)
                 tx.upsert(self.documents, ("document_id", "order_id", "kind", "confirmed_at"),
-                          "document_id", [(stream, str(order_id), kind.value, "")])  # fmt: skip
-                return None
+                          "document_id", [(stream, str(order_id), kind.value, ready)])  # fmt: skip
+                return str(order_id) if ready else None
             case VersionConfirmed(signed_at=at):
                 tx.execute(
                     f"UPDATE {self.documents} SET confirmed_at = ? "  # noqa: S608
@@ -131,18 +136,19 @@ class StageGatePolicy:
         waiting = [g for g in gates if g.from_stage.value == order_row["stage"]]
         if not waiting:
             return
+        # Per kind: when its last document was confirmed, or none while any awaits.
         tx.execute(
-            f"SELECT kind, MIN(confirmed_at) AS at FROM {self.documents} "  # noqa: S608
-            "WHERE order_id = ? AND confirmed_at <> '' GROUP BY kind",
+            f"SELECT kind, MAX(confirmed_at) AS at, MIN(confirmed_at) AS first "  # noqa: S608
+            f"FROM {self.documents} WHERE order_id = ? GROUP BY kind",
             (order_id,),
         )
-        confirmed = {row["kind"]: row["at"] for row in tx.fetchall()}
+        confirmed = {row["kind"]: row["at"] for row in tx.fetchall() if row["first"] != ""}
         for gate in waiting:
             kinds = [k.value for k in gate.confirmed_documents]
             if not all(k in confirmed for k in kinds):
-                continue
+                continue  # a kind with no document yet, or one still awaiting the customer
             # The business time the gate opened: the later of entering the stage and the
-            # last signature it waited for.
+            # last confirmation it waited for.
             opened = max([order_row["since"], *(confirmed[k] for k in kinds)])
             self._pass(tx, UUID(order_id), gate, opened, cause)
 

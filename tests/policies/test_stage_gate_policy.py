@@ -84,6 +84,44 @@ def test_signed_drawings_move_the_order_to_material_prep_and_task_purchasing(
     assert history[-1].actor == f"policy:{NAME}"
 
 
+def upload(client: Client, order_id: str, content: bytes, title: str) -> dict[str, Any]:
+    file = {"file": (f"{title}.pdf", content, "application/pdf")}
+    return dict(ok(client.post(f"/orders/{order_id}/documents", files=file, data={
+        "kind": "design_drawing", "title": title, "uploaded_at": "2025-12-23T10:00:00Z",
+        "change_note": "thicker frame"})))  # fmt: skip
+
+
+def confirm(client: Client, uploaded: dict[str, Any], content: bytes, at: str) -> None:
+    ok(client.post(
+        f"/documents/{uploaded['aggregate_id']}/versions/{uploaded['label']}/confirm",
+        json={"sha256": hashlib.sha256(content).hexdigest(), "signer": "Wang Wei",
+              "signed_at": at},
+    ))  # fmt: skip
+
+
+def test_the_gate_waits_for_every_drawing_of_the_order(client: Client, runtime: Runtime) -> None:
+    """Reported: the gate passed on the first signed drawing while another drawing of
+    the order awaited the customer."""
+    order_id = order_in(client, Stage.DESIGNING)
+    frame, belt = DRAWING, b"%PDF-1.7 belt" * 50
+    first, second = upload(client, order_id, frame, "Frame"), upload(client, order_id, belt, "Belt")
+    confirm(client, first, frame, "2025-12-24T16:00:00+08:00")
+    run_policy(runtime)
+    assert runtime.dispatcher.dispatch_once() == 0
+    assert stage_changes(runtime, order_id) == [Stage.DESIGNING]
+    # A new version of the signed drawing goes back to the customer, too.
+    revised = upload(client, order_id, frame + b" rev", "Frame")
+    confirm(client, second, belt, "2025-12-25T11:00:00+08:00")
+    run_policy(runtime)
+    assert runtime.dispatcher.dispatch_once() == 0
+    confirm(client, revised, frame + b" rev", "2025-12-26T09:30:00+08:00")
+    run_policy(runtime)
+    assert runtime.dispatcher.dispatch_once() == 2
+    assert stage_changes(runtime, order_id) == [Stage.DESIGNING, Stage.MATERIAL_PREP]
+    moved = runtime.service.history(UUID(order_id))[-1].event
+    assert moved.at.isoformat() == "2025-12-26T01:30:00+00:00"  # the last confirmation
+
+
 def test_the_gate_waits_for_the_design_stage(client: Client, runtime: Runtime) -> None:
     order_id = order_in(client, Stage.SIGNED)
     sign_drawings(client, order_id)
