@@ -46,14 +46,17 @@ class AlertController(Controller):
         runtime: RuntimeDep,
         open_only: FromQuery[bool] = True,
         level: FromQuery[Annotated[str, msgspec.Meta(pattern=r"^L[1-4]$")] | None] = None,
+        order_id: FromQuery[UUID | None] = None,
         wait_for_position: WaitFor = None,
         wait_timeout: WaitTimeout = 5.0,
         fmt: FormatParam = Format.JSON,
     ) -> list[dict[str, Any]] | Response[bytes]:
         """Order exceptions, highest level and earliest deadline first: level, reason, owners,
-        the action the level asks for, the response deadline, response and closing."""
+        the action the level asks for, the response deadline, response and closing.
+        Filters: `open_only` (default true), `level` (L1-L4), `order_id` (one order's)."""
         with read_model(runtime, order_alerts.NAME, wait_for_position, wait_timeout) as (tx, table):
-            found = order_alerts.alerts(tx, table, open_only=open_only, level=level)
+            found = order_alerts.alerts(tx, table, open_only=open_only, level=level,
+                                        order_id=str(order_id) if order_id else None)  # fmt: skip
         return exported(found, fmt, "exceptions")
 
     @post("/{order_id:uuid}/respond", sync_to_thread=True, status_code=200)

@@ -8,6 +8,7 @@ when a problem is returned.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import msgspec
@@ -82,7 +83,7 @@ def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respons
 def validation_error(
     request: Request[Any, Any, Any], error: ValidationException
 ) -> Response[Problem]:
-    errors = [e for e in (error.extra or []) if isinstance(e, dict)]
+    errors = [_to_field(e) for e in (error.extra or []) if isinstance(e, dict)]
     first = errors[0] if errors else {}
     message = str(first.get("message") or error.detail)
     return _respond(
@@ -204,6 +205,19 @@ def internal_error(request: Request[Any, Any, Any], error: Exception) -> Respons
             rule="internal_error",
         ),
     )
+
+
+# A check after decoding (a struct's __post_init__) is reported by msgspec at the struct
+# ("lines[0]"); its message starts with the field it is about ("quantity must be ...").
+_ABOUT = re.compile(r"^([a-z][a-z0-9_]*) (?:must|is|needs|cannot) ")
+
+
+def _to_field(error: dict[str, Any]) -> dict[str, Any]:
+    """The error with its key narrowed to the field its message is about."""
+    key, about = error.get("key"), _ABOUT.match(str(error.get("message", "")))
+    if not key or about is None or str(key).rsplit(".", 1)[-1] == about[1]:
+        return error
+    return {**error, "key": f"{key}.{about[1]}"}
 
 
 def _field_from(first: dict[str, Any], message: str) -> str | None:

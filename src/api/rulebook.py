@@ -36,7 +36,7 @@ from domain.rulebook import (
 )
 from domain.stages import Stage
 from domain.stock import ComponentNeed, KeyComponents
-from domain.work_templates import TaskTemplate, TaskTemplates
+from domain.work_templates import ApprovalTasks, TaskTemplate, TaskTemplates
 
 Req = Request[Any, Any, Any]
 
@@ -73,6 +73,7 @@ class StageGatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class TaskTemplatesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     templates: Annotated[tuple[TaskTemplate, ...], msgspec.Meta(max_length=500)]
+    approvals: ApprovalTasks = msgspec.field(default_factory=ApprovalTasks)  # defaults if left out
     expected_version: int | None = None
 
 
@@ -186,8 +187,10 @@ class RulebookController(Controller):
     ) -> Accepted:
         """Publish the task each stage of a route hands out: role, title, deadline,
         escalation chain and the rules that pick the assignee by region and product
-        line. Orders entering a stage afterwards use them."""
-        command = PublishTaskTemplates(templates=TaskTemplates(templates=data.templates))
+        line; and `approvals`, how long an approver and a rejection's rework may wait and
+        whom they escalate to. Orders entering a stage afterwards use them."""
+        templates = TaskTemplates(templates=data.templates, approvals=data.approvals)
+        command = PublishTaskTemplates(templates=templates)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
     @post("/key-components", sync_to_thread=True, status_code=200)

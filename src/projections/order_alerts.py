@@ -62,13 +62,21 @@ class OrderAlertsProjection:
                        [*changes.values(), alert_id])  # fmt: skip
 
 
-def alerts(tx: Tx, table: str, *, open_only: bool = True, level: str | None = None) -> list[Row]:
-    """Alerts, highest level and earliest deadline first."""
+def alerts(
+    tx: Tx,
+    table: str,
+    *,
+    open_only: bool = True,
+    level: str | None = None,
+    order_id: str | None = None,
+) -> list[Row]:
+    """Alerts (of one order, if given), highest level and earliest deadline first."""
     where = ["status <> 'closed'"] if open_only else []
     params: list[Any] = []
-    if level:
-        where.append("level = ?")
-        params.append(level)
+    for column, value in (("level", level), ("order_id", order_id)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
     clause = f"WHERE {' AND '.join(where)} " if where else ""
     tx.execute(
         f"SELECT * FROM {table} {clause}ORDER BY level DESC, respond_by, alert_id",  # noqa: S608

@@ -28,9 +28,12 @@ def with_line(**fields: Any) -> dict[str, Any]:
         (with_line(quantity=2), "lines[0].quantity"),
         (with_line(quantity="2e0"), "lines[0].quantity"),
         (with_line(term_months="12"), "lines[0].term_months"),
+        # Reported: a negative quantity named lines[0], not the field.
+        (with_line(quantity="-1"), "lines[0].quantity"),
+        (with_line(discount="-5"), "lines[0].discount"),
     ],
     ids=["unix-int", "unix-float", "number-price", "padded-price", "number-quantity",
-         "exponent", "numeric-string-int"],
+         "exponent", "numeric-string-int", "negative-quantity", "negative-discount"],
 )  # fmt: skip
 def test_another_form_of_a_value_is_refused_by_name(
     client: Client, runtime: Any, body: dict[str, Any], field: str

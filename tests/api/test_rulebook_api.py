@@ -118,3 +118,20 @@ def test_exception_rules_are_published_and_checked(client: TestClient[Any]) -> N
     refused = client.post("/rulebook/exception-rules", json={"rules": rules})
     assert refused.status_code == 422
     assert refused.json()["rule"] == "invalid_exception_rules"
+
+
+def test_the_approval_waits_documented_for_task_templates_are_accepted(
+    client: TestClient[Any],
+) -> None:
+    """Reported: docs/operators.md documents an `approvals` part of the task templates
+    that the endpoint refused."""
+    approvals = {"due_in_hours": 12, "escalate_every_hours": 6,
+                 "escalation": {"sales_director": ["vp"]}, "rework_due_in_hours": 24,
+                 "rework_escalation": ["sales_director"]}  # fmt: skip
+    answer = client.post("/rulebook/task-templates", json={"templates": [], "approvals": approvals})
+    assert answer.status_code == 200, answer.text
+    book = client.get("/rulebook").json()["rules"]
+    assert book["task_templates"]["templates"]["approvals"] == approvals
+    bad = client.post("/rulebook/task-templates",
+                      json={"templates": [], "approvals": {"due_in_hours": -1}})  # fmt: skip
+    assert bad.status_code == 400

@@ -108,3 +108,18 @@ def test_a_complaint_is_l4_until_closed_and_cancelling_closes_it(
     refused = client.post(f"/exceptions/{order_id}/close", json={
         "by": "gm", "resolution": "x", "at": "2025-12-24T10:00:00+08:00"})  # fmt: skip
     assert refused.status_code == 422
+
+
+def test_the_exception_list_filters_by_order(client: Client, runtime: Runtime) -> None:
+    """Reported: GET /exceptions ignored `order_id`."""
+    late = placed(client)
+    other = str(ok(client.post("/orders", json=order_body("EC-OTHER"),
+                               headers={"Idempotency-Key": "other"}))["aggregate_id"])  # fmt: skip
+    for order_id in (late, other):
+        expect(client, order_id, "2026-03-11")
+    run(runtime, RaiseExceptionPolicy())
+    assert len(ok(client.get("/exceptions"))) == 2
+    [alert] = ok(client.get("/exceptions", params={"order_id": late}))
+    assert alert["order_id"] == late
+    assert ok(client.get("/exceptions", params={"order_id": str(UUID(int=1))})) == []
+    assert client.get("/exceptions", params={"order_id": "EC-1"}).status_code == 400
