@@ -17,8 +17,9 @@ from api.reading import Month, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
 from domain.deciders import RULEBOOK
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
+from infrastructure.read_store import Tx
 from projections import dashboards as board
-from projections import kpis
+from projections import kpis, order_alerts
 from projections.order_list import NAME
 
 T = TypeVar("T")
@@ -152,7 +153,13 @@ class DashboardController(Controller):
         moment = as_of or datetime.now(UTC)
         book = asked.runtime.service.load(RULEBOOK, RULEBOOK_ID)
         weights = book.health.weights if book.health else HealthWeights()
-        return asked.read(kpis.health, moment, weights)
+        alerts = asked.runtime.projections[order_alerts.NAME].copy
+
+        def with_levels(tx: Tx, table: str, filters: Any) -> list[dict[str, Any]]:
+            levels = order_alerts.open_levels(tx, alerts)
+            return kpis.health(tx, table, filters, moment, weights, levels)
+
+        return asked.read(with_levels)
 
     @get("/subscriptions", sync_to_thread=True)
     def subscriptions(

@@ -92,11 +92,22 @@ _HEALTH = (
 )
 
 
-def health(
-    tx: Tx, table: str, filters: Filters, as_of: datetime, rules: HealthWeights
+_LIGHTS = ("green", "yellow", "red")
+
+
+def health(  # noqa: PLR0913, PLR0917 - the board's inputs
+    tx: Tx,
+    table: str,
+    filters: Filters,
+    as_of: datetime,
+    rules: HealthWeights,
+    levels: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Red/yellow/green for each order in progress, from delivery deviation rate, cost
-    overrun ratio and frequency of customer feedback (feedback and complaints)."""
+    overrun ratio and frequency of customer feedback (feedback and complaints), and
+    never better than its open exception (`levels`, by order id) allows; `why` says
+    what gave the colour."""
+    levels = levels or {}
     result = []
     for row in select(tx, table, filters, _HEALTH, ACTIVE):
         promised = date.fromisoformat(row["promised_delivery"])
@@ -122,6 +133,21 @@ def health(
             if score >= rules.yellow_from
             else "green"
         )
+        touched = _capped(frequency / rules.feedback_per_30_days_for_full_score)
+        parts = (f"delivery {rules.delivery_weight} x {_capped(deviation):.2f} + cost "
+                 f"{rules.cost_weight} x {_capped(overrun):.2f} + feedback "
+                 f"{rules.feedback_weight} x {touched:.2f}")  # fmt: skip
+        why = [f"score {score:.2f} ({parts}); yellow from {rules.yellow_from}, red from "
+               f"{rules.red_from}"]  # fmt: skip
+        level = levels.get(row["order_id"], "")
+        floor = "green"
+        if level:
+            floor = ("red" if level >= rules.red_at_level
+                     else "yellow" if level >= rules.yellow_at_level else "green")  # fmt: skip
+        if level:
+            why.append(f"open {level} exception: at least {floor}")
+        if _LIGHTS.index(floor) > _LIGHTS.index(light):
+            light = floor
         result.append(
             {
                 "order_id": row["order_id"],
@@ -132,6 +158,8 @@ def health(
                 "delivery_deviation_rate": deviation.quantize(Decimal("0.0001")),
                 "cost_overrun_ratio": overrun.quantize(Decimal("0.0001")),
                 "feedback_per_30_days": frequency.quantize(Decimal("0.01")),
+                "exception_level": level or None,
+                "why": why,
             }
         )
     return sorted(result, key=lambda r: (-r["score"], r["order_id"]))

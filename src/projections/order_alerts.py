@@ -85,6 +85,15 @@ def alerts(
     return tx.fetchall()
 
 
+def open_levels(tx: Tx, table: str) -> dict[str, str]:
+    """The level of each order's open exception, by order id."""
+    tx.execute(f"SELECT order_id, level FROM {table} WHERE status <> 'closed'")  # noqa: S608
+    levels: dict[str, str] = {}
+    for row in tx.fetchall():
+        levels[row["order_id"]] = max(levels.get(row["order_id"], ""), row["level"])
+    return levels
+
+
 def unanswered(tx: Tx, table: str, now: str) -> list[Row]:
     """Open alerts nobody responded to by their deadline (UTC ISO text `now`)."""
     tx.execute(

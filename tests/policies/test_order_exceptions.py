@@ -123,3 +123,17 @@ def test_the_exception_list_filters_by_order(client: Client, runtime: Runtime) -
     assert alert["order_id"] == late
     assert ok(client.get("/exceptions", params={"order_id": str(UUID(int=1))})) == []
     assert client.get("/exceptions", params={"order_id": "EC-1"}).status_code == 400
+
+
+def test_an_order_with_an_open_l3_is_red_on_the_health_board(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = placed(client)
+    expect(client, order_id, "2026-03-11")  # 10 days past its promise: L3
+    run(runtime, RaiseExceptionPolicy())
+    runtime.projections["order_list"].catch_up()
+    assert level(runtime, order_id) == "L3"
+    [health] = ok(client.get("/dashboards/health"))
+    assert (health["order_id"], health["light"], health["exception_level"]) == (
+        order_id, "red", "L3")  # fmt: skip
+    assert "open L3 exception: at least red" in health["why"]

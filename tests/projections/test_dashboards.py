@@ -199,3 +199,19 @@ def test_health_lights_orders_in_progress(rows: tuple[Storage, str]) -> None:
     assert [(x["light"], x["score"]) for x in lights] == [("green", Decimal(0))]
     strict = HealthWeights(yellow_from=Decimal(0), red_from=Decimal(1))
     assert read(rows, kpis.health, at("2025-11-20"), strict)[0]["light"] == "yellow"
+
+
+def test_health_is_never_better_than_the_open_exception(rows: tuple[Storage, str]) -> None:
+    """Reported: an order with an open L3 showed green (its lateness divided by its
+    planned length was small). An open L3/L4 is red, an L2 at least yellow."""
+    [order] = read(rows, kpis.health, at("2025-11-20"), HealthWeights())
+    oid = order["order_id"]
+    assert order["light"] == "green"
+    assert order["why"][0].startswith("score 0.00 (delivery 0.5 x 0.00")
+    for level, light in (("L1", "green"), ("L2", "yellow"), ("L3", "red"), ("L4", "red")):
+        [seen] = read(rows, kpis.health, at("2025-11-20"), HealthWeights(), {oid: level})
+        assert (seen["light"], seen["exception_level"]) == (light, level)
+        assert seen["why"][-1] == f"open {level} exception: at least {light}"
+    lenient = HealthWeights(yellow_at_level="L3", red_at_level="L4")  # the floors are data
+    [seen] = read(rows, kpis.health, at("2025-11-20"), lenient, {oid: "L3"})
+    assert seen["light"] == "yellow"

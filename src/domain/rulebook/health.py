@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import msgspec
 
 
 class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
     """Each indicator (delivery, cost, feedback) is capped at 1, weighted, and summed;
-    yellow and red start at the thresholds."""
+    yellow and red start at the thresholds. An open exception sets a floor: from
+    `yellow_at_level` an order is at least yellow, from `red_at_level` red, whatever
+    its score (health and exceptions never disagree)."""
 
     delivery_weight: Decimal = Decimal("0.5")
     cost_weight: Decimal = Decimal("0.3")
@@ -17,6 +20,8 @@ class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
     feedback_per_30_days_for_full_score: Decimal = Decimal(4)
     yellow_from: Decimal = Decimal("0.15")
     red_from: Decimal = Decimal("0.40")
+    yellow_at_level: Literal["L1", "L2", "L3", "L4"] = "L2"
+    red_at_level: Literal["L1", "L2", "L3", "L4"] = "L3"
 
 
 class HealthRules(msgspec.Struct, frozen=True, kw_only=True):

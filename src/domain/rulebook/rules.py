@@ -98,6 +98,9 @@ def check_weights(w: HealthWeights) -> None:
         raise InvalidRule("health weights are not negative", field="weights")
     if not 0 < w.yellow_from < w.red_from:
         raise InvalidRule("health thresholds need 0 < yellow_from < red_from", field="weights")
+    if w.yellow_at_level > w.red_at_level:
+        raise InvalidRule("an exception level that makes an order red makes it yellow too: "
+                          "yellow_at_level <= red_at_level", field="weights")  # fmt: skip
 
 
 def check_deadlines(days: Mapping[Stage, int]) -> None:
