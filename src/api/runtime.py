@@ -39,6 +39,7 @@ from policies import (
     when_order_awaits_approval_assign_approver,
     when_order_captured_reserve_stock,
     when_order_enters_stage_assign_task,
+    when_order_leaves_stage_close_its_tasks,
     when_order_placed_from_quote_accept_quote,
     when_order_progresses_bill_milestones,
     when_order_signed_recognise_revenue,
@@ -99,6 +100,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     when_order_slips_raise_exception.NAME: when_order_slips_raise_exception.RaiseExceptionPolicy,
     when_order_enters_stage_assign_task.NAME: (
         when_order_enters_stage_assign_task.AssignStageTasksPolicy
+    ),
+    when_order_leaves_stage_close_its_tasks.NAME: (
+        when_order_leaves_stage_close_its_tasks.CloseStageTasksPolicy
     ),
     when_order_awaits_approval_assign_approver.NAME: (
         when_order_awaits_approval_assign_approver.AssignApproverPolicy

@@ -146,6 +146,7 @@ def tasks_on_entering(  # noqa: PLR0913 - the order facts a template reads
             due_at=entered_at + timedelta(hours=t.due_in_hours),
             escalation=t.escalation,
             escalate_every_hours=t.escalate_every_hours,
+            stage=stage,
         )
         for t in templates.templates
         if t.applies_to(order_type, stage)

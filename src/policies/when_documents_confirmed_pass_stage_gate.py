@@ -15,7 +15,7 @@ per order however often events are redelivered.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -167,6 +167,10 @@ class StageGatePolicy:
             title=gate.task,
             assigned_at=at,
             reason=f"order moved to {gate.to_stage.value}",
+            due_at=at + timedelta(hours=gate.due_in_hours),
+            escalation=gate.escalation,
+            escalate_every_hours=gate.escalate_every_hours,
+            stage=gate.to_stage,
         )
         task = outbox.Intent(task_key, TASK, task_id(task_key), assign)
         outbox.enqueue(tx, NAME, task, cause)

@@ -17,6 +17,7 @@ from domain.task import (
     TaskCompleted,
     TaskEscalated,
     TaskEvent,
+    TaskObsolete,
     TaskReassigned,
 )
 from infrastructure.read_store import Row, Tx, utc_text
@@ -92,6 +93,9 @@ class TasksProjection:
             case TaskCompleted(completed_by=by, completed_at=at, note=note):
                 changes = {"status": "completed", "completed_by": by,
                            "completed_at": utc_text(at), "note": note}  # fmt: skip
+            case TaskObsolete(reason=reason, at=at):
+                changes = {"status": "obsolete", "completed_at": utc_text(at),
+                           "note": reason}  # fmt: skip
             case TaskEscalated(level=level, to_role=to_role):
                 changes = {"escalated": level, "escalated_to": to_role}
             case _:

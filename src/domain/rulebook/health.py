@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated
 
 import msgspec
+
+Level = Annotated[str, msgspec.Meta(pattern="^L[1-4]$")]  # an exception level, L1-L4
 
 
 class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,8 +22,8 @@ class HealthWeights(msgspec.Struct, frozen=True, kw_only=True):
     feedback_per_30_days_for_full_score: Decimal = Decimal(4)
     yellow_from: Decimal = Decimal("0.15")
     red_from: Decimal = Decimal("0.40")
-    yellow_at_level: Literal["L1", "L2", "L3", "L4"] = "L2"
-    red_at_level: Literal["L1", "L2", "L3", "L4"] = "L3"
+    yellow_at_level: Level = "L2"
+    red_at_level: Level = "L3"
 
 
 class HealthRules(msgspec.Struct, frozen=True, kw_only=True):

@@ -39,6 +39,9 @@ class StageGate(msgspec.Struct, frozen=True, kw_only=True):
     confirmed_documents: tuple[DocumentKind, ...]
     notify_role: NonEmpty
     task: NonEmpty
+    due_in_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 365)] = 24
+    escalation: tuple[NonEmpty, ...] = ("department_head", "vp")  # when the task is late
+    escalate_every_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 365)] = 24
 
 
 class StageGates(msgspec.Struct, frozen=True, kw_only=True):

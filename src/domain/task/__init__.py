@@ -14,6 +14,7 @@ from domain.task.commands import (
     CompleteTask,
     EscalateTask,
     Hours,
+    ObsoleteTask,
     ReassignTask,
     TaskCommand,
     task_id,
@@ -25,6 +26,7 @@ from domain.task.events import (
     TaskCompleted,
     TaskEscalated,
     TaskEvent,
+    TaskObsolete,
     TaskReassigned,
 )
 from domain.task.rules import (
@@ -45,6 +47,7 @@ __all__ = [
     "CompletedBeforeAssigned",
     "EscalateTask",
     "Hours",
+    "ObsoleteTask",
     "ReassignTask",
     "TaskAccepted",
     "TaskAlreadyAssigned",
@@ -55,6 +58,7 @@ __all__ = [
     "TaskEscalated",
     "TaskEvent",
     "TaskNotFound",
+    "TaskObsolete",
     "TaskReassigned",
     "TaskState",
     "decide",

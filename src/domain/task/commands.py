@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import msgspec
 
 from domain.shared import AwareDatetime, Name, Text
+from domain.stages import Stage
 
 Hours = Annotated[int, msgspec.Meta(ge=1, le=24 * 365)]
 
@@ -29,6 +30,7 @@ class AssignTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     due_at: AwareDatetime | None = None
     escalation: tuple[Name, ...] = ()  # who hears about it when it is late, in order
     escalate_every_hours: Hours = 24
+    stage: Stage | None = None  # the order stage whose work it is (closed when it is left)
 
 
 class AcceptTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -56,4 +58,12 @@ class EscalateTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     as_of: AwareDatetime
 
 
-TaskCommand = AssignTask | AcceptTask | ReassignTask | CompleteTask | EscalateTask
+class ObsoleteTask(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The work no longer needs doing (its stage was left, its order cancelled):
+    closed with the cause, escalating no further. A task done already stays done."""
+
+    reason: Text
+    at: AwareDatetime
+
+
+TaskCommand = AssignTask | AcceptTask | ReassignTask | CompleteTask | EscalateTask | ObsoleteTask

@@ -13,6 +13,7 @@ from domain.task.commands import (
     AssignTask,
     CompleteTask,
     EscalateTask,
+    ObsoleteTask,
     ReassignTask,
     TaskCommand,
 )
@@ -22,6 +23,7 @@ from domain.task.events import (
     TaskCompleted,
     TaskEscalated,
     TaskEvent,
+    TaskObsolete,
     TaskReassigned,
 )
 from domain.task.state import TaskState
@@ -46,6 +48,10 @@ def decide(command: TaskCommand, state: TaskState) -> list[TaskEvent]:
             ]
         case EscalateTask(as_of=now):
             return _escalations(state, now)
+        case ObsoleteTask(reason=reason, at=at):
+            if state.version == 0:
+                raise rules.TaskNotFound("no such task to close", field="task_id")
+            return [] if state.completed else [TaskObsolete(reason=reason, at=at)]
         case _:
             assert_never(command)
 

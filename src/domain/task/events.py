@@ -7,6 +7,7 @@ from uuid import UUID
 import msgspec
 
 from domain.shared import AwareDatetime
+from domain.stages import Stage
 
 
 class TaskAssigned(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -19,6 +20,7 @@ class TaskAssigned(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     due_at: AwareDatetime | None = None
     escalation: tuple[str, ...] = ()
     escalate_every_hours: int = 24
+    stage: Stage | None = None
 
 
 class TaskAccepted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -47,4 +49,11 @@ class TaskEscalated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     at: AwareDatetime
 
 
-TaskEvent = TaskAssigned | TaskAccepted | TaskReassigned | TaskCompleted | TaskEscalated
+class TaskObsolete(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    reason: str
+    at: AwareDatetime
+
+
+TaskEvent = (
+    TaskAssigned | TaskAccepted | TaskReassigned | TaskCompleted | TaskEscalated | TaskObsolete
+)

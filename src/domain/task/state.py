@@ -15,6 +15,7 @@ from domain.task.events import (
     TaskCompleted,
     TaskEscalated,
     TaskEvent,
+    TaskObsolete,
     TaskReassigned,
 )
 
@@ -51,7 +52,7 @@ def evolve(state: TaskState, event: TaskEvent) -> TaskState:
             return replace(state, version=version, accepted_by=by)
         case TaskReassigned(role=role, assignee=assignee):
             return replace(state, version=version, role=role, assignee=assignee, accepted_by="")
-        case TaskCompleted():
+        case TaskCompleted() | TaskObsolete():
             return replace(state, version=version, completed=True)
         case TaskEscalated(level=level):
             return replace(state, version=version, escalated=level)
