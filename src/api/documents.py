@@ -93,7 +93,7 @@ class DocumentController(Controller):
             ),
             uploaded_by=acting_user(request),
             # In the company's time zone: the version's label carries its day there.
-            uploaded_at=(data.uploaded_at or runtime.clock()).astimezone(runtime.settings.zone),
+            uploaded_at=(data.uploaded_at or runtime.clock()).astimezone(runtime.zone),
             change=data.change,
             change_note=data.change_note,
             customer_must_confirm=data.customer_must_confirm,

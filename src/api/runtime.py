@@ -144,7 +144,7 @@ def _jittered_sleep(attempt: int) -> None:
 class Runtime:
     def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
-        settings.zone  # noqa: B018 - a bad time zone stops the start here, named
+        self.zone = settings.zone  # the company's; a bad name stops the start here
         self.storage: Storage = open_storage(settings.database_url, settings.sqlite_path)
         self.signing = SigningKey.load(settings.signing_key, settings.signing_key_file)
         self.digest_key = DigestKey.load(settings.digest_key_file)

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -27,15 +25,19 @@ from Crypto.Signature import eddsa
 from eventsourcing.persistence import Notification
 
 from infrastructure.merkle import leaf_hash, root_from_path
+from infrastructure.signing import key_file_text
+
+
+def hash_of_record(stream: object, version: int, topic: str, state: bytes) -> str:
+    """The hash of a stored record as the audit chain keeps it (stream, version,
+    topic, bytes as stored)."""
+    digest = hashlib.sha256(f"{stream}\x00{version}\x00{topic}\x00".encode())
+    digest.update(state)
+    return digest.hexdigest()
 
 
 def record_hash(n: Notification) -> str:
-    """The hash of a stored record as the audit chain keeps it (stream, version,
-    topic, bytes as stored)."""
-    digest = hashlib.sha256()
-    digest.update(f"{n.originator_id}\x00{n.originator_version}\x00{n.topic}\x00".encode())
-    digest.update(n.state)
-    return digest.hexdigest()
+    return hash_of_record(n.originator_id, n.originator_version, n.topic, n.state)
 
 
 def leaf_of(position: int, record: str) -> bytes:
@@ -75,11 +77,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True):
                    state=base64.b64encode(n.state).decode())  # fmt: skip
 
     def record_hash(self) -> str:
-        digest = hashlib.sha256()
-        digest.update(f"{self.originator_id}\x00{self.originator_version}\x00"
-                      f"{self.topic}\x00".encode())  # fmt: skip
-        digest.update(base64.b64decode(self.state))
-        return digest.hexdigest()
+        return hash_of_record(self.originator_id, self.originator_version, self.topic,
+                              base64.b64decode(self.state))  # fmt: skip
 
 
 class InclusionProof(msgspec.Struct, frozen=True, kw_only=True):
@@ -147,14 +146,8 @@ class DigestKey:
     @classmethod
     def load(cls, path: Path) -> DigestKey:
         """The key in `path` (PEM), made there first if missing (owner-only)."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pem = ECC.generate(curve="Ed25519").export_key(format="PEM")
-            with suppress(FileExistsError):  # another process made it first
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w") as out:
-                    out.write(pem)
-        return cls(ECC.import_key(path.read_text()))
+        pem = key_file_text(path, lambda: ECC.generate(curve="Ed25519").export_key(format="PEM"))
+        return cls(ECC.import_key(pem))
 
     def sign(
         self, *, tree_size: int, position: int, root: bytes, period: str, signed_at: datetime

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -45,17 +46,21 @@ class ConfirmationLink(msgspec.Struct, frozen=True, kw_only=True, array_like=Tru
     expires: datetime
 
 
-def load_secret(secret: str, key_file: Path) -> str:
-    """The configured secret, else the key file (created on first use, owner-only)."""
-    if secret:
-        return secret
+def key_file_text(key_file: Path, make: Callable[[], str]) -> str:
+    """The key file's text, written first with `make()` if missing: readable by its
+    owner only, and made once however many processes start together."""
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         with suppress(FileExistsError):  # another process made it first
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
-    return key_file.read_text().strip()
+                out.write(make())
+    return key_file.read_text()
+
+
+def load_secret(secret: str, key_file: Path) -> str:
+    """The configured secret, else the key file (created on first use, owner-only)."""
+    return secret or key_file_text(key_file, lambda: secrets.token_hex(32)).strip()
 
 
 class SigningKey:

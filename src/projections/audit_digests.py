@@ -47,13 +47,12 @@ COLUMNS = ("tree_size", "position", "period", "root", "signed_at", "key_id", "pu
 class AuditDigestsProjection:
     topics: frozenset[str] = frozenset()  # it reads records, not events
 
-    def __init__(
-        self, name: str = NAME, *, key: DigestKey | None = None, mapper: MsgspecMapper | None = None
-    ) -> None:
+    def __init__(self, name: str = NAME, *, key: DigestKey, mapper: MsgspecMapper) -> None:
+        """`key`: the installation's (a rebuild must sign with the same); `mapper`: the
+        store's (it reads the closes' months, through any cipher the store uses)."""
         self.name = self.table = name
         self.frontier = f"{name}_frontier"
-        self.key = key or DigestKey.generate()
-        self.mapper = mapper or MsgspecMapper()
+        self.key, self.mapper = key, mapper
 
     def tables(self) -> list[str]:
         return [self.table, self.frontier]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -37,7 +39,8 @@ def publish_positions(runtime: Runtime, holders: Iterable[PositionHolder] | None
     listed = tuple(holders) if holders is not None else tuple(
         PositionHolder(position=p, user=u) for p, u in HOLDERS.items())  # fmt: skip
     command = PublishPositions(holders=listed)
-    meta = CommandMeta(command_id=f"test-positions-{hash(listed)}", actor="admin")
+    digest = hashlib.sha256(msgspec.json.encode(listed)).hexdigest()[:16]
+    meta = CommandMeta(command_id=f"test-positions-{digest}", actor="admin")
     runtime.service.execute(RULEBOOK, RULEBOOK_ID, command, meta)
 
 

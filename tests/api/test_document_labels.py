@@ -35,6 +35,7 @@ def test_the_label_is_dated_in_the_company_time_zone(
     runtime: Runtime, zone: str, day: str
 ) -> None:
     runtime.settings = msgspec.structs.replace(runtime.settings, time_zone=zone)
+    runtime.zone = runtime.settings.zone
     # 02:30 in Shanghai on the 21st is 18:30 UTC on the 20th, 19:30 in Berlin.
     assert label(runtime, "2025-12-20T18:30:00Z") == f"V1.0_{day}"
 

@@ -116,19 +116,21 @@ def holder_of(role: str) -> str:
     return f"{role}.holder"
 
 
+def authority_of(role: str) -> Authority:
+    """What the positions list of the generated histories gives the holder of `role`."""
+    holding = PositionHolder(position=role, user=holder_of(role))
+    return Authority(positions_version=1, holdings=(holding,))
+
+
 def approval(role: str, at: datetime) -> ApproveOrder:
-    """An approval in `role` by its holder, with the authority the positions list gives."""
-    user = holder_of(role)
-    authority = Authority(positions_version=1,
-                          holdings=(PositionHolder(position=role, user=user),))  # fmt: skip
-    return ApproveOrder(role=role, approver=user, at=at, authority=authority)
+    """An approval in `role` by its holder."""
+    return ApproveOrder(role=role, approver=holder_of(role), at=at, authority=authority_of(role))
 
 
 def rejection(role: str, reason: str, at: datetime) -> RejectOrder:
     """A rejection in `role` by its holder."""
-    user = holder_of(role)
-    return RejectOrder(role=role, approver=user, reason=reason, at=at,
-                       authority=approval(role, at).authority)  # fmt: skip
+    return RejectOrder(role=role, approver=holder_of(role), reason=reason, at=at,
+                       authority=authority_of(role))  # fmt: skip
 
 
 def _progress(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:

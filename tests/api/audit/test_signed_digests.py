@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -14,6 +15,7 @@ from api.auth import Role
 from api.cli import main
 from api.runtime import Runtime
 from api.settings import Settings
+from domain.revenue_periods import PERIODS_ID, PeriodClosed
 from infrastructure.daemon.rebuild import compare, rebuild
 from infrastructure.log_digests import DigestKey, InclusionProof, check_proof, leaf_of, record_hash
 from infrastructure.merkle import root_of
@@ -55,7 +57,10 @@ def test_a_period_close_signs_the_root_of_the_log_up_to_it(
     assert (digest["period"], digest["position"], digest["tree_size"]) == (
         "2025-11", closed_at, len(records))  # fmt: skip
     assert digest["root"] == root.hex()
-    assert digest["signed_at"] != ""  # the close's recorded time, so a rebuild signs alike
+    closed = runtime.service.history(PERIODS_ID)[-1]
+    assert isinstance(closed.event, PeriodClosed)
+    # The close's recorded time, so a rebuild signs the same bytes.
+    assert datetime.fromisoformat(digest["signed_at"]) == closed.timestamp
     assert digest["public_key"] == runtime.digest_key.public_key
     # Anyone can ask for the root as it stands now, signed; it is kept nowhere.
     now = ok(client.get("/audit/digests/now"))
