@@ -24,6 +24,7 @@ from api.imports import ImportController
 from api.notifications import DirectoryController, NotificationController
 from api.orders import OrderController
 from api.problems import EXCEPTION_HANDLERS
+from api.production import ProductionController
 from api.projections import ProjectionController, metrics, policy_commands
 from api.quotes import QuoteController
 from api.receivables import ReceivableController
@@ -70,6 +71,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             OrderController,
+            ProductionController,
             RulebookController,
             ReceivableController,
             DunningController,

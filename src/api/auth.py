@@ -64,6 +64,8 @@ WRITES: dict[str, frozenset[Role]] = {
         f"POST {_O}/shipments": PRODUCTION,
         f"POST {_O}/acceptance": SALES | PRODUCTION,
         f"POST {_O}/expected-completion": PRODUCTION | ENGINEER,
+        **{f"POST {_O}/operations/{{operation}}/{verb}": PRODUCTION for verb in (
+            "start", "finish")},
         f"POST {_O}/quality-incidents": PRODUCTION | ENGINEER,
         f"POST {_O}/actual-costs": FINANCE | PRODUCTION,
         f"POST {_O}/cost-estimate": FINANCE | ENGINEER,
@@ -77,7 +79,7 @@ WRITES: dict[str, frozenset[Role]] = {
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
             "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}",
-            "print-templates/{kind}", "positions")},
+            "print-templates/{kind}", "positions", "stage-plans")},
         "POST /rulebook/payment-terms": FINANCE,
         **{f"POST {_R}/{verb}": FINANCE for verb in (
             "invoices", "payments", "refunds", "credit-notes", "write-offs")},

@@ -16,10 +16,12 @@ from litestar.params import FromQuery, Parameter
 from api.reading import Month, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
 from domain.deciders import RULEBOOK
+from domain.order_alert import DEFAULT_EXCEPTION_RULES
 from domain.rulebook import DEFAULT_STAGE_DAYS, RULEBOOK_ID, HealthWeights
 from infrastructure.read_store import Tx
 from projections import dashboards as board
 from projections import kpis, order_alerts
+from projections import order_progress as progress
 from projections.order_list import NAME
 
 T = TypeVar("T")
@@ -121,6 +123,23 @@ class DashboardController(Controller):
     async def bottlenecks(self, request: Req, asked: BoardDep) -> Answer:
         """Production bottleneck heat map: time spent in each stage, by week."""
         return await asked.answer(request, lambda: asked.read(board.bottlenecks))
+
+    @get("/operation-bottlenecks")
+    async def operation_bottlenecks(self, request: Req, asked: BoardDep) -> Answer:
+        """Bottleneck heat map per production operation (生产瓶颈工序热力图): the time each
+        operation took, by the week it started (finished operations)."""
+        return await asked.answer(request, lambda: asked.read(progress.operation_heat))
+
+    @get("/production", sync_to_thread=True)
+    def production(self, asked: BoardDep) -> dict[str, Any]:
+        """The operations board: each order in progress with its predicted completion, how
+        it was derived (plan, stock or a date entered, and by whom), how many days past
+        the promise that is and the exception level it reaches, and the operation under
+        way; latest first, with a count per level."""
+        asked.waited()
+        book = asked.runtime.service.load(RULEBOOK, RULEBOOK_ID)
+        rules = book.exception_rules.rules if book.exception_rules else DEFAULT_EXCEPTION_RULES
+        return asked.read(progress.production_board, rules)
 
     @get("/operations", sync_to_thread=True)
     def operations(

@@ -262,6 +262,7 @@ class OrderSummary(msgspec.Struct, kw_only=True):
     contract_number: str
     revision: int
     version: int
+    expected_completion: str = ""  # the latest prediction (or the promise, before one)
 
 
 class OrderPage(msgspec.Struct, kw_only=True):

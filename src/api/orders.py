@@ -21,7 +21,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from api import order_dto as dto
 from api import printing
 from api.approvals import approval, rejection
-from api.commanding import command_meta, run_command, run_command_async
+from api.commanding import acting_user, command_meta, run_command, run_command_async
 from api.contacts import opened_contact, viewer_role
 from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import OrderId
@@ -203,10 +203,12 @@ class OrderController(Controller):
         data: JSONBody[dto.ExpectedCompletionIn],
         runtime: RuntimeDep,
     ) -> dto.Accepted:
-        """Update the expected completion date, with the reason."""
+        """Enter the date the order will be completed, with the reason: it takes precedence
+        over the plan in the order's prediction, which names who entered it and why."""
         command = cmd.UpdateExpectedCompletion(
-            expected_completion=data.expected_completion, reason=data.reason
-        )
+            expected_completion=data.expected_completion, reason=data.reason,
+            entered_by=acting_user(request),
+        )  # fmt: skip
         return await _accepted(
             runtime, order_id, command, command_meta(request, data.expected_version)
         )

@@ -31,8 +31,10 @@ from domain.rulebook import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
+    PublishStagePlans,
     PublishTaskTemplates,
     StageGate,
+    StagePlan,
 )
 from domain.stages import Stage
 from domain.stock import ComponentNeed, KeyComponents
@@ -63,6 +65,11 @@ class HealthWeightsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class StageDeadlinesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     days: dict[Stage, Annotated[int, msgspec.Meta(ge=1, le=3650)]]
+    expected_version: int | None = None
+
+
+class StagePlansIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    plans: Annotated[tuple[StagePlan, ...], msgspec.Meta(max_length=500)]
     expected_version: int | None = None
 
 
@@ -152,6 +159,16 @@ class RulebookController(Controller):
     ) -> Accepted:
         """Publish how many days each stage may take before an order is past its deadline."""
         command = PublishStageDeadlines(days=data.days)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/stage-plans", sync_to_thread=True, status_code=200)
+    def publish_stage_plans(
+        self, request: Req, data: JSONBody[StagePlansIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the planned days of each stage per order kind (and product line) and the
+        production operations (工序): the whole set, replacing the one before. Each open
+        order's predicted completion follows the new plans from the next morning."""
+        command = PublishStagePlans(plans=data.plans)
         return _publish(runtime, command, command_meta(request, data.expected_version))
 
     @post("/stage-gates", sync_to_thread=True, status_code=200)

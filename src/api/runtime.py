@@ -42,6 +42,7 @@ from policies import (
     when_order_leaves_stage_close_its_tasks,
     when_order_placed_from_quote_accept_quote,
     when_order_progresses_bill_milestones,
+    when_order_progresses_predict_completion,
     when_order_signed_recognise_revenue,
     when_order_slips_raise_exception,
     when_stock_runs_short_warn_order,
@@ -98,6 +99,9 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
         when_dunning_list_compiled_notify_salespeople.NotifySalespeoplePolicy
     ),
     when_order_slips_raise_exception.NAME: when_order_slips_raise_exception.RaiseExceptionPolicy,
+    when_order_progresses_predict_completion.NAME: (
+        when_order_progresses_predict_completion.PredictCompletionPolicy
+    ),
     when_order_enters_stage_assign_task.NAME: (
         when_order_enters_stage_assign_task.AssignStageTasksPolicy
     ),
@@ -196,7 +200,8 @@ class Runtime:
         """Have the read models the clock reads caught up with the log's head? Waits up
         to `timeout`, and gives up at once when the runtime is stopping."""
         head = self.storage.read_store.head()
-        lives = [self.projections[n] for n in ("receivables", "order_alerts", "tasks", "sales")]
+        lives = [self.projections[n] for n in ("receivables", "order_alerts", "tasks", "sales",
+                                                    "order_list")]  # fmt: skip
         deadline = time.monotonic() + timeout
         while not self._stop.is_set() and time.monotonic() < deadline:
             if all(live.wait_for(head, timeout=0.5) for live in lives):

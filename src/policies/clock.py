@@ -1,5 +1,6 @@
-"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review
-and renewal quotes, and escalating unanswered exceptions and overdue tasks every few minutes.
+"""The clock-driven policies under APScheduler: weekly dunning, daily milestone review,
+renewal quotes and completion predictions, and escalating unanswered exceptions and
+overdue tasks every few minutes.
 
 Each job computes the firing it stands for from the time it runs and acts
 through idempotent commands named by that firing, so a job fired twice (two
@@ -25,6 +26,7 @@ from policies.every_few_minutes_escalate_overdue_tasks import EscalateOverdueTas
 from policies.every_few_minutes_escalate_unanswered_alerts import EVERY, EscalateUnanswered
 from policies.every_monday_compile_dunning_list import WeeklyDunning, company_rules, trigger
 from policies.every_morning_draft_renewal_quotes import DraftRenewals
+from policies.every_morning_predict_completion import DailyPredictions
 from policies.every_morning_review_milestones import DailyReview, daily_trigger
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class Clock:
         self.dunning = WeeklyDunning(service, store, receivables)
         self.review = DailyReview(service, store, receivables)
         self.renewals = DraftRenewals(service, store, partial(copy_of, "sales"))
+        self.predictions = DailyPredictions(service, store, partial(copy_of, "order_list"))
         self.escalate = EscalateUnanswered(service, store, partial(copy_of, "order_alerts"))
         self.escalate_tasks = EscalateOverdueTasks(service, store, partial(copy_of, "tasks"))
         self.scheduler = BackgroundScheduler()
@@ -82,13 +85,15 @@ class Clock:
                                id="daily-milestone-review", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, daily_trigger(rules), args=[self.renewals.run],
                                id="daily-renewal-quotes", **options)  # fmt: skip
+        self.scheduler.add_job(self.fire, daily_trigger(rules), args=[self.predictions.run],
+                               id="daily-completion-predictions", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, EVERY, args=[self.escalate.run],
                                id="escalate-unanswered-alerts", **options)  # fmt: skip
         self.scheduler.add_job(self.fire, EVERY, args=[self.escalate_tasks.run],
                                id="escalate-overdue-tasks", **options)  # fmt: skip
         self.scheduler.start()
         # Catch up on what was missed while no instance ran, in the scheduler's thread.
-        for job in (self.dunning.run, self.review.run, self.renewals.run):
+        for job in (self.dunning.run, self.review.run, self.renewals.run, self.predictions.run):
             self.scheduler.add_job(self.fire, "date", args=[job])
 
     def stop(self) -> None:

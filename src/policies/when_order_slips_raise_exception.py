@@ -1,11 +1,13 @@
 """When an order's predicted completion slips past its contract date, or a customer
 complains, raise (or move, or close) its L1-L4 exception.
 
-The policy keeps each order's contract date and latest predicted completion;
-every new prediction is assessed against the published exception rules (L1-L4,
-see docs/operators.md), a formal complaint or a major/critical quality incident raises L4, and
-completing or cancelling the order closes what is open. Commands are keyed by
-the causing event, so each fact is assessed once.
+Every new prediction of the order (`CompletionPredicted`, derived by the order from
+its plan, stock and any date a person entered: see
+when_order_progresses_predict_completion) is assessed against the published
+exception rules (L1-L4, see docs/operators.md) with the days it lies past the
+promise - nobody has to type a date; a formal complaint or a major/critical quality
+incident raises L4, and completing or cancelling the order closes what is open.
+Commands are keyed by the causing event, so each fact is assessed once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from domain.deciders import ORDER_ALERT
 from domain.envelope import Recorded
 from domain.order.events import (
     ComplaintFiled,
-    ExpectedCompletionUpdated,
+    CompletionPredicted,
     OrderCancelled,
     OrderPlaced,
     QualityIncidentReported,
@@ -50,7 +52,7 @@ _DONE = frozenset({Stage.COMPLETED, Stage.LIVE})
 class RaiseExceptionPolicy:
     topics = frozenset(
         topic_of(t)
-        for t in (OrderPlaced, ExpectedCompletionUpdated, ComplaintFiled,
+        for t in (OrderPlaced, CompletionPredicted, ComplaintFiled,
                   QualityIncidentReported, OrderCancelled, StageAdvanced, ExceptionRulesPublished)
     )  # fmt: skip
 
@@ -82,8 +84,8 @@ class RaiseExceptionPolicy:
             case OrderPlaced(promised_delivery=promised):
                 tx.upsert(self.orders, ("order_id", "promised", "alerted"), "order_id",
                           [(order_id, promised.isoformat(), 0)])  # fmt: skip
-            case ExpectedCompletionUpdated(expected_completion=expected):
-                self._assess(tx, recorded, expected)
+            case CompletionPredicted(late_days=late):
+                self._assess(tx, recorded, late)
             case ComplaintFiled(description=text, at=at):
                 self._incident(tx, recorded, f"客户正式投诉 formal complaint: {text}", at)
             case QualityIncidentReported(severity=severity, description=text, at=at):
@@ -94,12 +96,10 @@ class RaiseExceptionPolicy:
             case StageAdvanced(to_stage=stage, at=at) if stage in _DONE:
                 self._close(tx, recorded, f"order {stage.value}", at)
 
-    def _assess(self, tx: Tx, recorded: Recorded[Any], expected: date) -> None:
-        promised = self._promised(tx, str(recorded.originator_id))
-        if promised is None:
+    def _assess(self, tx: Tx, recorded: Recorded[Any], delay: int) -> None:
+        if self._promised(tx, str(recorded.originator_id)) is None:
             return
         # The prediction has no business time of its own: it counts from when it was recorded.
-        delay = (expected - promised).days
         assess = AssessDelay(order_id=recorded.originator_id, delay_days=delay,
                              at=recorded.timestamp, rules=self._current(tx))  # fmt: skip
         self._enqueue(tx, recorded, assess, alerted=True)

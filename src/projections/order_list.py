@@ -15,6 +15,7 @@ from domain.envelope import Recorded
 from domain.order.events import (
     ActualCostRecorded,
     ComplaintFiled,
+    CompletionPredicted,
     CostEstimated,
     CustomerAccepted,
     CustomerFeedbackRecorded,
@@ -36,6 +37,7 @@ from domain.order.state import changed_lines
 from domain.shared import total
 from domain.stages import Stage
 from infrastructure.read_store import ReadStore, Row, Tx, utc_text
+from projections import order_progress
 
 NAME = "order_list"
 _lines = msgspec.json.Decoder(tuple[OrderLine, ...])
@@ -116,6 +118,7 @@ class _Batch:
         )
         for visit in visits:
             self.open_visits[visit["order_id"]] = msgspec.convert(visit, Visit)
+        self.progress = order_progress.ProgressBatch(tx, projection.table, order_ids)
         self.last: dict[str, Recorded[Any]] = {}  # each changed order's latest event
         self.visits: dict[tuple[str, int], Visit] = {}
 
@@ -129,6 +132,7 @@ class _Batch:
             if existing is None:
                 return  # an order the list never saw placed: nothing to invent
             row = _changed(existing, event) or existing
+            self.progress.apply(order_id, event)
             match event:
                 case OrderSigned(signed_at=at):
                     self._move(order_id, Stage.SIGNED.value, at)
@@ -173,7 +177,7 @@ class OrderListProjection:
         self.stages = f"{name}_stages"
 
     def tables(self) -> list[str]:
-        return [self.table, self.stages]
+        return [self.table, self.stages, *order_progress.tables(self.table)]
 
     def schema(self) -> list[str]:
         table = self.table
@@ -190,6 +194,7 @@ class OrderListProjection:
             f"CREATE TABLE IF NOT EXISTS {self.stages} (order_id TEXT NOT NULL, "
             "seq BIGINT NOT NULL, stage TEXT NOT NULL, entered_at TEXT NOT NULL, "
             "exited_at TEXT NOT NULL, seconds BIGINT NOT NULL, PRIMARY KEY (order_id, seq))",
+            *order_progress.schema(table),
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
@@ -201,6 +206,7 @@ class OrderListProjection:
         tx.upsert(self.table, COLUMNS, "order_id", [astuple(r) for r in batch.changed_rows()])
         visits = [astuple(v) for _, v in sorted(batch.visits.items())]
         tx.upsert(self.stages, STAGE_COLUMNS, "order_id, seq", visits)
+        batch.progress.write(tx)
 
 
 def _placed(order_id: str, e: OrderPlaced) -> OrderRow:
@@ -256,6 +262,8 @@ def _changed(row: OrderRow, event: Any) -> OrderRow | None:
                 return replace(entered, status="completed", closed_at=utc_text(at))
             return entered
         case ExpectedCompletionUpdated(expected_completion=when):
+            return replace(row, expected_completion=when.isoformat())
+        case CompletionPredicted(predicted=when):
             return replace(row, expected_completion=when.isoformat())
         case CustomerAccepted(accepted_at=at):
             return replace(row, accepted_at=utc_text(at))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from api.settings import Settings
 from application.service import CommandMeta
 from domain.deciders import RULEBOOK
 from domain.rulebook import RULEBOOK_ID, PositionHolder, PublishPositions
+from policies import outbox
 
 
 @pytest.fixture
@@ -102,3 +104,18 @@ def order_body(ref: str = "EC-2025-0001", **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def quiet(runtime: Runtime, timeout: float = 20) -> int:
+    """Wait until the background policies have done what the log asks of them: every
+    read model and policy at the head, no command pending in the outbox, and the head
+    unmoved since; the head then."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        head = runtime.storage.log.max_notification_id() or 0
+        caught_up = all(live.wait_for(head, timeout=5) for live in runtime.projections.values())
+        pending = outbox.commands(runtime.storage.read_store, status="pending")
+        if caught_up and not pending and (runtime.storage.log.max_notification_id() or 0) == head:
+            return head
+        time.sleep(0.05)
+    raise AssertionError("the policies did not settle")

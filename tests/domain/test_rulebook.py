@@ -224,6 +224,7 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishTaskTemplates",
         "PublishKeyComponents",
         *["PublishPrintTemplate"] * 4,  # sales contract, delivery note, dunning letter, quote
+        "PublishStagePlans",
     ]
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from api.runtime import Runtime
+from api.settings import Settings
 from application.service import CommandMeta
 from domain.deciders import DIRECTORY, ORDER_ALERT
 from domain.directory import DIRECTORY_ID, Contact, SetContact
@@ -15,17 +19,33 @@ from infrastructure.daemon.runner import ProjectionRunner
 from policies import notifications
 from policies.every_few_minutes_escalate_unanswered_alerts import EscalateUnanswered
 from policies.when_alert_raised_notify_owners import NotifyAlertOwnersPolicy
+from policies.when_order_progresses_predict_completion import PredictCompletionPolicy
 from policies.when_order_slips_raise_exception import RaiseExceptionPolicy
 from tests.api.conftest import order_body
 from tests.policies.conftest import Client, ok
 
 
+@pytest.fixture
+def runtime(store_settings: tuple[str, str], tmp_path: Path) -> Runtime:
+    """Facts recorded on 22 Dec 2025, before the orders' promise of 1 Mar 2026 (each
+    prediction counts from the day its fact was recorded)."""
+    database_url, sqlite_path = store_settings
+    settings = Settings(database_url=database_url, sqlite_path=sqlite_path,
+                        data_dir=str(tmp_path), run_projections=False)  # fmt: skip
+    return Runtime(settings, clock=lambda: RECORDED_AT)
+
+
 def run(runtime: Runtime, *policies: Any) -> None:
+    """Predict completions, then the policies given; each caught up, commands executed."""
     store = runtime.storage
-    for policy in policies:
-        ProjectionRunner(policy, store.log, store.mapper, store.read_store).catch_up()
-    runtime.dispatcher.dispatch_once()
+    for _ in range(2):
+        for policy in (PredictCompletionPolicy(), *policies):
+            ProjectionRunner(policy, store.log, store.mapper, store.read_store).catch_up()
+        runtime.dispatcher.dispatch_once()
     runtime.projections["order_alerts"].catch_up()
+
+
+RECORDED_AT = datetime.fromisoformat("2025-12-22T10:00:00+08:00")
 
 
 def placed(client: Client) -> str:

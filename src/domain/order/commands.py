@@ -27,6 +27,7 @@ from domain.order.events import (
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
+from domain.rulebook.plans import StagePlans
 from domain.rulebook.positions import Authority
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
@@ -119,6 +120,29 @@ class RecordAcceptance(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 class UpdateExpectedCompletion(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     expected_completion: date
     reason: Text
+    entered_by: str = ""  # the user, filled in by the service
+
+
+class ReviewPrediction(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Derive the order's predicted completion as of `now` (in the company's zone) from
+    the plans in force; a prediction that says nothing new records nothing."""
+
+    plans: StagePlans
+    deadlines: dict[Stage, int]  # the company's stage deadlines, for a kind with no plan
+    now: AwareDatetime
+
+
+class StartOperation(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    operation: Name
+    at: AwareDatetime
+    plans: StagePlans
+    team: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class FinishOperation(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    operation: Name
+    at: AwareDatetime
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class ChangeContact(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -206,4 +230,7 @@ OrderCommand = (
     | ChangeOrder
     | RecordStockCheck
     | RecordUsage
+    | ReviewPrediction
+    | StartOperation
+    | FinishOperation
 )

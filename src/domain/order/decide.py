@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import assert_never
 
-from domain.order import changes, records, rules
+from domain.order import changes, progress, records, rules
 from domain.order.commands import (
     AdvanceStage,
     ApproveOrder,
@@ -15,6 +15,7 @@ from domain.order.commands import (
     ChangeOrder,
     EstimateCost,
     FileComplaint,
+    FinishOperation,
     HoldOrder,
     OrderCommand,
     PlaceOrder,
@@ -27,14 +28,15 @@ from domain.order.commands import (
     RejectOrder,
     ReportQualityIncident,
     ResumeOrder,
+    ReviewPrediction,
     SignOrder,
+    StartOperation,
     UpdateExpectedCompletion,
 )
 from domain.order.events import (
     SHIPPABLE_KINDS,
     ContactChanged,
     CustomerAccepted,
-    ExpectedCompletionUpdated,
     OrderApproved,
     OrderCancelled,
     OrderEvent,
@@ -106,9 +108,8 @@ def decide(command: OrderCommand, state: OrderState) -> list[OrderEvent]:
             _check_acceptance(state)
             rules.must_not_precede_stage_entry(state, at, "accepted_at")
             return [CustomerAccepted(accepted_by=by, accepted_at=at, note=note)]
-        case UpdateExpectedCompletion(expected_completion=when, reason=reason):
-            rules.must_be_open(state)
-            return [ExpectedCompletionUpdated(expected_completion=when, reason=reason)]
+        case UpdateExpectedCompletion() | ReviewPrediction() | StartOperation() | FinishOperation():
+            return progress.decide_progress(state, command)
         case ChangeContact(contact=contact, at=at):
             rules.must_exist(state)
             check_sealed_for(contact, state.customer_id, "contact")

@@ -179,8 +179,11 @@ class CustomerAccepted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
 
 
 class ExpectedCompletionUpdated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """A completion date entered by a person: it takes precedence over the plan."""
+
     expected_completion: date
     reason: Text
+    entered_by: str = ""  # the user ("" before it was recorded)
 
 
 class ContactChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -230,6 +233,53 @@ class OrderChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     required_approvals: tuple[str, ...]
     approvals_reset: bool
     revenue_classification: Classification | None = None  # finance's, overriding the rules
+
+
+class Basis(StrEnum):
+    PLAN = "plan"  # stage entry times and the plan for what remains
+    STOCK = "stock"  # the day the expected receipts bring a short part in, plus the plan after
+    ENTERED = "entered"  # a date a person entered
+
+
+class PlannedStep(msgspec.Struct, frozen=True, kw_only=True):
+    """One stage (or production operation) of a prediction: when it started or is
+    planned to, when it is planned to end, and whether it has overrun its plan."""
+
+    stage: Stage
+    operation: str = ""
+    starts: date
+    ends: date
+    planned_days: int
+    overrun: bool = False
+    done: bool = False  # a finished production operation
+
+
+class OperationStarted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """A production operation (工序) of the order's plan begun, and by which team."""
+
+    operation: Name
+    team: str = ""
+    at: AwareDatetime
+
+
+class OperationFinished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    operation: Name
+    at: AwareDatetime
+    note: str = ""
+
+
+class CompletionPredicted(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The order's predicted completion as of a day, how it was derived, and how late
+    that is against the date promised (negative: early)."""
+
+    predicted: date
+    promised: date
+    late_days: int
+    basis: Basis
+    why: str
+    steps: tuple[PlannedStep, ...]
+    as_of: date
+    plan_version: int  # the stage plans publication (0: the stage deadlines)
 
 
 class StockWarning(msgspec.Struct, frozen=True, kw_only=True):
@@ -291,4 +341,7 @@ OrderEvent = (
     | StockWarningRaised
     | StockWarningCleared
     | UsageRecorded
+    | CompletionPredicted
+    | OperationStarted
+    | OperationFinished
 )

@@ -14,12 +14,15 @@ from domain.order.events import (
     SHIPPABLE_KINDS,
     ActualCostRecorded,
     ComplaintFiled,
+    CompletionPredicted,
     ContactChanged,
     CostEstimated,
     CustomerAccepted,
     CustomerFeedbackRecorded,
     ExpectedCompletionUpdated,
     LineRepricing,
+    OperationFinished,
+    OperationStarted,
     OrderApproved,
     OrderCancelled,
     OrderChanged,
@@ -49,6 +52,22 @@ class StageVisit(msgspec.Struct, frozen=True, kw_only=True):
     stage: Stage
     entered_at: datetime
     exited_at: datetime | None = None
+
+
+class OperationRun(msgspec.Struct, frozen=True, kw_only=True):
+    """A production operation as the shop floor recorded it."""
+
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    team: str = ""
+
+
+class EnteredCompletion(msgspec.Struct, frozen=True, kw_only=True):
+    """A completion date a person entered, which takes precedence over the plan."""
+
+    on: date
+    by: str
+    reason: str
 
 
 class OrderState(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,6 +111,9 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     quote: QuoteReference | None = None  # the quote it was captured from, and its pricing
     usage: dict[str, Decimal] = msgspec.field(default_factory=dict)  # cumulative, by line
     usage_periods: tuple[str, ...] = ()  # "line_id:period" reported
+    entered_completion: EnteredCompletion | None = None
+    prediction: CompletionPredicted | None = None  # the latest
+    operations: dict[str, OperationRun] = msgspec.field(default_factory=dict)  # by code
 
     @property
     def exists(self) -> bool:
@@ -187,8 +209,17 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
             return replace(state, shipments=(*state.shipments, shipment_id), shipped=shipped)
         case CustomerAccepted(accepted_at=at):
             return replace(state, accepted_at=at)
-        case ExpectedCompletionUpdated(expected_completion=when):
-            return replace(state, expected_completion=when)
+        case ExpectedCompletionUpdated(expected_completion=when, reason=why, entered_by=by):
+            entered = EnteredCompletion(on=when, by=by, reason=why)
+            return replace(state, expected_completion=when, entered_completion=entered)
+        case CompletionPredicted(predicted=when):
+            return replace(state, expected_completion=when, prediction=event)
+        case OperationStarted(operation=code, team=team, at=at):
+            run = OperationRun(started_at=at, team=team)
+            return replace(state, operations={**state.operations, code: run})
+        case OperationFinished(operation=code, at=at):
+            run = replace(state.operations[code], finished_at=at)
+            return replace(state, operations={**state.operations, code: run})
         case ContactChanged(contact=contact):
             return replace(state, contact=contact)
         case CostEstimated(estimated_cost=cost):

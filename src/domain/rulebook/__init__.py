@@ -24,6 +24,7 @@ from domain.rulebook.commands import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
+    PublishStagePlans,
     PublishTaskTemplates,
     RulebookCommand,
 )
@@ -48,9 +49,17 @@ from domain.rulebook.events import (
     RulebookEvent,
     StageDeadlinesPublished,
     StageGatesPublished,
+    StagePlansPublished,
     TaskTemplatesPublished,
 )
 from domain.rulebook.health import HealthRules, HealthWeights
+from domain.rulebook.plans import (
+    DEFAULT_STAGE_PLANS,
+    Operation,
+    StagePlan,
+    StagePlans,
+    fallback_plan,
+)
 from domain.rulebook.positions import Authority, PositionHolder, Positions
 from domain.rulebook.routes import NonEmpty, Route, StageDeadlines, StageGate, StageGates
 from domain.rulebook.rules import InvalidRule
@@ -62,6 +71,7 @@ __all__ = [
     "DEFAULT_ROUTES",
     "DEFAULT_STAGE_DAYS",
     "DEFAULT_STAGE_GATES",
+    "DEFAULT_STAGE_PLANS",
     "INITIAL",
     "RULEBOOK_ID",
     "ApprovalRules",
@@ -75,6 +85,7 @@ __all__ = [
     "InvalidRule",
     "KeyComponentsPublished",
     "NonEmpty",
+    "Operation",
     "PaymentTermsPublished",
     "PositionHolder",
     "Positions",
@@ -90,6 +101,7 @@ __all__ = [
     "PublishRoute",
     "PublishStageDeadlines",
     "PublishStageGates",
+    "PublishStagePlans",
     "PublishTaskTemplates",
     "Route",
     "RoutePublished",
@@ -101,10 +113,14 @@ __all__ = [
     "StageGate",
     "StageGates",
     "StageGatesPublished",
+    "StagePlan",
+    "StagePlans",
+    "StagePlansPublished",
     "TaskTemplatesPublished",
     "decide",
     "default_publications",
     "evolve",
+    "fallback_plan",
     "missing_publications",
 ]
 

@@ -11,6 +11,7 @@ from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.plans import StagePlan
 from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import NonEmpty, StageGate
 from domain.stages import Stage
@@ -64,6 +65,13 @@ class PublishPositions(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     holders: tuple[PositionHolder, ...]
 
 
+class PublishStagePlans(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The planned days of each stage per order kind (and product line), and the
+    production operations: the whole set, replacing the one before."""
+
+    plans: tuple[StagePlan, ...]
+
+
 class PublishPrintTemplate(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     kind: PrintKind
     template: PrintTemplate
@@ -81,4 +89,5 @@ RulebookCommand = (
     | PublishKeyComponents
     | PublishPrintTemplate
     | PublishPositions
+    | PublishStagePlans
 )

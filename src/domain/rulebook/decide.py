@@ -19,6 +19,7 @@ from domain.rulebook.commands import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
+    PublishStagePlans,
     PublishTaskTemplates,
     RulebookCommand,
 )
@@ -34,6 +35,7 @@ from domain.rulebook.events import (
     RulebookEvent,
     StageDeadlinesPublished,
     StageGatesPublished,
+    StagePlansPublished,
     TaskTemplatesPublished,
 )
 from domain.rulebook.state import RulebookState
@@ -87,5 +89,9 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             rules.check_positions(holders)
             version = state.positions.version + 1 if state.positions else 1
             return [PositionsPublished(version=version, holders=holders)]
+        case PublishStagePlans(plans=plans):
+            rules.check_plans(plans, state.routes)
+            version = state.plans.version + 1 if state.plans else 1
+            return [StagePlansPublished(version=version, plans=plans)]
         case _:
             assert_never(command)

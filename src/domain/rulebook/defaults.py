@@ -21,10 +21,12 @@ from domain.rulebook.commands import (
     PublishRoute,
     PublishStageDeadlines,
     PublishStageGates,
+    PublishStagePlans,
     PublishTaskTemplates,
     RulebookCommand,
 )
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.plans import DEFAULT_STAGE_PLANS
 from domain.rulebook.routes import StageGate
 from domain.rulebook.state import RulebookState
 from domain.stages import Stage
@@ -109,6 +111,8 @@ def default_publications() -> list[RulebookCommand]:
         PublishPrintTemplate(kind=kind, template=template)
         for kind, template in DEFAULT_PRINT_TEMPLATES.items()
     ]
+    # Later parts come last: each default's number (its command id) never changes.
+    commands.append(PublishStagePlans(plans=DEFAULT_STAGE_PLANS))
     return commands
 
 
@@ -141,6 +145,8 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = state.key_components is None
             case PublishPrintTemplate(kind=kind):
                 absent = kind not in state.print_templates
+            case PublishStagePlans():
+                absent = state.plans is None
             case PublishPositions():  # none by default: who holds what is the company's
                 absent = state.positions is None
             case _:

@@ -9,6 +9,7 @@ from domain.print_templates import PrintKind, PrintTemplate
 from domain.receivable.terms import PaymentTerms
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.plans import StagePlan
 from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import StageGate
 from domain.stages import Stage
@@ -73,6 +74,11 @@ class PositionsPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     holders: tuple[PositionHolder, ...]
 
 
+class StagePlansPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    plans: tuple[StagePlan, ...]
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -85,4 +91,5 @@ RulebookEvent = (
     | KeyComponentsPublished
     | PrintTemplatePublished
     | PositionsPublished
+    | StagePlansPublished
 )

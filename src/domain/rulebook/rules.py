@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 
 from domain.rulebook.approval import ApprovalStep
 from domain.rulebook.health import HealthWeights
+from domain.rulebook.plans import StagePlan
 from domain.rulebook.positions import PositionHolder
-from domain.rulebook.routes import StageGate
+from domain.rulebook.routes import Route, StageGate
 from domain.shared import DomainError
 from domain.stages import Stage
 
@@ -111,3 +112,31 @@ def check_deadlines(days: Mapping[Stage, int]) -> None:
 def check_gates(gates: Sequence[StageGate]) -> None:
     if any(g.from_stage == g.to_stage for g in gates):
         raise InvalidRule("a stage gate leads to another stage", field="gates")
+
+
+def check_plans(plans: Sequence[StagePlan], routes: Mapping[str, Route]) -> None:
+    """One plan per order kind and product line; operations only within production,
+    each code once; a stage planned must be on the kind's route where it has one."""
+    seen: set[tuple[str, str]] = set()
+    for i, plan in enumerate(plans):
+        key = (plan.order_type, plan.product_line)
+        if key in seen:
+            line = f" and product line {plan.product_line}" if plan.product_line else ""
+            raise InvalidRule(f"order type {plan.order_type}{line} has two plans",
+                              field=f"plans[{i}]")  # fmt: skip
+        seen.add(key)
+        codes = [op.code for op in plan.operations]
+        if len(set(codes)) != len(codes):
+            raise InvalidRule("each operation code comes once in a plan",
+                              field=f"plans[{i}].operations")  # fmt: skip
+        if plan.operations and Stage.IN_PRODUCTION in plan.days:
+            raise InvalidRule("production lasts as long as its operations: give either its "
+                              "days or its operations", field=f"plans[{i}].days")  # fmt: skip
+        route = routes.get(plan.order_type)
+        off = sorted(s for s in plan.days if route is not None and s not in route.stages)
+        if off:
+            raise InvalidRule(f"{', '.join(off)} is not on the route of {plan.order_type}",
+                              field=f"plans[{i}].days")  # fmt: skip
+        if route is not None and plan.operations and Stage.IN_PRODUCTION not in route.stages:
+            raise InvalidRule(f"the route of {plan.order_type} has no production for "
+                              "operations", field=f"plans[{i}].operations")  # fmt: skip

@@ -20,9 +20,11 @@ from domain.rulebook.events import (
     RulebookEvent,
     StageDeadlinesPublished,
     StageGatesPublished,
+    StagePlansPublished,
     TaskTemplatesPublished,
 )
 from domain.rulebook.health import HealthRules
+from domain.rulebook.plans import StagePlans
 from domain.rulebook.positions import Positions
 from domain.rulebook.routes import Route, StageDeadlines, StageGates
 
@@ -40,6 +42,7 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     key_components: KeyComponentsPublished | None = None
     print_templates: dict[PrintKind, PrintTemplatePublished] = msgspec.field(default_factory=dict)
     positions: Positions | None = None  # who holds which position (none: nobody approves)
+    plans: StagePlans | None = None  # planned stage days and operations per order kind
 
 
 INITIAL = RulebookState()
@@ -78,5 +81,8 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
         case PositionsPublished(version=v, holders=holders):
             positions = Positions(version=v, holders=holders)
             return msgspec.structs.replace(state, version=state.version + 1, positions=positions)
+        case StagePlansPublished(version=v, plans=plans):
+            published_plans = StagePlans(version=v, plans=plans)
+            return msgspec.structs.replace(state, version=state.version + 1, plans=published_plans)
         case _:
             assert_never(event)

@@ -15,6 +15,7 @@ from domain.order.commands import (
     ChangeOrder,
     EstimateCost,
     FileComplaint,
+    FinishOperation,
     HoldOrder,
     OrderCommand,
     RecordAcceptance,
@@ -24,7 +25,9 @@ from domain.order.commands import (
     RejectOrder,
     ReportQualityIncident,
     ResumeOrder,
+    ReviewPrediction,
     SignOrder,
+    StartOperation,
     UpdateExpectedCompletion,
 )
 from domain.order.events import (
@@ -34,7 +37,10 @@ from domain.order.events import (
     Severity,
     ShippedQuantity,
 )
+from domain.order.progress import plan_of
 from domain.order.state import OrderState
+from domain.rulebook import DEFAULT_STAGE_DAYS
+from domain.rulebook.plans import DEFAULT_STAGE_PLANS, StagePlans
 from domain.rulebook.positions import Authority, PositionHolder
 from domain.stages import Stage
 from domain.testing.spec import default_rulebook
@@ -48,6 +54,7 @@ from domain.testing.strategies import (
 )
 
 Strategy = st.SearchStrategy[OrderCommand]
+PLANS = StagePlans(version=1, plans=DEFAULT_STAGE_PLANS)
 
 _TIME_FIELDS = ("at", "signed_at", "shipped_at", "accepted_at", "incurred_at", "changed_at")
 
@@ -169,7 +176,25 @@ def _open_only(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strat
         found.append(st.builds(HoldOrder, reason=names, at=at))
     found.append(at.flatmap(lambda t: _change(state, t)))
     found.append(st.builds(UpdateExpectedCompletion, expected_completion=st.dates(), reason=names))
+    found.append(st.builds(ReviewPrediction, plans=st.just(PLANS),
+                           deadlines=st.just(DEFAULT_STAGE_DAYS), now=at))  # fmt: skip
+    found += _operations(state, at)
     return found
+
+
+def _operations(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
+    """Start the next operation of production, or finish the one started."""
+    plan = plan_of(state, PLANS)
+    if state.stage != Stage.IN_PRODUCTION or plan is None or state.on_hold:
+        return []
+    running = [code for code, run in state.operations.items() if run.finished_at is None]
+    if running:
+        return [st.builds(FinishOperation, operation=st.just(running[0]), at=at)]
+    todo = [op.code for op in plan.operations if op.code not in state.operations]
+    if not todo:
+        return []
+    return [st.builds(StartOperation, operation=st.just(todo[0]), at=at, plans=st.just(PLANS),
+                      team=names)]  # fmt: skip
 
 
 def _records(state: OrderState, at: st.SearchStrategy[datetime]) -> list[Strategy]:
