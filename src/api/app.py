@@ -36,6 +36,7 @@ from api.settings import Settings
 from api.stock import StockController
 from api.strict import strict_bodies
 from api.tasks import TaskController
+from api.webhooks import WebhookController
 
 
 def _freeze_heap() -> None:
@@ -72,6 +73,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         route_handlers=[
             OrderController,
             ProductionController,
+            WebhookController,
             RulebookController,
             ReceivableController,
             DunningController,

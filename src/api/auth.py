@@ -111,6 +111,9 @@ WRITES: dict[str, frozenset[Role]] = {
         "DELETE /directory/{key}": NOBODY_BUT_ADMIN,
         "POST /notifications/{message_id}/retry": NOBODY_BUT_ADMIN,
         "POST /projections/{name}/retry": NOBODY_BUT_ADMIN,
+        "POST /webhooks": NOBODY_BUT_ADMIN,
+        "POST /webhooks/{subscription}/replay": NOBODY_BUT_ADMIN,
+        "DELETE /webhooks/{subscription}": NOBODY_BUT_ADMIN,
     }.items()
 }  # fmt: skip
 
@@ -118,6 +121,7 @@ WRITES: dict[str, frozenset[Role]] = {
 RESTRICTED_READS: dict[str, frozenset[Role]] = {
     "/audit/": frozenset({Role.AUDITOR}),
     "/directory": NOBODY_BUT_ADMIN,
+    "/webhooks": NOBODY_BUT_ADMIN,  # where the facts go, and the secrets that sign them
 }
 # All a wall screen's token reads: the boards and the exceptions they show.
 DASHBOARD_READS = ("/dashboards", "/exceptions")

@@ -6,11 +6,14 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from eventsourcing.persistence import EventStore
 from litestar.di import NamedDependency
@@ -51,7 +54,8 @@ from policies import (
 from policies.clock import Clock
 from policies.delivery import Deliverer
 from policies.outbox import Dispatcher
-from projections import audit_digests
+from policies.webhook_delivery import WebhookDeliverer
+from projections import audit_digests, webhook_outbox
 from projections.audit_chain import AuditChainProjection
 from projections.audit_digests import AuditDigestsProjection
 from projections.audit_trail import AuditTrailProjection
@@ -65,6 +69,7 @@ from projections.revenue import RevenueProjection
 from projections.sales import SalesProjection
 from projections.stock import StockProjection
 from projections.tasks import TasksProjection
+from projections.webhook_outbox import WebhookOutboxProjection
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +182,11 @@ class Runtime:
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
         self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
+        self.webhooks = WebhookDeliverer(
+            self.storage.read_store, lambda: self.projections[webhook_outbox.NAME].copy,
+            lambda sid: self.signing.derive(f"webhook:{sid}"), self.clock,
+            owner=f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:8]}",
+        )  # fmt: skip
         self.schedule = Clock(
             self.service,
             self.storage.read_store,
@@ -194,7 +204,8 @@ class Runtime:
         """Every read model's maker; the period digests sign with this installation's key."""
         digests = functools.partial(AuditDigestsProjection, key=self.digest_key,
                                     mapper=self.storage.mapper)  # fmt: skip
-        return {**PROJECTIONS, audit_digests.NAME: digests}
+        webhooks = functools.partial(WebhookOutboxProjection, mapper=self.storage.mapper)
+        return {**PROJECTIONS, audit_digests.NAME: digests, webhook_outbox.NAME: webhooks}
 
     def _clock_reads_settled(self, timeout: float = 60) -> bool:
         """Have the read models the clock reads caught up with the log's head? Waits up
@@ -292,7 +303,7 @@ class Runtime:
     def _deliver_forever(self, poll_interval: float) -> None:
         while not self._stop.is_set():
             try:
-                if self.deliverer.deliver_once():
+                if self.deliverer.deliver_once() + self.webhooks.deliver_once():
                     continue
             except TRANSIENT:
                 log.warning("delivery: the store is unavailable; retrying", exc_info=True)

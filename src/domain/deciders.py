@@ -24,6 +24,7 @@ from domain import (
     rulebook,
     stock,
     task,
+    webhook,
 )
 from domain.cpq import catalogue, quote
 from domain.decider import Decider, topic_of
@@ -45,11 +46,12 @@ REVENUE_PERIODS = revenue_periods.DECIDER
 CATALOGUE = catalogue.DECIDER
 QUOTE = quote.DECIDER
 RULEBOOK = rulebook.DECIDER
+WEBHOOK = webhook.DECIDER
 
 DECIDERS: tuple[Decider[Any, Any, Any], ...] = (
     ORDER, DOCUMENT, TASK, RECEIVABLE, CUSTOMER_CREDIT, CUSTOMER, DUNNING, DIRECTORY,
     ORDER_ALERT, STOCK, DATA_SUBJECT, REVENUE_CONTRACT, REVENUE_PERIODS, CATALOGUE, QUOTE,
-    RULEBOOK,
+    RULEBOOK, WEBHOOK,
 )  # fmt: skip
 
 

@@ -85,6 +85,11 @@ class SigningKey:
         """The installation's MAC of `message` (what seals a command's records)."""
         return hmac.new(self._key, b"record-seal:" + message, hashlib.sha256).hexdigest()
 
+    def derive(self, purpose: str) -> str:
+        """A secret of its own for `purpose` (e.g. a webhook subscription's signing
+        secret): derived, so it is never stored, and the same in every process."""
+        return hmac.new(self._key, b"derived:" + purpose.encode(), hashlib.sha256).hexdigest()
+
     def checks(self, message: bytes, mac: str) -> bool:
         return hmac.compare_digest(self.mac(message), mac)
 
