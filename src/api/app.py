@@ -33,6 +33,7 @@ from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.sales import SalesController
 from api.settings import Settings
+from api.shop_floor import ShopFloorController
 from api.stock import StockController
 from api.strict import strict_bodies
 from api.tasks import TaskController
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         route_handlers=[
             OrderController,
             ProductionController,
+            ShopFloorController,
             WebhookController,
             RulebookController,
             ReceivableController,

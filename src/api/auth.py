@@ -76,6 +76,9 @@ WRITES: dict[str, frozenset[Role]] = {
         f"POST {_D}/confirm": SALES,  # on the customer's behalf
         f"POST {_D}/confirmation-link": SALES,  # for the customer's own
         f"POST {_D}/reject": SALES,
+        "POST /documents/{document_id}/shop-floor-links": ENGINEER | PRODUCTION | SALES,
+        "POST /documents/{document_id}/shop-floor-links/{link_id}/revoke": (
+            ENGINEER | PRODUCTION | SALES),
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
             "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}",
@@ -139,6 +142,7 @@ PUBLIC = [
     "^/dashboard$",
     "^/static/",
     "^/customer-confirmations/",
+    "^/shop-floor/",
 ]  # a signed link is its own credential
 
 

@@ -9,11 +9,15 @@ from uuid import UUID
 
 import msgspec
 from litestar.datastructures import UploadFile
+from litestar.response import Stream
 
+from api.exports import attachment
 from api.order_dto import Accepted
+from api.runtime import Runtime
 from application.intake import Aware, Name, Text
 from domain.document_version.events import DocumentKind, Sha256
 from domain.document_version.state import DocumentState
+from domain.document_version.versions import Version
 
 Label = Annotated[str, msgspec.Meta(description="e.g. V1.0_20251220")]
 
@@ -116,4 +120,21 @@ def document_out(
             )
             for v, valid in zip(state.versions, signature_valid, strict=True)
         ],
+    )
+
+
+def file_response(runtime: Runtime, document_id: UUID, version: Version, *, purpose: str) -> Stream:
+    """A version's file, read back verified against its SHA-256 first."""
+    chunks = runtime.blobs.open(version.file.sha256, version.file.size)
+    return Stream(
+        chunks,
+        media_type=version.file.media_type,
+        headers={
+            **attachment(version.file.filename),
+            "Content-Length": str(version.file.size),
+            "ETag": f'"{version.file.sha256}"',
+            "X-Document-Id": str(document_id),
+            "X-Document-Version": version.label,
+            "X-Purpose": purpose,
+        },
     )

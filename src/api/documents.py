@@ -8,12 +8,10 @@ its recorded SHA-256 before a byte of it is sent.
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 from uuid import UUID
 
-import segno
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, JSONBody, Parameter
@@ -21,7 +19,7 @@ from litestar.response import Stream
 
 from api import document_dto as dto
 from api.commanding import acting_user, command_meta, run_command
-from api.exports import attachment, safe_filename
+from api.exports import safe_filename
 from api.order_dto import Accepted, OrderId
 from api.reading import WaitFor, WaitTimeout, read_model
 from api.runtime import Runtime, RuntimeDep
@@ -31,7 +29,6 @@ from domain.deciders import DOCUMENT, ORDER
 from domain.document_version.commands import RejectVersion, UploadVersion
 from domain.document_version.events import FileFacts
 from domain.document_version.state import DocumentState
-from domain.document_version.versions import Version
 from domain.order.rules import OrderNotFound
 from projections import documents
 
@@ -46,22 +43,6 @@ def _load(runtime: Runtime, document_id: UUID) -> DocumentState:
     if state.version == 0:
         raise NotFoundException(f"no document {document_id}")
     return state
-
-
-def _file(runtime: Runtime, document_id: UUID, version: Version, *, purpose: str) -> Stream:
-    chunks = runtime.blobs.open(version.file.sha256, version.file.size)  # verified first
-    return Stream(
-        chunks,
-        media_type=version.file.media_type,
-        headers={
-            **attachment(version.file.filename),
-            "Content-Length": str(version.file.size),
-            "ETag": f'"{version.file.sha256}"',
-            "X-Document-Id": str(document_id),
-            "X-Document-Version": version.label,
-            "X-Purpose": purpose,
-        },
-    )
 
 
 class DocumentController(Controller):
@@ -127,31 +108,19 @@ class DocumentController(Controller):
     def download(self, document_id: DocumentId, label: Label, runtime: RuntimeDep) -> Stream:
         """Download a version for work: only the current one (410 names it otherwise)."""
         version = document_version.for_work(_load(runtime, document_id), label)
-        return _file(runtime, document_id, version, purpose="work")
+        return dto.file_response(runtime, document_id, version, purpose="work")
 
     @get("/documents/{document_id:uuid}/current", sync_to_thread=True)
     def current(self, document_id: DocumentId, runtime: RuntimeDep) -> Stream:
         """What a tablet on the shop floor gets after scanning the work order's code."""
         version = document_version.for_work(_load(runtime, document_id))
-        return _file(runtime, document_id, version, purpose="work")
-
-    @get("/documents/{document_id:uuid}/current/qr", sync_to_thread=True)
-    def qr_code(
-        self, request: Req, document_id: DocumentId, runtime: RuntimeDep
-    ) -> Response[bytes]:
-        """A QR code (PNG) of the current-version link, to print on the work order."""
-        _load(runtime, document_id)
-        base = runtime.settings.public_url or str(request.base_url)
-        link = f"{base.rstrip('/')}/documents/{document_id}/current"
-        png = io.BytesIO()
-        segno.make(link, error="m").save(png, kind="png", scale=6, border=4)
-        return Response(png.getvalue(), media_type="image/png", headers={"X-Link": link})
+        return dto.file_response(runtime, document_id, version, purpose="work")
 
     @get("/audit/documents/{document_id:uuid}/versions/{label:str}/content", sync_to_thread=True)
     def audit_download(self, document_id: DocumentId, label: Label, runtime: RuntimeDep) -> Stream:
         """Any version, superseded or not, for auditors (never for work)."""
         version = _load(runtime, document_id).find(label)
-        return _file(runtime, document_id, version, purpose="audit")
+        return dto.file_response(runtime, document_id, version, purpose="audit")
 
     @post(VERSION + "/confirm", sync_to_thread=True, status_code=200)
     def confirm(

@@ -48,6 +48,8 @@ _STATUS_BY_RULE = {
     "too_many_rows": 413,
     "no_current_version": 409,
     "not_current_version": 410,  # gone for work; the problem names the current version
+    "not_found": 404,
+    "link_gone": 410,  # a shop-floor link revoked or expired
 }
 
 

@@ -22,6 +22,7 @@ from domain import (
     revenue,
     revenue_periods,
     rulebook,
+    shop_floor_link,
     stock,
     task,
     webhook,
@@ -47,11 +48,12 @@ CATALOGUE = catalogue.DECIDER
 QUOTE = quote.DECIDER
 RULEBOOK = rulebook.DECIDER
 WEBHOOK = webhook.DECIDER
+SHOP_FLOOR_LINK = shop_floor_link.DECIDER
 
 DECIDERS: tuple[Decider[Any, Any, Any], ...] = (
     ORDER, DOCUMENT, TASK, RECEIVABLE, CUSTOMER_CREDIT, CUSTOMER, DUNNING, DIRECTORY,
     ORDER_ALERT, STOCK, DATA_SUBJECT, REVENUE_CONTRACT, REVENUE_PERIODS, CATALOGUE, QUOTE,
-    RULEBOOK, WEBHOOK,
+    RULEBOOK, WEBHOOK, SHOP_FLOOR_LINK,
 )  # fmt: skip
 
 

@@ -125,16 +125,6 @@ def test_a_corrupted_file_is_never_served(client: Client, runtime: Runtime) -> N
     assert b"21 mm" not in response.content
 
 
-def test_the_qr_code_links_to_the_current_version(client: Client) -> None:
-    order_id = place(client)
-    document_id = upload(client, order_id, DRAWING_V1).json()["aggregate_id"]
-    response = client.get(f"/documents/{document_id}/current/qr")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "image/png"
-    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
-    assert response.headers["x-link"].endswith(f"/documents/{document_id}/current")
-
-
 def test_an_upload_to_an_unknown_order_changes_nothing(client: Client) -> None:
     response = upload(client, str(UUID(int=7)), DRAWING_V1)
     assert response.status_code == 404

@@ -88,7 +88,7 @@ def test_a_long_file_name_is_accepted_whole_or_refused_never_half_written(
         ("get", "/quotes/{order}/pdf", None, "order"),
         ("get", "/documents/{order}", None, "order"),
         ("get", "/documents/{order}/current", None, "order"),
-        ("get", "/documents/{order}/current/qr", None, "order"),
+        ("post", "/documents/{order}/shop-floor-links", {}, "order"),
         ("get", "/documents/{order}/versions/A/content", None, "order"),
         ("get", "/orders/{document}", None, "document"),
         ("post", "/orders/{document}/hold", {"reason": "x", "at": AT}, "document"),
