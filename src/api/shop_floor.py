@@ -59,7 +59,7 @@ def _opened(runtime: Runtime, token: str) -> UUID:
         link_id = UUID(hex=raw)
     except ValueError:
         raise NotFoundException("no such link") from None
-    if not hmac.compare_digest(token_of(runtime, link_id), f"{raw}.{mac}"):
+    if not hmac.compare_digest(token_of(runtime, link_id).encode(), f"{raw}.{mac}".encode()):
         raise NotFoundException("no such link")
     return link_id
 

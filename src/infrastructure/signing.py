@@ -79,7 +79,7 @@ class SigningKey:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def verify(self, facts: SignedFacts, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(facts), signature)
+        return hmac.compare_digest(self.sign(facts).encode(), signature.encode())
 
     def mac(self, message: bytes) -> str:
         """The installation's MAC of `message` (what seals a command's records)."""
@@ -91,7 +91,7 @@ class SigningKey:
         return hmac.new(self._key, b"derived:" + purpose.encode(), hashlib.sha256).hexdigest()
 
     def checks(self, message: bytes, mac: str) -> bool:
-        return hmac.compare_digest(self.mac(message), mac)
+        return hmac.compare_digest(self.mac(message).encode(), mac.encode())
 
     def link_token(self, link: ConfirmationLink) -> str:
         """`link` as a URL-safe token: its facts and their MAC (nothing secret in it)."""
@@ -101,7 +101,9 @@ class SigningKey:
     def open_link(self, token: str) -> ConfirmationLink | None:
         """The link a token stands for; None if it was not made with this key."""
         payload, _, mac = token.partition(".")
-        if not payload or not hmac.compare_digest(self._link_mac(payload.encode()), mac):
+        # Bytes, not str: compare_digest refuses a str with non-ASCII characters.
+        expected = self._link_mac(payload.encode()).encode()
+        if not payload or not hmac.compare_digest(expected, mac.encode()):
             return None
         padded = payload + "=" * (-len(payload) % 4)
         try:

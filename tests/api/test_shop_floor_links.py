@@ -95,6 +95,7 @@ def test_a_revoked_link_is_gone_and_a_forged_one_finds_nothing(
     assert forged.status_code == 404
     other = scan(client, f"/shop-floor/{UUID(int=5).hex}.{mac}")
     assert other.status_code == 404
+    assert scan(client, f"/shop-floor/{raw}.ñ±").status_code == 404  # not a 500
 
 
 def test_the_link_is_read_only_and_issued_only_by_staff(client: Client, runtime: Runtime) -> None:
