@@ -22,6 +22,7 @@ from domain.cpq.catalogue import (
     PublishValidationRules,
     SetCustomerTier,
 )
+from domain.order.events import UsageRecorded
 from domain.testing.cpq import EXAMPLE_PRODUCTS, example_catalogue
 from tests.api.conftest import bearer
 
@@ -243,7 +244,9 @@ def test_reported_usage_is_charged_by_the_tier_table_the_order_pinned(
         done = ok(client.post(f"/orders/{order_id}/usage", json={
             "line_id": "L2", "period": period, "quantity": quantity,
             "reported_at": f"{period}-28T18:00:00+08:00"}))  # fmt: skip
-        charges.append(runtime.service.history(UUID(order_id))[-1].event.charge.amount)
+        usage = [r.event for r in runtime.service.history(UUID(order_id))
+                 if isinstance(r.event, UsageRecorded)]  # fmt: skip
+        charges.append(usage[-1].charge.amount)
     assert charges == [Decimal(0), Decimal(400)]  # 200 above the commitment at 2.00
     twice = client.post(f"/orders/{order_id}/usage", json={
         "line_id": "L2", "period": "2026-04", "quantity": "1",
