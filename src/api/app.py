@@ -38,6 +38,7 @@ from api.stock import StockController
 from api.strict import strict_bodies
 from api.tasks import TaskController
 from api.webhooks import WebhookController
+from api.workflow_rules import WorkflowRulesController
 
 
 def _freeze_heap() -> None:
@@ -77,6 +78,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ShopFloorController,
             WebhookController,
             RulebookController,
+            WorkflowRulesController,
             ReceivableController,
             DunningController,
             CustomerController,

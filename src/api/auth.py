@@ -82,7 +82,9 @@ WRITES: dict[str, frozenset[Role]] = {
         **{f"POST /rulebook/{part}": NOBODY_BUT_ADMIN for part in (
             "approval-rules", "exception-rules", "health-weights", "key-components",
             "stage-deadlines", "stage-gates", "task-templates", "routes/{order_type}",
-            "print-templates/{kind}", "positions", "stage-plans")},
+            "print-templates/{kind}", "positions", "stage-plans", "status-messages",
+            "workflow-rules")},
+        "POST /rulebook/workflow-rules/dry-run": SALES,  # changes nothing
         "POST /rulebook/payment-terms": FINANCE,
         **{f"POST {_R}/{verb}": FINANCE for verb in (
             "invoices", "payments", "refunds", "credit-notes", "write-offs")},

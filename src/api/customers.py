@@ -38,6 +38,7 @@ class CustomerOut(msgspec.Struct, kw_only=True):
     customer: Row  # the customer list's row: record, rating and tier
     contact: ContactOut | None
     version: int  # of the customer's record
+    status_updates: bool  # False: the customer opted out of status e-mails
 
 
 class CustomerController(Controller):
@@ -82,7 +83,9 @@ class CustomerController(Controller):
         state = runtime.service.load(CUSTOMER, customer_id_for(customer_id))
         contact = state.details.contact if state.details else None
         opened = opened_contact(runtime, contact, viewer_role(request))
-        return CustomerOut(customer=row, contact=opened, version=state.version)
+        updates = state.details.status_updates if state.details else True
+        return CustomerOut(customer=row, contact=opened, version=state.version,
+                           status_updates=updates)  # fmt: skip
 
     @put("/{customer_id:str}", sync_to_thread=True, status_code=200)
     def record(

@@ -30,7 +30,7 @@ from domain.contract_terms import Classification
 from domain.order import commands as cmd
 from domain.order.events import LineRepricing, Severity, ShippedQuantity
 from domain.personal import ContactPerson
-from domain.rulebook import ApprovalRules
+from domain.rulebook import ApprovalRules, WorkflowRules
 from domain.shared import Money
 from domain.stages import Stage
 
@@ -189,11 +189,14 @@ class ChangeIn(In, kw_only=True, forbid_unknown_fields=True):
     )
     revenue_classification: Classification | None = None  # finance overriding the rules
 
-    def to_command(self, currency: str, rules: ApprovalRules) -> cmd.ChangeOrder:
+    def to_command(
+        self, currency: str, rules: ApprovalRules, workflow: WorkflowRules | None
+    ) -> cmd.ChangeOrder:
         return cmd.ChangeOrder(
             reason=self.reason,
             changed_at=self.changed_at,
             approval_rules=rules,
+            workflow=workflow,
             add=tuple(line.to_line(currency) for line in self.add),
             remove=tuple(self.remove),
             reprice=tuple(

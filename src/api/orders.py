@@ -66,10 +66,10 @@ class OrderController(Controller):
         self, request: Req, data: JSONBody[PlaceOrderIn], runtime: RuntimeDep
     ) -> dto.Accepted:
         """Capture an order from any channel; a channel reference seen before is a 409."""
-        route, approval, rating = capture_rules(runtime.service, data.order_type, data.customer_id)
+        rules = capture_rules(runtime.service, data.order_type, data.customer_id)
         order_id = order_id_for(data.channel, data.external_ref)
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
-        command = data.to_command(route, approval, rating, contact)
+        command = data.to_command(rules, contact)
         return run_command(runtime, ORDER, order_id, command, command_meta(request, None))
 
     @post("/{order_id:uuid}/usage", sync_to_thread=True, status_code=200)
@@ -284,7 +284,7 @@ class OrderController(Controller):
             raise OrderNotFound("no such order", order_id=str(order_id))
         rulebook = runtime.service.load(RULEBOOK, RULEBOOK_ID)
         assert rulebook.approval is not None
-        command = data.to_command(state.currency, rulebook.approval)
+        command = data.to_command(state.currency, rulebook.approval, rulebook.workflow)
         return run_command(
             runtime, ORDER, order_id, command, command_meta(request, data.expected_version)
         )

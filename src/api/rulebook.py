@@ -32,9 +32,13 @@ from domain.rulebook import (
     PublishStageDeadlines,
     PublishStageGates,
     PublishStagePlans,
+    PublishStatusMessages,
     PublishTaskTemplates,
+    PublishWorkflowRules,
     StageGate,
     StagePlan,
+    StatusTemplate,
+    WorkflowRule,
 )
 from domain.stages import Stage
 from domain.stock import ComponentNeed, KeyComponents
@@ -232,6 +236,41 @@ class RulebookController(Controller):
         placeholder the kind does not know is refused, naming where it stands."""
         command = PublishPrintTemplate(kind=kind, template=data.template)
         return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/status-messages", sync_to_thread=True, status_code=200)
+    def publish_status_messages(
+        self, request: Req, data: JSONBody[StatusMessagesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish what a customer is told, when: one template per moment (`signed`,
+        `shipped`, `accepted`, or a stage entered such as `in_production`), subject and
+        body with {placeholders} (order, customer, stage, stage_en, date, promised,
+        contract, tracking). A moment left out is not told; an unknown placeholder is
+        refused, naming where it stands."""
+        command = PublishStatusMessages(templates=data.templates)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+    @post("/workflow-rules", sync_to_thread=True, status_code=200)
+    def publish_workflow_rules(
+        self, request: Req, data: JSONBody[WorkflowRulesIn], runtime: RuntimeDep
+    ) -> Accepted:
+        """Publish the conditional workflow rules (the whole set, replacing the one
+        before): each `when` (amount above a threshold per currency, order types,
+        product lines, a custom hardware line, customer tiers, credit ratings, regions;
+        every condition given must hold) adds `then` approvals, department notices and
+        tasks. Orders captured or changed afterwards are judged by them; try a set with
+        `POST /rulebook/workflow-rules/dry-run` first."""
+        command = PublishWorkflowRules(rules=data.rules)
+        return _publish(runtime, command, command_meta(request, data.expected_version))
+
+
+class StatusMessagesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    templates: Annotated[tuple[StatusTemplate, ...], msgspec.Meta(max_length=50)]
+    expected_version: int | None = None
+
+
+class WorkflowRulesIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    rules: Annotated[tuple[WorkflowRule, ...], msgspec.Meta(max_length=500)]
+    expected_version: int | None = None
 
 
 class PrintTemplateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import msgspec
 from eventsourcing.persistence import EventStore
 from litestar.di import NamedDependency
 
@@ -22,6 +23,7 @@ from api.read_cache import ReadCache
 from api.settings import Settings
 from application.service import ApplicationService, CommandMeta
 from domain.deciders import RULEBOOK
+from domain.personal import ContactPerson, Sealed
 from domain.rulebook import RULEBOOK_ID, missing_publications
 from infrastructure.blobs import BlobStore
 from infrastructure.daemon.live import Hearing, LiveProjection
@@ -46,8 +48,10 @@ from policies import (
     when_order_placed_from_quote_accept_quote,
     when_order_progresses_bill_milestones,
     when_order_progresses_predict_completion,
+    when_order_progresses_tell_the_customer,
     when_order_signed_recognise_revenue,
     when_order_slips_raise_exception,
+    when_order_triggers_workflow_rules_act,
     when_stock_runs_short_warn_order,
     when_task_assigned_notify_assignee,
 )
@@ -72,6 +76,7 @@ from projections.tasks import TasksProjection
 from projections.webhook_outbox import WebhookOutboxProjection
 
 log = logging.getLogger(__name__)
+_sealed = msgspec.json.Decoder(Sealed)
 
 # Every read model, by name, with how to make a copy of it under a given name.
 PROJECTIONS: dict[str, Callable[[str], Projection]] = {
@@ -124,6 +129,12 @@ PROJECTIONS: dict[str, Callable[[str], Projection]] = {
     ),
     when_order_signed_recognise_revenue.NAME: (
         when_order_signed_recognise_revenue.RecogniseRevenuePolicy
+    ),
+    when_order_progresses_tell_the_customer.NAME: (
+        when_order_progresses_tell_the_customer.TellCustomerPolicy
+    ),
+    when_order_triggers_workflow_rules_act.NAME: (
+        when_order_triggers_workflow_rules_act.WorkflowActionsPolicy
     ),
 }
 
@@ -181,7 +192,9 @@ class Runtime:
             for name, make in self._projection_makers().items()
         }
         self.dispatcher = Dispatcher(self.storage.read_store, self.service)
-        self.deliverer = Deliverer(self.storage.read_store, settings.smtp, self.clock)
+        self.deliverer = Deliverer(
+            self.storage.read_store, settings.smtp, self.clock, self._contact_email
+        )
         self.webhooks = WebhookDeliverer(
             self.storage.read_store, lambda: self.projections[webhook_outbox.NAME].copy,
             lambda sid: self.signing.derive(f"webhook:{sid}"), self.clock,
@@ -236,6 +249,11 @@ class Runtime:
             self.run_dispatcher()
             if self.settings.run_clock:
                 self.schedule.start()
+
+    def _contact_email(self, sealed_json: str) -> str | None:
+        """The e-mail of a sealed contact person, None once its subject was erased."""
+        contact = self.keyring.open(_sealed.decode(sealed_json), ContactPerson)
+        return None if contact is None else contact.email
 
     def _moved_streams(self, log_recorder: PostgresLogRecorder) -> MovedStreams:
         return MovedStreams(log_recorder.channel_name, self.service.cache)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -27,15 +28,23 @@ from domain.customer_credit import customer_credit_id
 from domain.deciders import CATALOGUE, CUSTOMER_CREDIT, ORDER, QUOTE, RULEBOOK
 from domain.order import OrderState
 from domain.receivable.terms import CreditRating
-from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route
+from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, WorkflowRules
 from domain.shared import Money
 
-CaptureRules = tuple[Route, ApprovalRules, CreditRating]
+
+class CaptureRules(NamedTuple):
+    """What capturing an order pins: its type's route, the approval and workflow rules
+    in force, the customer's credit rating and catalogue tier."""
+
+    route: Route
+    approval: ApprovalRules
+    rating: CreditRating
+    workflow: WorkflowRules | None = None
+    tier: str = ""
 
 
 def capture_rules(service: ApplicationService, order_type: str, customer_id: str) -> CaptureRules:
-    """What capturing an order pins: its type's route, the approval rules in force and
-    the customer's credit rating."""
+    """What capturing an order of `order_type` for `customer_id` pins."""
     rulebook = service.load(RULEBOOK, RULEBOOK_ID)
     route = rulebook.routes.get(order_type)
     if route is None or rulebook.approval is None:
@@ -44,7 +53,8 @@ def capture_rules(service: ApplicationService, order_type: str, customer_id: str
             f"no route for order type {order_type!r}; known: {known}", field="order_type"
         )
     credit = service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
-    return route, rulebook.approval, credit.rating
+    tier = service.load(CATALOGUE, CATALOGUE_ID).customer_tiers.get(customer_id, "")
+    return CaptureRules(route, rulebook.approval, credit.rating, rulebook.workflow, tier)
 
 
 def catalogue_on(service: ApplicationService, day: date) -> CatalogueView:
@@ -94,9 +104,9 @@ def capture_accepted(
 ) -> tuple[Outcome, Outcome]:
     """Accepting a quote: first the order with the revision's priced lines, then the quote's
     acceptance under the command id the safety-net policy uses for the same fact."""
-    route, approval, rating = rules
-    place = order_from_quote(state, accept, route=route, approval_rules=approval,
-                             credit_rating=rating)  # fmt: skip
+    place = order_from_quote(state, accept, route=rules.route, approval_rules=rules.approval,
+                             credit_rating=rules.rating)  # fmt: skip
+    place = msgspec.structs.replace(place, workflow=rules.workflow, customer_tier=rules.tier)
     quote_id = quote_id_for(state.number)
     order = service.execute(
         ORDER,

@@ -24,7 +24,7 @@ import msgspec
 
 from application import demo_data as data
 from application import demo_habits as habits
-from application.capture import capture_accepted
+from application.capture import CaptureRules, capture_accepted
 from application.demo_data import CST
 from application.demo_life import NotYet, Run, live, step_command_id
 from application.service import ApplicationService, CommandMeta
@@ -247,7 +247,8 @@ def _accept_quote(
 ) -> None:
     """What `POST /quotes/{id}/accept` does."""
     assert book.approval is not None
-    rules = (book.routes["software"], book.approval, CreditRating.STANDARD)
+    rules = CaptureRules(book.routes["software"], book.approval, CreditRating.STANDARD,
+                         book.workflow)  # fmt: skip
     meta = CommandMeta(command_id=command_id, actor="李娜")
     capture_accepted(service, service.load(QUOTE, quote_id_for(number)), accept, rules, meta)
 

@@ -62,6 +62,7 @@ class Run:
             service, plan, rng, cutoff, seed,
         )  # fmt: skip
         self.approval = book.approval
+        self.workflow = book.workflow
         self.positions = book.positions
         self.route: Route = book.routes[plan.order_type]
         self.order_id = order_id_for(plan.channel, plan.external_ref)
@@ -140,7 +141,7 @@ def live(run: Run) -> None:
         customer_id=p.customer.code, customer_name=p.customer.name, region=p.customer.region,
         salesperson=p.salesperson, currency=p.customer.currency,
         promised_delivery=p.promised_delivery, lines=p.lines, placed_at=p.placed_at,
-        route=run.route, approval_rules=run.approval,
+        route=run.route, approval_rules=run.approval, workflow=run.workflow,
     ))  # fmt: skip
     if not _confirm(run):
         return
@@ -221,7 +222,7 @@ def _change(
     reprice: tuple[LineRepricing, ...] = (),
 ) -> None:
     run.do("change", cmd.ChangeOrder(
-        reason=reason, changed_at=run.t, approval_rules=run.approval,
+        reason=reason, changed_at=run.t, approval_rules=run.approval, workflow=run.workflow,
         add=add, remove=remove, reprice=reprice,
     ))  # fmt: skip
 

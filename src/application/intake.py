@@ -15,6 +15,7 @@ from typing import Annotated
 
 import msgspec
 
+from application.capture import CaptureRules
 from domain.contract_terms import ContractTerms, Satisfaction
 from domain.customer import (
     Address,
@@ -26,8 +27,6 @@ from domain.customer import (
 from domain.order import commands as cmd
 from domain.order.events import Channel, LineKind, OrderLine
 from domain.personal import ContactPerson, Sealed
-from domain.receivable.terms import CreditRating
-from domain.rulebook import ApprovalRules, Route
 from domain.shared import Money
 
 Aware = Annotated[datetime, msgspec.Meta(tz=True, description="ISO 8601 with a UTC offset")]
@@ -78,6 +77,7 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     term_start: date | None = None
     term_months: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
     revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
+    custom: bool = False  # hardware built to this order's specification (非标定制)
 
     def __post_init__(self) -> None:
         check_decimal(self.quantity, "quantity", positive=True)
@@ -107,6 +107,7 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             term_start=self.term_start,
             term_months=self.term_months,
             revenue=self.revenue,
+            custom=self.custom,
         )
 
 
@@ -125,9 +126,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
     revenue_terms: ContractTerms | None = None  # bundles, residual lines, discount rules
 
-    def to_command(
-        self, route: Route, rules: ApprovalRules, rating: CreditRating, contact: Sealed | None
-    ) -> cmd.PlaceOrder:
+    def to_command(self, rules: CaptureRules, contact: Sealed | None) -> cmd.PlaceOrder:
         return cmd.PlaceOrder(
             order_type=self.order_type,
             channel=self.channel,
@@ -140,11 +139,13 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             promised_delivery=self.promised_delivery,
             lines=tuple(line.to_line(self.currency) for line in self.lines),
             placed_at=self.placed_at,
-            route=route,
-            approval_rules=rules,
-            credit_rating=rating,
+            route=rules.route,
+            approval_rules=rules.approval,
+            credit_rating=rules.rating,
             contact=contact,
             revenue_terms=self.revenue_terms,
+            customer_tier=rules.tier,
+            workflow=rules.workflow,
         )
 
 
@@ -157,6 +158,7 @@ class CustomerIn(In, kw_only=True, forbid_unknown_fields=True):
     salesperson: Optional = ""
     payment_days: PaymentDays | None = None
     contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
+    status_updates: bool = True  # False: no status e-mails to the customer (opted out)
     at: Aware | None = None
 
     def to_command(self, seal: Seal, customer_id: str, now: datetime) -> RecordCustomer:
@@ -166,7 +168,7 @@ class CustomerIn(In, kw_only=True, forbid_unknown_fields=True):
         details = CustomerDetails(
             name=self.name, region=self.region, industry=self.industry, tax_id=self.tax_id,
             address=self.address, salesperson=self.salesperson, payment_days=self.payment_days,
-            contact=sealed,
+            contact=sealed, status_updates=self.status_updates,
         )  # fmt: skip
         return RecordCustomer(customer_id=customer_id, details=details,
                               at=self.at or now)  # fmt: skip

@@ -25,7 +25,7 @@ import msgspec
 
 from domain.directory import WebhookFormat
 from infrastructure.read_store import ReadStore, Row, utc_text
-from policies.notifications import TABLE
+from policies.notifications import SEALED_EMAIL, TABLE
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,35 @@ def webhook_body(row: Row) -> dict[str, Any]:
             return {k: row[k] for k in keys} | {"caused_at": row["caused_at"]}
 
 
+class Unsendable(Exception):
+    """Sending again cannot help: settled at once with `status` (withheld, failed)."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+# A sealed contact's e-mail address in clear: None once its subject was erased, "" if
+# the contact has none.
+OpenEmail = Callable[[str], str | None]
+
+
+def _never_open(_: str) -> str | None:
+    return None
+
+
 class Deliverer:
-    def __init__(self, store: ReadStore, smtp: SmtpSettings, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: ReadStore,
+        smtp: SmtpSettings,
+        clock: Callable[[], datetime],
+        open_email: OpenEmail = _never_open,
+    ) -> None:
         self.store = store
         self.smtp = smtp
         self.clock = clock
+        self.open_email = open_email
 
     def deliver_once(self, limit: int = 50) -> int:
         """Send up to `limit` due messages; returns how many were attempted."""
@@ -101,19 +125,32 @@ class Deliverer:
     def _deliver(self, row: Row) -> None:
         try:
             if row["channel"] == "email":
-                self._email(row)
+                self._email(row, row["target"])
+            elif row["channel"] == SEALED_EMAIL:
+                self._email(row, self._opened(row))
             else:
                 self._webhook(row)
+        except Unsendable as unsendable:
+            self._settle(row, unsendable.status, error=str(unsendable))
+            return
         except Exception as error:  # any failure is recorded and retried, never raised
             self._failed(row, f"{type(error).__name__}: {error}")
             return
         self._settle(row, "sent", sent_at=utc_text(self.clock()), error="")
 
-    def _email(self, row: Row) -> None:
+    def _opened(self, row: Row) -> str:
+        address = self.open_email(row["target"])
+        if address is None:
+            raise Unsendable("withheld", "the contact's personal data was erased: not sent")
+        if not address:
+            raise Unsendable("failed", "the customer's contact has no e-mail address")
+        return address
+
+    def _email(self, row: Row, to: str) -> None:
         if not self.smtp.host:
             raise DeliveryError("no SMTP server configured (ORDERHUB_SMTP_HOST)")
         mail = EmailMessage()
-        mail["From"], mail["To"], mail["Subject"] = self.smtp.sender, row["target"], row["subject"]
+        mail["From"], mail["To"], mail["Subject"] = self.smtp.sender, to, row["subject"]
         mail["Message-ID"] = f"<{row['message_id'].replace(':', '.')}@orderhub>"
         mail["X-OrderHub-Message-Id"] = row["message_id"]
         mail.set_content(row["body"])

@@ -17,6 +17,7 @@ import msgspec
 
 from domain.directory import Contact, ContactRemoved, ContactSet
 from domain.envelope import Recorded
+from domain.personal import Sealed
 from infrastructure.read_store import ReadStore, Row, Tx, utc_text
 
 TABLE = "notifications"
@@ -70,19 +71,41 @@ class ContactBook:
         return None if row is None else _contact.decode(row["contact"])
 
 
+Channel = tuple[str, str, str, str, str]  # channel, target, format, status, error
+SEALED_EMAIL = "sealed_email"  # the target is a sealed contact, opened only to send
+
+
 def enqueue(
     tx: Tx, policy: str, message: Message, contact: Contact | None, cause: Recorded[Any]
 ) -> None:
     """Write the message once per channel its recipient has; unreachable: recorded, failed."""
-    channels: list[tuple[str, str, str]] = []
-    if contact is not None and contact.email:
-        channels.append(("email", contact.email, "email"))
-    if contact is not None and contact.webhook_url:
-        channels.append(("webhook", contact.webhook_url, contact.webhook_format.value))
-    status, error = "pending", ""
+    channels = directory_channels(contact)
     if not channels:
-        channels.append(("none", "", ""))
-        status, error = "failed", f"no contact for {message.recipient!r} in the directory"
+        error = f"no contact for {message.recipient!r} in the directory"
+        channels.append(("none", "", "", "failed", error))
+    write(tx, policy, message, channels, cause)
+
+
+def directory_channels(contact: Contact | None) -> list[Channel]:
+    channels: list[Channel] = []
+    if contact is not None and contact.email:
+        channels.append(("email", contact.email, "email", "pending", ""))
+    if contact is not None and contact.webhook_url:
+        fmt = contact.webhook_format.value
+        channels.append(("webhook", contact.webhook_url, fmt, "pending", ""))
+    return channels
+
+
+def sealed_channel(sealed: Sealed) -> Channel:
+    """An e-mail to a customer's contact person: the address stays sealed in the outbox
+    and is opened with the subject's key only to send, so an erasure holds there too."""
+    return (SEALED_EMAIL, msgspec.json.encode(sealed).decode(), "email", "pending", "")
+
+
+def write(
+    tx: Tx, policy: str, message: Message, channels: list[Channel], cause: Recorded[Any]
+) -> None:
+    """One row per channel, keyed by the message's key and the channel: written once."""
     caused_at = utc_text(cause.timestamp)
     tx.executemany(
         f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '') "  # noqa: S608
@@ -91,7 +114,7 @@ def enqueue(
             (f"{message.key}:{channel}", policy, message.kind, message.recipient, channel,
              target, fmt, message.subject, message.body, cause.correlation_id, caused_at,
              status, caused_at, error)
-            for channel, target, fmt in channels
+            for channel, target, fmt, status, error in channels
         ],
     )  # fmt: skip
 

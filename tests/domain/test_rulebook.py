@@ -225,6 +225,8 @@ def test_only_missing_parts_of_the_rulebook_get_defaults() -> None:
         "PublishKeyComponents",
         *["PublishPrintTemplate"] * 4,  # sales contract, delivery note, dunning letter, quote
         "PublishStagePlans",
+        "PublishStatusMessages",
+        "PublishWorkflowRules",
     ]
 
 

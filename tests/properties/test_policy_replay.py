@@ -35,7 +35,7 @@ from infrastructure.daemon.runner import Projection
 from infrastructure.read_store import ReadStore
 from infrastructure.storage import open_storage
 from policies import notifications, outbox
-from tests.api.conftest import signed_in
+from tests.api.conftest import order_body, signed_in
 from tests.api.test_quotes_api import publish_example, quote_body
 from tests.policies.conftest import ok
 from tests.policies.test_stage_gate_policy import order_in, sign_drawings
@@ -75,6 +75,12 @@ def _write_log(runtime: Runtime, client: TestClient[Any]) -> None:
     ok(client.post(f"/quotes/{quote['aggregate_id']}/accept", json={
         "revision": 1, "accepted_by": "王总", "at": "2026-03-05T10:00:00+08:00"}))  # fmt: skip
     sign_drawings(client, order_in(client, Stage.DESIGNING))  # the stage gate opens
+    # Custom hardware (a workflow rule tells production), a contact told of the signing.
+    custom = order_body("EC-REPLAY", contact={"name": "陈工", "email": "chen@example.com"})
+    custom["lines"][0]["custom"] = True
+    placed = ok(client.post("/orders", json=custom))["aggregate_id"]
+    ok(client.post(f"/orders/{placed}/sign", json={
+        "contract_number": "HT-REPLAY", "signed_at": "2025-12-21T10:00:00+08:00"}))  # fmt: skip
     _quiet(runtime)
     receivables = ok(client.get("/receivables"))
     assert len(receivables) >= 6

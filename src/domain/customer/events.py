@@ -29,6 +29,7 @@ class CustomerDetails(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     salesperson: Optional = ""  # who looks after the customer
     payment_days: PaymentDays | None = None  # the usual credit period, if agreed
     contact: Sealed | None = None  # sealed for the customer (erasable)
+    status_updates: bool = True  # False: the customer opted out of status e-mails
 
 
 class CustomerRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):

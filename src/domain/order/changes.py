@@ -14,14 +14,19 @@ from domain.order import rules
 from domain.order.commands import ChangeOrder
 from domain.order.events import OrderChanged
 from domain.order.state import OrderState, changed_lines
+from domain.order.workflow import facts_of, judged
+from domain.rulebook.workflow import Triggered, added_approvals
 from domain.shared import Money, total
 from domain.stages import Stage
 
 
-def _required(state: OrderState, command: ChangeOrder, new_total: Money) -> tuple[str, ...]:
-    """The approval rule's positions for the new total, then those the quote's discounts
-    called for (a change does not undo a discount's need of approval)."""
-    roles = command.approval_rules.required_roles(new_total)
+def _required(
+    state: OrderState, command: ChangeOrder, new_total: Money, triggered: tuple[Triggered, ...]
+) -> tuple[str, ...]:
+    """The approval rule's positions for the new total, then those the workflow rules the
+    changed order triggers add, then those the quote's discounts called for (a change
+    does not undo a discount's need of approval)."""
+    roles = added_approvals(triggered, command.approval_rules.required_roles(new_total))
     extra = state.quote.discount_approvals if state.quote else ()
     return (*roles, *(r for r in extra if r not in roles))
 
@@ -65,6 +70,10 @@ def decide_change(state: OrderState, command: ChangeOrder) -> OrderChanged:
         )
     new_total = total([line.net for line in new_lines], state.currency)
     unsigned = state.stage == Stage.PENDING_CONFIRMATION
+    facts = facts_of(amount=new_total, order_type=state.order_type, region=state.region,
+                     lines=new_lines, customer_tier=state.customer_tier,
+                     credit_rating=state.credit_rating)  # fmt: skip
+    workflow_version, triggered = judged(command.workflow, facts)
     return OrderChanged(
         revision=state.revision + 1,
         added=command.add,
@@ -73,7 +82,9 @@ def decide_change(state: OrderState, command: ChangeOrder) -> OrderChanged:
         reason=command.reason,
         changed_at=command.changed_at,
         approval_rules_version=command.approval_rules.version,
-        required_approvals=_required(state, command, new_total),
+        required_approvals=_required(state, command, new_total, triggered),
         approvals_reset=unsigned,
         revenue_classification=command.revenue_classification,
+        workflow_version=workflow_version,
+        triggered=triggered,
     )

@@ -29,6 +29,7 @@ from domain.receivable.terms import CreditRating
 from domain.rulebook import ApprovalRules, Route
 from domain.rulebook.plans import StagePlans
 from domain.rulebook.positions import Authority
+from domain.rulebook.workflow import WorkflowRules
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
 
@@ -62,6 +63,8 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     contact: Sealed | None = None
     revenue_terms: ContractTerms | None = None
     quote: QuoteReference | None = None
+    customer_tier: str = ""
+    workflow: WorkflowRules | None = None  # the conditional rules in force (None: none)
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -195,6 +198,7 @@ class ChangeOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     remove: tuple[str, ...] = ()
     reprice: tuple[LineRepricing, ...] = ()
     revenue_classification: Classification | None = None
+    workflow: WorkflowRules | None = None  # judged again on the changed order
 
 
 class RecordUsage(msgspec.Struct, frozen=True, kw_only=True, tag=True):

@@ -52,8 +52,10 @@ from domain.order.events import (
     UsageRecorded,
 )
 from domain.order.state import OrderState
+from domain.order.workflow import facts_of, judged
 from domain.personal import check_sealed_for
 from domain.rulebook.positions import Authority
+from domain.rulebook.workflow import Triggered, added_approvals
 from domain.shared import Money, check_number, total
 from domain.stages import Stage
 
@@ -163,9 +165,12 @@ def _usage(state: OrderState, command: RecordUsage) -> UsageRecorded:
     )  # fmt: skip
 
 
-def _approvals(command: PlaceOrder, amount: Money) -> tuple[str, ...]:
-    """The approval rule's roles for the amount, then any role a quote's discounts need."""
-    roles = command.approval_rules.required_roles(amount)
+def _approvals(
+    command: PlaceOrder, amount: Money, triggered: tuple[Triggered, ...]
+) -> tuple[str, ...]:
+    """The approval rule's roles for the amount, then those the workflow rules it
+    triggers add, then any role a quote's discounts need."""
+    roles = added_approvals(triggered, command.approval_rules.required_roles(amount))
     extra = command.quote.discount_approvals if command.quote else ()
     return (*roles, *(r for r in dict.fromkeys(extra) if r not in roles))
 
@@ -195,6 +200,10 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
             "promised delivery is before the order was placed", field="promised_delivery"
         )
     amount = total([line.net for line in command.lines], command.currency)
+    facts = facts_of(amount=amount, order_type=command.order_type, region=command.region,
+                     lines=command.lines, customer_tier=command.customer_tier,
+                     credit_rating=command.credit_rating.value)  # fmt: skip
+    workflow_version, triggered = judged(command.workflow, facts)
     return OrderPlaced(
         order_type=command.order_type,
         channel=command.channel,
@@ -209,11 +218,14 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         placed_at=command.placed_at,
         route=command.route,
         approval_rules_version=command.approval_rules.version,
-        required_approvals=_approvals(command, amount),
+        required_approvals=_approvals(command, amount, triggered),
         credit_rating=command.credit_rating,
         contact=command.contact,
         revenue_terms=command.revenue_terms,
         quote=command.quote,
+        customer_tier=command.customer_tier,
+        workflow_version=workflow_version,
+        triggered=triggered,
     )
 
 

@@ -13,6 +13,7 @@ from domain.contract_terms import Classification, ContractTerms, Satisfaction
 from domain.personal import Sealed
 from domain.receivable.terms import CreditRating
 from domain.rulebook import Route
+from domain.rulebook.workflow import Triggered
 from domain.shared import AwareDatetime, Money, Name, Text
 from domain.stages import Stage
 
@@ -64,6 +65,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     catalogue_revision: int | None = None  # the catalogue publication it was priced by
     auto_renew: bool = False  # a subscription or maintenance renewed at its term's end
     usage_based: bool = False  # quantity is a commitment; reported usage above it is charged
+    custom: bool = False  # built to this order's specification (非标定制), not from stock
 
     @property
     def gross(self) -> Money:
@@ -120,6 +122,9 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     contact: Sealed | None = None  # the customer's contact person, sealed for the customer
     revenue_terms: ContractTerms | None = None  # bundles, residual lines, discounts
     quote: QuoteReference | None = None  # the accepted quote it was captured from
+    customer_tier: str = ""  # the customer's tier in the catalogue, when it was captured
+    workflow_version: int = 0  # the workflow rules it was judged by (0: before they existed)
+    triggered: tuple[Triggered, ...] = ()  # the workflow rules it triggered, with why
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):
@@ -233,6 +238,8 @@ class OrderChanged(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     required_approvals: tuple[str, ...]
     approvals_reset: bool
     revenue_classification: Classification | None = None  # finance's, overriding the rules
+    workflow_version: int = 0
+    triggered: tuple[Triggered, ...] = ()  # every rule the changed order triggers
 
 
 class Basis(StrEnum):

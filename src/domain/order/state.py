@@ -44,6 +44,7 @@ from domain.order.events import (
 )
 from domain.personal import Sealed
 from domain.rulebook import Route
+from domain.rulebook.workflow import Triggered
 from domain.shared import Money, total
 from domain.stages import Stage
 
@@ -91,6 +92,8 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     stage_history: tuple[StageVisit, ...] = ()
     approval_rules_version: int = 0
     required_approvals: tuple[str, ...] = ()
+    customer_tier: str = ""
+    triggered: tuple[Triggered, ...] = ()  # the workflow rules its latest revision triggers
     approvals: tuple[str, ...] = ()
     approved_by: tuple[str, ...] = ()  # the users who gave `approvals`, in order
     rejection: str | None = None
@@ -185,6 +188,8 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 required_approvals=event.required_approvals,
                 credit_rating=event.credit_rating.value,
                 quote=event.quote,
+                customer_tier=event.customer_tier,
+                triggered=event.triggered,
             )
         case OrderApproved(role=role, approver=approver):
             return replace(state, approvals=(*state.approvals, role),
@@ -280,6 +285,7 @@ def _apply_change(state: OrderState, event: OrderChanged) -> OrderState:
         revision=event.revision,
         approval_rules_version=event.approval_rules_version,
         required_approvals=event.required_approvals,
+        triggered=event.triggered if event.workflow_version else state.triggered,
         approvals=() if event.approvals_reset else state.approvals,
         approved_by=() if event.approvals_reset else state.approved_by,
         rejection=None,

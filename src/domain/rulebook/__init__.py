@@ -25,7 +25,9 @@ from domain.rulebook.commands import (
     PublishStageDeadlines,
     PublishStageGates,
     PublishStagePlans,
+    PublishStatusMessages,
     PublishTaskTemplates,
+    PublishWorkflowRules,
     RulebookCommand,
 )
 from domain.rulebook.decide import decide
@@ -50,7 +52,9 @@ from domain.rulebook.events import (
     StageDeadlinesPublished,
     StageGatesPublished,
     StagePlansPublished,
+    StatusMessagesPublished,
     TaskTemplatesPublished,
+    WorkflowRulesPublished,
 )
 from domain.rulebook.health import HealthRules, HealthWeights
 from domain.rulebook.plans import (
@@ -64,6 +68,20 @@ from domain.rulebook.positions import Authority, PositionHolder, Positions
 from domain.rulebook.routes import NonEmpty, Route, StageDeadlines, StageGate, StageGates
 from domain.rulebook.rules import InvalidRule
 from domain.rulebook.state import INITIAL, RulebookState, evolve
+from domain.rulebook.status_messages import (
+    DEFAULT_STATUS_MESSAGES,
+    InvalidTemplate,
+    StatusMessages,
+    StatusTemplate,
+)
+from domain.rulebook.workflow import (
+    DEFAULT_WORKFLOW_RULES,
+    InvalidWorkflowRule,
+    OrderFacts,
+    Triggered,
+    WorkflowRule,
+    WorkflowRules,
+)
 
 __all__ = [
     "DECIDER",
@@ -72,6 +90,8 @@ __all__ = [
     "DEFAULT_STAGE_DAYS",
     "DEFAULT_STAGE_GATES",
     "DEFAULT_STAGE_PLANS",
+    "DEFAULT_STATUS_MESSAGES",
+    "DEFAULT_WORKFLOW_RULES",
     "INITIAL",
     "RULEBOOK_ID",
     "ApprovalRules",
@@ -83,9 +103,12 @@ __all__ = [
     "HealthWeights",
     "HealthWeightsPublished",
     "InvalidRule",
+    "InvalidTemplate",
+    "InvalidWorkflowRule",
     "KeyComponentsPublished",
     "NonEmpty",
     "Operation",
+    "OrderFacts",
     "PaymentTermsPublished",
     "PositionHolder",
     "Positions",
@@ -102,7 +125,9 @@ __all__ = [
     "PublishStageDeadlines",
     "PublishStageGates",
     "PublishStagePlans",
+    "PublishStatusMessages",
     "PublishTaskTemplates",
+    "PublishWorkflowRules",
     "Route",
     "RoutePublished",
     "RulebookCommand",
@@ -116,7 +141,14 @@ __all__ = [
     "StagePlan",
     "StagePlans",
     "StagePlansPublished",
+    "StatusMessages",
+    "StatusMessagesPublished",
+    "StatusTemplate",
     "TaskTemplatesPublished",
+    "Triggered",
+    "WorkflowRule",
+    "WorkflowRules",
+    "WorkflowRulesPublished",
     "decide",
     "default_publications",
     "evolve",

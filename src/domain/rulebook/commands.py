@@ -14,6 +14,8 @@ from domain.rulebook.health import HealthWeights
 from domain.rulebook.plans import StagePlan
 from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import NonEmpty, StageGate
+from domain.rulebook.status_messages import StatusTemplate
+from domain.rulebook.workflow import WorkflowRule
 from domain.stages import Stage
 from domain.stock.components import KeyComponents
 from domain.work_templates import TaskTemplates
@@ -72,6 +74,19 @@ class PublishStagePlans(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     plans: tuple[StagePlan, ...]
 
 
+class PublishStatusMessages(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """What the customer is told at which moment: the whole set, replacing the one
+    before (a moment without a template is not told)."""
+
+    templates: tuple[StatusTemplate, ...]
+
+
+class PublishWorkflowRules(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """The conditional workflow rules: the whole set, replacing the one before."""
+
+    rules: tuple[WorkflowRule, ...]
+
+
 class PublishPrintTemplate(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     kind: PrintKind
     template: PrintTemplate
@@ -90,4 +105,6 @@ RulebookCommand = (
     | PublishPrintTemplate
     | PublishPositions
     | PublishStagePlans
+    | PublishStatusMessages
+    | PublishWorkflowRules
 )

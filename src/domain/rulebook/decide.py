@@ -20,7 +20,9 @@ from domain.rulebook.commands import (
     PublishStageDeadlines,
     PublishStageGates,
     PublishStagePlans,
+    PublishStatusMessages,
     PublishTaskTemplates,
+    PublishWorkflowRules,
     RulebookCommand,
 )
 from domain.rulebook.events import (
@@ -36,9 +38,13 @@ from domain.rulebook.events import (
     StageDeadlinesPublished,
     StageGatesPublished,
     StagePlansPublished,
+    StatusMessagesPublished,
     TaskTemplatesPublished,
+    WorkflowRulesPublished,
 )
 from domain.rulebook.state import RulebookState
+from domain.rulebook.status_messages import check_messages
+from domain.rulebook.workflow import check_workflow
 from domain.work_templates import check_templates
 
 
@@ -93,5 +99,13 @@ def decide(command: RulebookCommand, state: RulebookState) -> list[RulebookEvent
             rules.check_plans(plans, state.routes)
             version = state.plans.version + 1 if state.plans else 1
             return [StagePlansPublished(version=version, plans=plans)]
+        case PublishStatusMessages(templates=templates):
+            check_messages(templates)
+            version = state.status_messages.version + 1 if state.status_messages else 1
+            return [StatusMessagesPublished(version=version, templates=templates)]
+        case PublishWorkflowRules(rules=workflow_rules):
+            check_workflow(workflow_rules)
+            version = state.workflow.version + 1 if state.workflow else 1
+            return [WorkflowRulesPublished(version=version, rules=workflow_rules)]
         case _:
             assert_never(command)

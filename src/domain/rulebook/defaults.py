@@ -22,13 +22,17 @@ from domain.rulebook.commands import (
     PublishStageDeadlines,
     PublishStageGates,
     PublishStagePlans,
+    PublishStatusMessages,
     PublishTaskTemplates,
+    PublishWorkflowRules,
     RulebookCommand,
 )
 from domain.rulebook.health import HealthWeights
 from domain.rulebook.plans import DEFAULT_STAGE_PLANS
 from domain.rulebook.routes import StageGate
 from domain.rulebook.state import RulebookState
+from domain.rulebook.status_messages import DEFAULT_STATUS_MESSAGES
+from domain.rulebook.workflow import DEFAULT_WORKFLOW_RULES
 from domain.stages import Stage
 from domain.stock.components import DEFAULT_KEY_COMPONENTS
 from domain.work_templates import DEFAULT_TASK_TEMPLATES
@@ -113,6 +117,8 @@ def default_publications() -> list[RulebookCommand]:
     ]
     # Later parts come last: each default's number (its command id) never changes.
     commands.append(PublishStagePlans(plans=DEFAULT_STAGE_PLANS))
+    commands.append(PublishStatusMessages(templates=DEFAULT_STATUS_MESSAGES))
+    commands.append(PublishWorkflowRules(rules=DEFAULT_WORKFLOW_RULES))
     return commands
 
 
@@ -147,6 +153,10 @@ def missing_publications(state: RulebookState) -> list[tuple[int, RulebookComman
                 absent = kind not in state.print_templates
             case PublishStagePlans():
                 absent = state.plans is None
+            case PublishStatusMessages():
+                absent = state.status_messages is None
+            case PublishWorkflowRules():
+                absent = state.workflow is None
             case PublishPositions():  # none by default: who holds what is the company's
                 absent = state.positions is None
             case _:

@@ -12,6 +12,8 @@ from domain.rulebook.health import HealthWeights
 from domain.rulebook.plans import StagePlan
 from domain.rulebook.positions import PositionHolder
 from domain.rulebook.routes import StageGate
+from domain.rulebook.status_messages import StatusTemplate
+from domain.rulebook.workflow import WorkflowRule
 from domain.stages import Stage
 from domain.stock.components import KeyComponents
 from domain.work_templates import TaskTemplates
@@ -79,6 +81,16 @@ class StagePlansPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     plans: tuple[StagePlan, ...]
 
 
+class StatusMessagesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    templates: tuple[StatusTemplate, ...]
+
+
+class WorkflowRulesPublished(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    version: int
+    rules: tuple[WorkflowRule, ...]
+
+
 RulebookEvent = (
     ApprovalRulesPublished
     | RoutePublished
@@ -92,4 +104,6 @@ RulebookEvent = (
     | PrintTemplatePublished
     | PositionsPublished
     | StagePlansPublished
+    | StatusMessagesPublished
+    | WorkflowRulesPublished
 )

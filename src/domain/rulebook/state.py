@@ -21,12 +21,16 @@ from domain.rulebook.events import (
     StageDeadlinesPublished,
     StageGatesPublished,
     StagePlansPublished,
+    StatusMessagesPublished,
     TaskTemplatesPublished,
+    WorkflowRulesPublished,
 )
 from domain.rulebook.health import HealthRules
 from domain.rulebook.plans import StagePlans
 from domain.rulebook.positions import Positions
 from domain.rulebook.routes import Route, StageDeadlines, StageGates
+from domain.rulebook.status_messages import StatusMessages
+from domain.rulebook.workflow import WorkflowRules
 
 
 class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,6 +47,8 @@ class RulebookState(msgspec.Struct, frozen=True, kw_only=True):
     print_templates: dict[PrintKind, PrintTemplatePublished] = msgspec.field(default_factory=dict)
     positions: Positions | None = None  # who holds which position (none: nobody approves)
     plans: StagePlans | None = None  # planned stage days and operations per order kind
+    status_messages: StatusMessages | None = None  # what the customer is told, when
+    workflow: WorkflowRules | None = None  # conditional approvals, notices and tasks
 
 
 INITIAL = RulebookState()
@@ -84,5 +90,13 @@ def evolve(state: RulebookState, event: RulebookEvent) -> RulebookState:
         case StagePlansPublished(version=v, plans=plans):
             published_plans = StagePlans(version=v, plans=plans)
             return msgspec.structs.replace(state, version=state.version + 1, plans=published_plans)
+        case StatusMessagesPublished(version=v, templates=templates):
+            messages = StatusMessages(version=v, templates=templates)
+            return msgspec.structs.replace(
+                state, version=state.version + 1, status_messages=messages
+            )
+        case WorkflowRulesPublished(version=v, rules=rules):
+            workflow = WorkflowRules(version=v, rules=rules)
+            return msgspec.structs.replace(state, version=state.version + 1, workflow=workflow)
         case _:
             assert_never(event)
