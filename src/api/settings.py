@@ -39,8 +39,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         try:
             return ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"ORDERHUB_TIME_ZONE={self.time_zone!r} is not a time zone such "
-                             "as Asia/Shanghai") from e
+            raise ValueError(
+                f"ORDERHUB_TIME_ZONE={self.time_zone!r} is not a time zone such as Asia/Shanghai"
+            ) from e
 
     @property
     def blobs_path(self) -> Path:
