@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Request, Response
 from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 
+from domain.shared import OutOfWindow, check_day
 from infrastructure.daemon.live import FOLLOW_EVERY, LiveProjection
 from infrastructure.read_store import Tx
 
@@ -25,6 +27,25 @@ if TYPE_CHECKING:
     from api.runtime import Runtime
 
 Month = Annotated[str, Parameter(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
+def in_window(**days: date | None) -> None:
+    """Each date given (a query's `as_of`, `start`, ...) within the business window,
+    else 422 naming it: 9999-12-31 is a typing error, not a report date."""
+    for name, day in days.items():
+        if day is not None:
+            check_day(day, name)
+
+
+def in_order(first: tuple[str, date | None], last: tuple[str, date | None]) -> None:
+    """A range's start not after its end, else 422 naming the end."""
+    (first_name, first_day), (last_name, last_day) = first, last
+    in_window(**{first_name: first_day, last_name: last_day})
+    if first_day is not None and last_day is not None and last_day < first_day:
+        raise OutOfWindow(
+            f"{last_name} {last_day.isoformat()} is before {first_name} {first_day.isoformat()}",
+            field=last_name,
+        )
 
 
 class ProjectionBehind(Exception):

@@ -23,7 +23,7 @@ from api import receivable_dto as dto
 from api.commanding import command_meta, run_command
 from api.exports import Format, FormatParam, exported, listed, table_file
 from api.order_dto import Accepted
-from api.reading import Offset, WaitFor, WaitTimeout, read_model
+from api.reading import Offset, WaitFor, WaitTimeout, in_order, in_window, read_model
 from api.runtime import Runtime, RuntimeDep
 from application.service import CommandMeta
 from domain.deciders import RECEIVABLE
@@ -87,6 +87,7 @@ class ReceivableController(Controller):
     ) -> list[dict[str, str]]:
         """Outstanding money by customer or salesperson in the buckets current, 1-30, 31-60,
         61-90 and over 90 days overdue, as it stood on `as_of`."""
+        in_window(as_of=as_of)
         with read_model(runtime, receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             return receivables_queries.aging(tx, table, as_of or _today(runtime), by)
 
@@ -99,6 +100,7 @@ class ReceivableController(Controller):
         format: FromQuery[Literal["csv", "xlsx"]] = "csv",
     ) -> Response[bytes]:
         """The aging as CSV (UTF-8 with BOM) or XLSX."""
+        in_window(as_of=as_of)
         day = as_of or _today(runtime)
         live = runtime.projections[receivables.NAME]
         with runtime.storage.read_store.transaction(commit=False) as tx:
@@ -120,6 +122,7 @@ class ReceivableController(Controller):
         wait_timeout: WaitTimeout = 5.0,
     ) -> list[dto.OpenItemOut]:
         """Every invoice with money outstanding on `as_of`, with its days overdue and bucket."""
+        in_window(as_of=as_of)
         day = as_of or _today(runtime)
         with read_model(runtime, receivables.NAME, wait_for_position, wait_timeout) as (tx, table):
             items = receivables_queries.open_items(tx, table, day)
@@ -141,7 +144,8 @@ class ReceivableController(Controller):
         currency: Annotated[str, Parameter(pattern=r"^[A-Z]{3}$")] = "CNY",
     ) -> Dso:
         """Days sales outstanding over [start, end]: receivables at the end over the window's
-        credit sales, times its days."""
+        credit sales, times its days. `end` must not be before `start`."""
+        in_order(("start", start), ("end", end))
         live = runtime.projections[receivables.NAME]
         with runtime.storage.read_store.transaction(commit=False) as tx:
             return receivables_queries.dso(tx, live.copy, start, end, currency)

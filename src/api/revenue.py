@@ -16,7 +16,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from api.commanding import command_meta, run_command
 from api.exports import table_file
 from api.order_dto import Accepted
-from api.reading import WaitFor, WaitTimeout, read_model, waited
+from api.reading import WaitFor, WaitTimeout, in_order, in_window, read_model, waited
 from api.revenue_dto import (
     BalanceOut,
     BookingOut,
@@ -42,6 +42,7 @@ from domain.revenue import (
 from domain.revenue.calendar import month_of, months_between
 from domain.revenue.ledger import replay, roll_forward
 from domain.revenue_periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
+from domain.shared import OutOfWindow
 from projections import revenue, revenue_queries
 
 Req = Request[Any, Any, Any]
@@ -58,6 +59,17 @@ def _state(runtime: Runtime, order_id: UUID) -> Any:
     if not state.exists:
         raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
     return state
+
+
+def _not_ahead(runtime: Runtime, on: date) -> None:
+    """A fact has happened: dated no later than today where the company is."""
+    today = runtime.clock().astimezone(runtime.zone).date()
+    if on > today:
+        raise OutOfWindow(
+            f"on {on.isoformat()} is after today ({today.isoformat()}): record a fact once "
+            "it has happened",
+            field="on",
+        )
 
 
 def _execute(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> Accepted:
@@ -79,6 +91,7 @@ class RevenueController(Controller):
     ) -> ContractOut:
         """The contract's obligations: SSP, allocated price, booked through the month of
         `as_of` (default today) and what remains."""
+        in_window(as_of=as_of)
         day = as_of or runtime.clock().date()
         with read_model(runtime, revenue.NAME, wait_for_position, wait_timeout) as (tx, table):
             rows = revenue_queries.obligations(tx, table, str(order_id), day)
@@ -221,8 +234,10 @@ class RevenueController(Controller):
         self, request: Req, order_id: OrderId, data: JSONBody[FulfilmentIn], runtime: RuntimeDep
     ) -> Accepted:
         """Record a fact that earns revenue: a licence made available, training delivered,
-        a service started, costs to date with the latest estimate, a milestone, completion."""
+        a service started, costs to date with the latest estimate, a milestone, completion.
+        Dated on or after the signing, and not after today in the company's time zone."""
         _state(runtime, order_id)
+        _not_ahead(runtime, data.on)
         return _execute(runtime, order_id, data.to_command(), command_meta(request, None))
 
     @post("/contracts/{order_id:uuid}/variable-consideration", sync_to_thread=True,
@@ -232,6 +247,7 @@ class RevenueController(Controller):
     ) -> Accepted:
         """Estimate (or re-estimate) a variable part of the price, with its constraint."""
         state = _state(runtime, order_id)
+        _not_ahead(runtime, data.on)
         command = data.to_command(state.currency)
         return _execute(runtime, order_id, command, command_meta(request, None))
 
@@ -272,6 +288,12 @@ class Filters(NamedTuple):
     month_to: date | None = None
     as_of: date | None = None
 
+    def checked(self) -> Filters:
+        """The filters, or 422 naming a date outside the window or a range backwards."""
+        in_order(("month_from", self.month_from), ("month_to", self.month_to))
+        in_window(as_of=self.as_of)
+        return self
+
 
 def _cell(column: str, value: Any) -> Any:
     if column in AMOUNTS:
@@ -280,6 +302,7 @@ def _cell(column: str, value: Any) -> Any:
 
 
 def _report(runtime: Runtime, report: Report, f: Filters) -> list[dict[str, Any]]:
+    f = f.checked()
     copy = runtime.projections[revenue.NAME].copy
     today = runtime.clock().date()
     order_id = None if f.order_id is None else str(f.order_id)

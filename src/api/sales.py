@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromQuery, Parameter
 
-from api.reading import WaitFor, WaitTimeout, read_model
+from api.reading import WaitFor, WaitTimeout, in_window, read_model
 from api.runtime import RuntimeDep
 from projections import sales
 from projections.sales_queries import SalesAnalysis, analysis
@@ -33,6 +33,7 @@ class SalesController(Controller):
     ) -> SalesAnalysis:
         """Bookings by month and purpose (new, expansion, renewal, change, usage, cancellation),
         the quote funnel and win rates, the renewal rate and the expansion share."""
+        in_window(as_of=as_of)
         with read_model(runtime, sales.NAME, wait_for_position, wait_timeout) as (tx, table):
             return analysis(tx, table, from_month, to_month,
                             as_of or runtime.clock().date())  # fmt: skip

@@ -8,7 +8,7 @@ largest-remainder method so the parts always sum to the whole, to the cent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Annotated
 
@@ -42,6 +42,26 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.details = details
+
+
+# The days any business date may fall on: a date outside is a typing error (9999-12-31,
+# 0001-01-01), never a fact, and date arithmetic near the ends of the calendar fails.
+EARLIEST_DAY = date(1990, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+class OutOfWindow(DomainError):
+    rule = "date_out_of_window"
+
+
+def check_day(day: date, field: str, *, earliest: date = EARLIEST_DAY,
+              latest: date = LATEST_DAY) -> None:  # fmt: skip
+    """`day` within [earliest, latest], or refused naming `field` and the window."""
+    if not earliest <= day <= latest:
+        raise OutOfWindow(
+            f"{field} {day.isoformat()} is outside {earliest.isoformat()} to {latest.isoformat()}",
+            field=field,
+        )
 
 
 class CurrencyMismatch(DomainError):

@@ -7,8 +7,8 @@ line quantities) and the customer's acceptance, with their business dates —
 every change order after signing, for the rules to classify, and a
 cancellation after signing, which terminates the contract on its date (what
 was earned by then stays). Facts seen before signing travel right after the
-identification. Command ids name the order and the fact, so redelivery
-changes nothing. The satisfaction patterns are the ones
+identification, dated no earlier than the signing. Command ids name the order
+and the fact, so redelivery changes nothing. The satisfaction patterns are the ones
 finance published last (their version is recorded on the contract), else the
 defaults; an order line may carry its own.
 """
@@ -118,7 +118,9 @@ class RecogniseRevenuePolicy:
                     discounts=terms.discounts,
                 )  # fmt: skip
                 self._enqueue(tx, found, "0-identify", identify, recorded)
-                for n, fact in enumerate(_facts.decode(found["waiting"])):
+                for n, waited in enumerate(_facts.decode(found["waiting"])):
+                    # A fact before the signing counts from the contract's first day.
+                    fact = msgspec.structs.replace(waited, on=max(waited.on, at.date()))
                     self._enqueue(tx, found, f"1-{n}-{fact.fact.value}", fact, recorded)
                 found["waiting"] = "[]"
             case OrderChanged(revision=revision, changed_at=at):

@@ -284,3 +284,23 @@ def test_a_ratable_line_needs_its_term_and_facts_need_a_contract() -> None:
     bare = identify(lines=(line("SAAS", LineKind.SUBSCRIPTION, 36_000),))
     given().when(bare).raises(RevenueRefused, field="obligations.SAAS")
     given().when(fulfil(Fulfilment.ACCEPTANCE, SIGNED)).raises(RevenueRefused, field="order_id")
+
+
+@pytest.mark.parametrize(
+    ("on", "words"),
+    [
+        (date(2019, 6, 1), "before the contract began on 2026-01-15"),
+        (SIGNED - timedelta(days=1), "before the contract began"),
+        (date(9999, 12, 31), "outside 2026-01-15 to 2086-12-31"),
+    ],
+)
+def test_a_fact_outside_the_contracts_life_is_refused_naming_the_day(on: date, words: str) -> None:
+    """A fact years before the signing booked everything at once; one dated 9999-12-31
+    parked every revenue report. Both are typing errors, refused by field."""
+    history = given.run(identify())
+    for command in (deliver(Fulfilment.SHIPMENT, on, "HW"),
+                    fulfil(Fulfilment.LICENCE_AVAILABLE, on)):  # fmt: skip
+        error = given(*history).when(command).raises(RevenueRefused, field="on")
+        assert words in str(error)
+    # The signing day itself is the contract's first.
+    given(*history).when(deliver(Fulfilment.SHIPMENT, SIGNED, "HW")).events()

@@ -38,6 +38,44 @@ def billable_on(term: MilestoneTerm, facts: dict[Fact, datetime]) -> date | None
     return on
 
 
+_AWAITED = {
+    Trigger.SIGNING: "the signing",
+    Trigger.SHIPMENT: "the shipment of everything shippable",
+    Trigger.ACCEPTANCE: "the customer's acceptance",
+}
+
+
+def waiting_for(term: MilestoneTerm, facts: dict[Fact, datetime]) -> str:
+    """What a milestone not yet billable waits for, in words an accountant acts on."""
+    missing: list[str] = []
+    match term.trigger:
+        case Trigger.SIGNING | Trigger.SHIPMENT | Trigger.ACCEPTANCE:
+            if Fact(term.trigger.value) not in facts:
+                missing.append(_AWAITED[term.trigger])
+        case Trigger.DATE:
+            pass
+        case Trigger.AFTER_ACCEPTANCE:
+            accepted = facts.get(Fact.ACCEPTANCE)
+            if accepted is None:
+                missing.append(f"the customer's acceptance, then {term.months_after} months")
+        case _:
+            assert_never(term.trigger)
+    if term.needs_acceptance_report and Fact.ACCEPTANCE_REPORT not in facts:
+        missing.append("the acceptance report (upload it as a document of kind "
+                       "acceptance_report)")  # fmt: skip
+    when = ""
+    if term.trigger is Trigger.AFTER_ACCEPTANCE and Fact.ACCEPTANCE in facts:
+        accepted_on = facts[Fact.ACCEPTANCE].date()
+        months_on = add_months(accepted_on, term.months_after)
+        when = (f"{term.months_after} months after acceptance on {accepted_on.isoformat()} "
+                f"is {months_on.isoformat()}")  # fmt: skip
+    if missing:
+        return "it waits for " + " and ".join(missing) + (f"; {when}" if when else "")
+    on = billable_on(term, facts)
+    assert on is not None
+    return f"it is billable from {on.isoformat()}" + (f" ({when})" if when else "")
+
+
 def newly_billable(state: ReceivableState, as_of: datetime) -> list[MilestoneBillable]:
     events: list[MilestoneBillable] = []
     for m in state.milestones:

@@ -164,6 +164,13 @@ def _pay(command: RecordPayment, state: ReceivableState) -> list[ReceivableEvent
 
 
 def _issue(command: IssueInvoice, state: ReceivableState) -> list[ReceivableEvent]:
+    # A milestone whose conditions are met by the invoice's day is billable now, not
+    # only after the next morning's review.
+    events: list[ReceivableEvent] = []
+    due = [b for b in newly_billable(state, command.issued_at)
+           if b.milestone_id == command.milestone_id]  # fmt: skip
+    if due:
+        state = _then(state, events, due)
     m, due_on = rules.invoiceable(state, command.milestone_id)
     rules.must_be_new_reference(state, command.invoice_number, "invoice_number")
     issued = InvoiceIssued(
@@ -173,7 +180,6 @@ def _issue(command: IssueInvoice, state: ReceivableState) -> list[ReceivableEven
         issued_at=command.issued_at,
         due_on=due_on,
     )
-    events: list[ReceivableEvent] = []
     state = _then(state, events, [issued])
     credit = min(state.on_account, issued.amount.amount)
     if credit > 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.receivable.billing import waiting_for
 from domain.receivable.commands import ReviseContractAmount
 from domain.receivable.state import Invoice, MilestoneState, ReceivableState
 from domain.shared import CurrencyMismatch, DomainError, Money
@@ -103,7 +104,9 @@ def invoiceable(state: ReceivableState, milestone_id: str) -> tuple[MilestoneSta
         )
     if m.billable_on is None or m.due_on is None:
         raise MilestoneNotBillable(
-            f"milestone {milestone_id!r} is not billable yet", field="milestone_id"
+            f"milestone {milestone_id!r} ({m.milestone.term.name}) is not billable yet: "
+            f"{waiting_for(m.milestone.term, state.facts)}",
+            field="milestone_id",
         )
     if m.milestone.amount.amount <= 0:
         raise AmountNotPositive(

@@ -30,12 +30,15 @@ def decide(command: RevenueCommand, state: ContractState) -> list[RevenueEvent]:
             return [identify(command)]
         case RecordFulfilment():
             rules.must_be_in_force(state)
+            rules.must_fall_within_contract(state, command.on)
             return _fulfil(command, state)
         case ReestimateVariable():
             rules.must_be_in_force(state)
+            rules.must_fall_within_contract(state, command.on)
             return [_reestimate(command, state)]
         case ModifyContract():
             rules.must_be_in_force(state)
+            rules.must_fall_within_contract(state, command.on)
             rules.must_follow_revision(state, command.revision)
             rules.override_needs_reason(command.override is not None, command.reason)
             return [modify(command, state)]

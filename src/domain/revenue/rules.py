@@ -16,7 +16,7 @@ from domain.revenue.commands import RecordFulfilment
 from domain.revenue.events import Fulfilment
 from domain.revenue.recognition import Component
 from domain.revenue.state import ContractState, ObligationState
-from domain.shared import DomainError, Money
+from domain.shared import LATEST_DAY, DomainError, Money
 
 
 class RevenueRefused(DomainError):
@@ -76,6 +76,34 @@ def must_be_in_force(state: ContractState) -> None:
         raise RevenueRefused(
             f"the contract was terminated: its last day was {state.terminated_on}",
             field="order_id",
+        )
+
+
+# The longest a contract runs: the longest service term a line may have (50 years)
+# with room for late facts after it.
+LONGEST_CONTRACT_YEARS = 60
+
+
+def must_fall_within_contract(state: ContractState, on: date, field: str = "on") -> None:
+    """A fact of the contract happens while it exists: not before its inception (the
+    signing; a fact before it is not revenue of this contract, and would book at once
+    what the pattern spreads), and not decades after it (a typing error such as
+    9999-12-31, which would leave every revenue report waiting on it)."""
+    begun = state.identified_on
+    if begun is None:
+        return
+    if on < begun:
+        raise RevenueRefused(
+            f"{field} {on.isoformat()} is before the contract began on {begun.isoformat()} "
+            "(its signing): date the fact on or after that day",
+            field=field,
+        )
+    latest = date(min(begun.year + LONGEST_CONTRACT_YEARS, LATEST_DAY.year), 12, 31)
+    if on > latest:
+        raise RevenueRefused(
+            f"{field} {on.isoformat()} is outside {begun.isoformat()} to {latest.isoformat()}, "
+            f"the longest a contract runs ({LONGEST_CONTRACT_YEARS} years)",
+            field=field,
         )
 
 
