@@ -59,6 +59,7 @@ class MsgspecMapper(Mapper[UUID]):
             topic: msgspec.json.Decoder(_Body[cls])  # type: ignore[valid-type]
             for topic, cls in event_types.items()
         }
+        self._as_written = msgspec.json.Decoder(_Body[msgspec.Raw])
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded: Recorded[Any] = domain_event
@@ -83,6 +84,28 @@ class MsgspecMapper(Mapper[UUID]):
             originator_version=recorded.originator_version,
             topic=topic,
             state=state,
+        )
+
+    def as_written(self, stored_event: StoredEvent) -> Recorded[msgspec.Raw]:
+        """The envelope with its event as the bytes written, not re-encoded from today's
+        types: what a command's seal covers, whatever fields (with defaults) the event
+        type has gained since (re-encoding an old event would add them)."""
+        state = stored_event.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        body = self._as_written.decode(state)
+        originator_id = stored_event.originator_id
+        return Recorded(
+            originator_id=originator_id if isinstance(originator_id, UUID) else UUID(originator_id),
+            originator_version=stored_event.originator_version,
+            timestamp=body.timestamp,
+            actor=body.actor,
+            command_id=body.command_id,
+            correlation_id=body.correlation_id,
+            causation_id=body.causation_id,
+            event=body.event,
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Recorded[Any]:

@@ -48,6 +48,17 @@ def _read(mapper: MsgspecMapper, record: Notification) -> Recorded[Any] | None:
     return recorded
 
 
+def _written(mapper: MsgspecMapper, record: Notification) -> Recorded[Any] | None:
+    """The record's envelope with its event as written (what the seal covers), if it
+    still reads as an event of its type; None if not (tampered)."""
+    if _read(mapper, record) is None:
+        return None
+    try:
+        return mapper.as_written(record)
+    except Exception:
+        return None
+
+
 def verify_seals(
     log: ApplicationRecorder,
     mapper: MsgspecMapper,
@@ -62,7 +73,7 @@ def verify_seals(
     for record in log_records(log):
         if record.topic != HANDLED:
             key = (str(record.originator_id), record.originator_version)
-            waiting[key] = (record.id, _read(mapper, record))
+            waiting[key] = (record.id, _written(mapper, record))
             continue
         read = _read(mapper, record)
         if read is None or not isinstance(read.event, CommandHandled):

@@ -16,8 +16,10 @@ from api.cli import main
 from api.runtime import Runtime
 from api.settings import Settings
 from domain.deciders import ORDER
-from domain.envelope import CommandHandled, Recorded, command_stream
-from domain.order.events import OrderCancelled
+from domain.deciders import EVENT_TYPES
+from domain.envelope import CommandHandled, Recorded, command_stream, seal_message
+from domain.order.events import OrderCancelled, OrderPlaced
+from infrastructure.mapper import MsgspecMapper
 from projections import audit_seals
 from tests.api.audit.test_history_and_chain import book, findings
 from tests.policies.conftest import Client, ok
@@ -124,3 +126,29 @@ def test_an_insert_with_the_tail_renumbered_is_one_insert(client: Client, runtim
     chain = [f for f in findings(client) if f[1] != "orphan"]
     assert chain == [(room, "inserted")], chain
     assert (room, "orphan") in findings(client)
+
+
+class OrderPlacedLater(OrderPlaced, frozen=True, kw_only=True, tag="OrderPlaced"):
+    """OrderPlaced as a later release may define it: one more field, with a default."""
+
+    loyalty_points: int = 0
+
+
+def test_records_written_before_an_event_type_gained_a_field_still_verify_as_sealed(
+    client: Client, runtime: Runtime
+) -> None:
+    """New event fields get defaults so old events still decode; re-encoding an old
+    event adds them, so a seal checked over re-encoded bytes would call every older
+    record forged after the upgrade. The seal is checked over the bytes as written."""
+    book(client, runtime)
+    log, mapper = runtime.storage.log, runtime.storage.mapper
+    before = audit_seals.verify_seals(log, mapper, runtime.signing.checks)
+    assert before.findings == [] and before.sealed > 0
+    later = MsgspecMapper(event_types={**EVENT_TYPES, "OrderPlaced": OrderPlacedLater})
+    placed = next(r for r in log.select_notifications(start=1, limit=100)
+                  if r.topic == "OrderPlaced")  # fmt: skip
+    decoded = later.to_domain_event(placed)
+    assert decoded.event.loyalty_points == 0  # the old record reads under the new type
+    assert seal_message("x", [decoded]) != seal_message("x", [mapper.to_domain_event(placed)])
+    after = audit_seals.verify_seals(log, later, runtime.signing.checks)
+    assert (after.sealed, after.findings) == (before.sealed, [])
