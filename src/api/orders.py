@@ -27,7 +27,7 @@ from api.exports import Format, FormatParam, exported, listed
 from api.order_dto import OrderId
 from api.reading import Offset, WaitFor, WaitTimeout, kept_answer, waited
 from api.runtime import Runtime, RuntimeDep
-from application.capture import capture_rules, usage_priced
+from application.capture import capture_rules, check_change, check_contract, usage_priced
 from application.intake import PlaceOrderIn
 from application.service import CommandMeta
 from domain.deciders import ORDER, RECEIVABLE, RULEBOOK
@@ -70,6 +70,7 @@ class OrderController(Controller):
         order_id = order_id_for(data.channel, data.external_ref)
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None
         command = data.to_command(rules, contact)
+        check_contract(runtime.service, command)
         return run_command(runtime, ORDER, order_id, command, command_meta(request, None))
 
     @post("/{order_id:uuid}/usage", sync_to_thread=True, status_code=200)
@@ -285,6 +286,7 @@ class OrderController(Controller):
         rulebook = runtime.service.load(RULEBOOK, RULEBOOK_ID)
         assert rulebook.approval is not None
         command = data.to_command(state.currency, rulebook.approval, rulebook.workflow)
+        check_change(runtime.service, state, command)
         return run_command(
             runtime, ORDER, order_id, command, command_meta(request, data.expected_version)
         )

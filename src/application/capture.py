@@ -7,6 +7,7 @@ so an order is captured the same way whichever door it comes in by.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -15,6 +16,7 @@ from uuid import UUID
 import msgspec
 
 from application.service import ApplicationService, CommandMeta, Outcome
+from domain.contract_terms import ContractTerms
 from domain.cpq.catalogue import CATALOGUE_ID, CatalogueView
 from domain.cpq.pricing import usage_charge
 from domain.cpq.quote import (
@@ -25,11 +27,16 @@ from domain.cpq.quote import (
     quote_id_for,
 )
 from domain.customer_credit import customer_credit_id
-from domain.deciders import CATALOGUE, CUSTOMER_CREDIT, ORDER, QUOTE, RULEBOOK
+from domain.deciders import CATALOGUE, CUSTOMER_CREDIT, ORDER, QUOTE, REVENUE_PERIODS, RULEBOOK
 from domain.order import OrderState
+from domain.order.commands import ChangeOrder, PlaceOrder
+from domain.order.events import OrderLine
+from domain.order.state import changed_lines
 from domain.receivable.terms import CreditRating
+from domain.revenue.feasibility import contract_of, terms_field, why_not
+from domain.revenue_periods import PERIODS_ID
 from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, WorkflowRules
-from domain.shared import Money
+from domain.shared import DomainError, Money
 
 
 class CaptureRules(NamedTuple):
@@ -55,6 +62,56 @@ def capture_rules(service: ApplicationService, order_type: str, customer_id: str
     credit = service.load(CUSTOMER_CREDIT, customer_credit_id(customer_id))
     tier = service.load(CATALOGUE, CATALOGUE_ID).customer_tiers.get(customer_id, "")
     return CaptureRules(route, rulebook.approval, credit.rating, rulebook.workflow, tier)
+
+
+class NoRevenueContract(DomainError):
+    rule = "no_revenue_contract"
+
+
+def check_contract(service: ApplicationService, place: PlaceOrder) -> None:
+    """Refuse an order whose signing could make no revenue contract, naming the field:
+    asked with the revenue patterns in force, as the signing will be. The order's own
+    rules are asked first, so their refusals keep their fields."""
+    ORDER.decide(place, ORDER.initial)
+    _check(service, customer_id=place.customer_id, currency=place.currency,
+           day=place.placed_at.date(), lines=place.lines,
+           terms=place.revenue_terms or ContractTerms(), when="")  # fmt: skip
+
+
+def check_change(service: ApplicationService, state: OrderState, change: ChangeOrder) -> None:
+    """The same for an unsigned order's change (a signed one is a contract already)."""
+    if state.signed_at is not None:
+        return
+    ORDER.decide(change, state)
+    lines = changed_lines(state.lines, added=change.add, removed=change.remove,
+                          repriced=change.reprice)  # fmt: skip
+    if lines:  # no lines at all is the order's own refusal
+        _check(service, customer_id=state.customer_id, currency=state.currency,
+               day=change.changed_at.date(), lines=lines,
+               terms=state.revenue_terms or ContractTerms(), when="after this change ")  # fmt: skip
+
+
+def _check(  # noqa: PLR0913 - the parts of an order the contract is made of
+    service: ApplicationService,
+    *,
+    customer_id: str,
+    currency: str,
+    day: date,
+    lines: Sequence[OrderLine],
+    terms: ContractTerms,
+    when: str,
+) -> None:
+    by_kind, version = service.load(REVENUE_PERIODS, PERIODS_ID).by_kind()
+    identify = contract_of(
+        order_id=UUID(int=0), customer_id=customer_id, contract_number="-", currency=currency,
+        signed_on=day, lines=lines, terms=terms, by_kind=by_kind, rules_version=version,
+    )  # fmt: skip
+    error = why_not(identify)
+    if error is not None:
+        raise NoRevenueContract(
+            f"{when}signing this order would make no revenue contract: {error.message}",
+            field=terms_field(error, terms),
+        )
 
 
 def catalogue_on(service: ApplicationService, day: date) -> CatalogueView:
@@ -107,6 +164,7 @@ def capture_accepted(
     place = order_from_quote(state, accept, route=rules.route, approval_rules=rules.approval,
                              credit_rating=rules.rating)  # fmt: skip
     place = msgspec.structs.replace(place, workflow=rules.workflow, customer_tier=rules.tier)
+    check_contract(service, place)
     quote_id = quote_id_for(state.number)
     order = service.execute(
         ORDER,

@@ -16,6 +16,7 @@ defaults; an order line may carry its own.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,7 @@ import msgspec
 
 from domain.contract_terms import ContractTerms, Satisfaction
 from domain.decider import topic_of
-from domain.deciders import REVENUE_CONTRACT
+from domain.deciders import REVENUE_CONTRACT, TASK
 from domain.envelope import Recorded
 from domain.order.events import (
     CustomerAccepted,
@@ -45,7 +46,9 @@ from domain.revenue import (
     TerminateContract,
     contract_id_for,
 )
+from domain.revenue.feasibility import contract_of, why_not
 from domain.revenue_periods import PatternsPublished, PeriodsState
+from domain.task import AssignTask, task_id
 from infrastructure.read_store import Row, Tx
 from policies import outbox
 from projections.rows import KeyedRows, encode
@@ -110,14 +113,14 @@ class RecogniseRevenuePolicy:
                 found["signed"] = 1
                 by_kind, version = self._patterns(tx)
                 terms = _terms.decode(found["terms"])
-                identify = IdentifyContract(
+                identify = contract_of(
                     order_id=recorded.originator_id, customer_id=found["customer_id"],
                     contract_number=number, currency=found["currency"], signed_on=at.date(),
-                    lines=_lines.decode(found["lines"]), by_kind=by_kind,
-                    rules_version=version, bundles=terms.bundles, residual=terms.residual,
-                    discounts=terms.discounts,
+                    lines=_lines.decode(found["lines"]), terms=terms, by_kind=by_kind,
+                    rules_version=version,
                 )  # fmt: skip
                 self._enqueue(tx, found, "0-identify", identify, recorded)
+                self._tell_finance_if_impossible(tx, identify, at, recorded)
                 for n, waited in enumerate(_facts.decode(found["waiting"])):
                     # A fact before the signing counts from the contract's first day.
                     fact = msgspec.structs.replace(waited, on=max(waited.on, at.date()))
@@ -156,6 +159,24 @@ class RecogniseRevenuePolicy:
                 end = TerminateContract(last_day=at.date(), reason=reason)
                 self._enqueue(tx, found, "termination", end, recorded)
         self.rows.save(tx, found)
+
+    def _tell_finance_if_impossible(
+        self, tx: Tx, identify: IdentifyContract, at: datetime, cause: Recorded[Any]
+    ) -> None:
+        """A signed order must have its contract: if the identification will be refused
+        (patterns changed since capture, or an order older than the capture check),
+        finance gets a task that says why, with a deadline and a chain."""
+        error = why_not(identify)
+        if error is None:
+            return
+        key = f"{NAME}:{identify.order_id}:no-contract"
+        assign = AssignTask(
+            order_id=identify.order_id, role="finance",
+            title=f"收入合同无法建立 No revenue contract for {identify.contract_number}",
+            assigned_at=at, reason=f"{error.message} (field {error.field})",
+            due_at=at + timedelta(hours=24), escalation=("finance_manager", "cfo"),
+        )  # fmt: skip
+        outbox.enqueue(tx, NAME, outbox.Intent(key, TASK, task_id(key), assign), cause)
 
     def _patterns(self, tx: Tx) -> tuple[dict[LineKind, Satisfaction], int]:
         tx.execute(f"SELECT published FROM {self.patterns} WHERE id = 1")  # noqa: S608

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from application.capture import capture_rules
+from application.capture import capture_rules, check_contract
 from application.imports.sheet import (
     Builder,
     Column,
@@ -57,6 +57,7 @@ def _order_builder(context: ImportContext, _: Upload) -> Builder:
         place = msgspec.convert(body, PlaceOrderIn, strict=False)
         command = place.to_command(rules_for(place.order_type, place.customer_id), None)
         ORDER.decide(command, ORDER.initial)  # the order's own rules, on a blank order
+        check_contract(context.service, command)
         order_id = order_id_for(command.channel, command.external_ref)
         state: OrderState = context.service.load(ORDER, order_id)
         return [] if state.exists else [Write.of(ORDER, order_id, command)]

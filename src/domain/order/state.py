@@ -10,6 +10,7 @@ from typing import assert_never
 import msgspec
 from msgspec.structs import replace
 
+from domain.contract_terms import ContractTerms
 from domain.order.events import (
     SHIPPABLE_KINDS,
     ActualCostRecorded,
@@ -93,6 +94,7 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     approval_rules_version: int = 0
     required_approvals: tuple[str, ...] = ()
     customer_tier: str = ""
+    revenue_terms: ContractTerms | None = None  # bundles, residual lines, discount rules
     triggered: tuple[Triggered, ...] = ()  # the workflow rules its latest revision triggers
     approvals: tuple[str, ...] = ()
     approved_by: tuple[str, ...] = ()  # the users who gave `approvals`, in order
@@ -189,6 +191,7 @@ def _apply(state: OrderState, event: OrderEvent) -> OrderState:
                 credit_rating=event.credit_rating.value,
                 quote=event.quote,
                 customer_tier=event.customer_tier,
+                revenue_terms=event.revenue_terms,
                 triggered=event.triggered,
             )
         case OrderApproved(role=role, approver=approver):
