@@ -27,7 +27,6 @@ from domain.deciders import DUNNING, RULEBOOK
 from domain.dunning import (
     DEFAULT_DUNNING_RULES,
     CompileDunningList,
-    DunningListExists,
     DunningRules,
     compile_lines,
     dunning_list_id,
@@ -95,7 +94,5 @@ class WeeklyDunning:
             self.service.execute(DUNNING, list_id, command, meta)
         except CommandIdReused as refused:
             self.service.done_before(refused, meta)
-            log.info("dunning list for %s was compiled by another instance", scheduled)
-        except DunningListExists:
             log.info("dunning list for %s was compiled by another instance", scheduled)
         return list_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import msgspec
 
@@ -10,10 +11,20 @@ from domain.dunning.lines import DunningLine
 from domain.shared import AwareDatetime
 
 
-class DunningListCompiled(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+class DunningListCompiled(msgspec.Struct, frozen=True, kw_only=True, tag=True, omit_defaults=True):
+    """A revision of the week's list: the lines it adds, as they stood on `as_of`.
+
+    Revision 1 is the week's first run; each later run that finds something new is
+    the next revision, with only the lines not on the list yet. Lists compiled before
+    revisions existed have no `revision` and are revision 1. Defaults are left out
+    when encoding, so such a list encodes to exactly the bytes stored (seals are
+    checked on what a record encodes to).
+    """
+
     scheduled_for: AwareDatetime
     as_of: date
     lines: tuple[DunningLine, ...]
+    revision: Annotated[int, msgspec.Meta(ge=1)] = 1
 
 
 DunningEvent = DunningListCompiled
