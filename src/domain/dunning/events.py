@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import msgspec
@@ -25,6 +25,12 @@ class DunningListCompiled(msgspec.Struct, frozen=True, kw_only=True, tag=True, o
     as_of: date
     lines: tuple[DunningLine, ...]
     revision: Annotated[int, msgspec.Meta(ge=1)] = 1
+
+    @property
+    def dunned_at(self) -> datetime:
+        """When this revision's lines count as found overdue: the firing's time of day
+        on `as_of` (the firing itself for a run on the firing's day)."""
+        return self.scheduled_for + timedelta(days=(self.as_of - self.scheduled_for.date()).days)
 
 
 DunningEvent = DunningListCompiled
