@@ -109,6 +109,13 @@ def test_the_first_run_of_a_week_is_its_first_revision() -> None:
     )
 
 
+def test_a_week_with_nothing_overdue_has_its_list_all_the_same() -> None:
+    given().when(run_on(AS_OF)).then(
+        DunningListCompiled(scheduled_for=MONDAY_NINE, as_of=AS_OF, lines=())
+    )
+    given(*given.run(run_on(AS_OF))).when(run_on(WEDNESDAY)).then()
+
+
 def test_a_later_run_adds_what_became_overdue_since_as_the_next_revision() -> None:
     monday = given.run(run_on(AS_OF, A, B))
     given(*monday).when(run_on(WEDNESDAY, A, B)).then(

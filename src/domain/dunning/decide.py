@@ -1,4 +1,7 @@
-"""`decide`: a run of the week's list records what is newly overdue as the next revision."""
+"""`decide`: a run of the week's list records what is newly overdue as the next revision.
+
+The week's first run records the list even when nothing is overdue, so every
+week has one; a later run records only something new."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ def decide(command: DunningCommand, state: DunningState) -> list[DunningEvent]:
             if rules.behind_the_list(state, command.as_of):
                 return []
             new = rules.not_yet_listed(state, command.lines)
-            if not new:
+            if state.revision and not new:
                 return []  # nothing overdue since the last run: a rerun changes nothing
             return [
                 DunningListCompiled(
