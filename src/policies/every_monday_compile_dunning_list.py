@@ -1,14 +1,17 @@
 """Every Monday at 09:00 (company time), compile the dunning list of overdue items.
 
 A weekly scan of everything overdue and unpaid, a list per
-salesperson. The time, levels, fees and interest are rulebook data. A firing is
-named by the scheduled time it stands for (the latest scheduled time at or
-before the moment it runs), and that time is the list's identity and command
-id: two running instances, a restart that fires again, or the catch-up on start
-after a missed Monday all compile the same list once.
+salesperson. The time, levels, fees and interest are rulebook data. A week's
+list is named by the scheduled time of its firing (the latest scheduled time at
+or before the moment a run stands for). A run compiles what is overdue on that
+moment's day, and the list records what is not on it yet as its next revision;
+the command id is the firing plus that revision number, so two running
+instances, a restart that fires again, or a retried run record a revision
+once, and a run that finds nothing new records nothing. A Monday missed while
+no instance ran is compiled by the catch-up on start, as of that day.
 
-The items come from the receivables read model as of the scheduled date; the
-list records them as they were, so what each salesperson was asked to chase stays
+The items come from the receivables read model as of the run's day; the list
+records them as they were, so what each salesperson was asked to chase stays
 in the log.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -27,7 +31,6 @@ from domain.deciders import DUNNING, RULEBOOK
 from domain.dunning import (
     DEFAULT_DUNNING_RULES,
     CompileDunningList,
-    DunningListExists,
     DunningRules,
     compile_lines,
     dunning_list_id,
@@ -67,8 +70,20 @@ def company_rules(service: ApplicationService) -> DunningRules:
     return published.terms.dunning if published else DEFAULT_DUNNING_RULES
 
 
+class DunningRun(NamedTuple):
+    list_id: UUID
+    revision: int | None  # the revision this run recorded; None: nothing new since
+
+
+def command_id(scheduled: datetime, revision: int) -> str:
+    """The clock's id for a revision of the week's list (revision 1 keeps the id lists
+    had before revisions)."""
+    firing = f"{NAME}:{scheduled.isoformat()}"
+    return firing if revision == 1 else f"{firing}:r{revision}"
+
+
 class WeeklyDunning:
-    """Compiles the list for a firing; `run(now)` is what the scheduler calls."""
+    """Runs the week's list; `run(now)` is what the scheduler calls."""
 
     def __init__(
         self, service: ApplicationService, store: ReadStore, receivables: Callable[[], str]
@@ -78,24 +93,28 @@ class WeeklyDunning:
         self.receivables = receivables  # the receivables read model's active copy
 
     def run(self, now: datetime) -> UUID:
-        """Compile the list of the latest firing at or before `now`, unless it exists."""
+        """Add what is overdue on `now`'s day to the list of the week `now` falls in."""
+        return self.compile(now).list_id
+
+    def compile(self, now: datetime) -> DunningRun:
+        """`run`, saying which revision it recorded, if any."""
         rules = company_rules(self.service)
         scheduled = latest_firing(rules, now)
         list_id = dunning_list_id(scheduled)
-        if self.service.load(DUNNING, list_id).version:
-            return list_id
-        as_of = scheduled.date()
+        as_of = now.astimezone(ZoneInfo(rules.timezone)).date()
         with self.store.transaction(commit=False) as tx:
             items = open_items(tx, self.receivables(), as_of)
         command = CompileDunningList(
             scheduled_for=scheduled, as_of=as_of, lines=compile_lines(items, as_of, rules)
         )
-        meta = CommandMeta(command_id=f"{NAME}:{scheduled.isoformat()}", actor=f"clock:{NAME}")
+        revision = self.service.load(DUNNING, list_id).revision + 1
+        meta = CommandMeta(command_id=command_id(scheduled, revision), actor=f"clock:{NAME}")
         try:
-            self.service.execute(DUNNING, list_id, command, meta)
+            outcome = self.service.execute(DUNNING, list_id, command, meta)
         except CommandIdReused as refused:
             self.service.done_before(refused, meta)
-            log.info("dunning list for %s was compiled by another instance", scheduled)
-        except DunningListExists:
-            log.info("dunning list for %s was compiled by another instance", scheduled)
-        return list_id
+            log.info("revision %s of the dunning list for %s was compiled by another instance",
+                     revision, scheduled)  # fmt: skip
+            return DunningRun(list_id, None)
+        # One event per revision: the list's version is its latest revision.
+        return DunningRun(list_id, outcome.version if outcome.events else None)

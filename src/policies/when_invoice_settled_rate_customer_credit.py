@@ -66,11 +66,11 @@ class RateCustomerCreditPolicy:
                     self._judge(tx, recorded, str(recorded.originator_id), how="settled",
                                 invoice_number=event.invoice_number, due_on=event.due_on,
                                 settled_on=at.date(), at=at)  # fmt: skip
-                case DunningListCompiled(lines=lines, scheduled_for=at):
-                    for line in lines:
+                case DunningListCompiled(lines=lines):
+                    for line in lines:  # a revision holds only the lines it added
                         self._judge(tx, recorded, str(line.receivable_id), how="dunned",
                                     invoice_number=line.invoice_number, due_on=line.due_on,
-                                    settled_on=None, at=at)  # fmt: skip
+                                    settled_on=None, at=event.dunned_at)  # fmt: skip
 
     def _judge(  # noqa: PLR0913 - one invoice's facts
         self,

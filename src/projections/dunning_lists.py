@@ -1,8 +1,9 @@
-"""The weekly dunning lists: one row per list, for finding them; lines stay in the log.
+"""The weekly dunning lists: one row per week's list, for finding them; lines stay in the log.
 
-A list's lines are read from its one event (the log is the truth, and a list
-never changes), so this read model only indexes the lists by scheduled time and
-counts what each holds per salesperson.
+A list's lines are read from its events (the log is the truth: each revision is
+one event holding the lines it added), so this read model only indexes the
+lists by scheduled time and sums, over their revisions, what each holds per
+salesperson; `as_of` and `revision` are the latest revision's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from domain.envelope import Recorded
 from infrastructure.read_store import Row, Tx, utc_text
 
 NAME = "dunning_lists"
+COLUMNS = ("list_id", "scheduled_for", "as_of", "lines", "by_salesperson", "compiled_at",
+           "revision", "revised_at")  # fmt: skip
+_CHUNK = 500  # list ids per look-up, within every SQLite build's bound parameters
+_counts = msgspec.json.Decoder(dict[str, int])
 
 
 class DunningListsProjection:
@@ -34,23 +39,41 @@ class DunningListsProjection:
         return [
             f"CREATE TABLE IF NOT EXISTS {self.table} (list_id TEXT PRIMARY KEY, "
             "scheduled_for TEXT NOT NULL, as_of TEXT NOT NULL, lines BIGINT NOT NULL, "
-            "by_salesperson TEXT NOT NULL, compiled_at TEXT NOT NULL)",
+            "by_salesperson TEXT NOT NULL, compiled_at TEXT NOT NULL, "
+            "revision BIGINT NOT NULL, revised_at TEXT NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {self.table}_when ON {self.table} (scheduled_for)",
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
-        rows = []
+        # Only a later revision adds to a row that may be stored already.
+        revised = sorted({str(r.originator_id) for r in events if r.event.revision > 1})
+        rows = {row["list_id"]: row for row in self._rows(tx, revised)}
+        changed: dict[str, Row] = {}
         for recorded in events:
             event: DunningListCompiled = recorded.event
-            counts = Counter(line.salesperson for line in event.lines)
-            rows.append((
-                str(recorded.originator_id), utc_text(event.scheduled_for),
-                event.as_of.isoformat(), len(event.lines),
-                msgspec.json.encode(dict(sorted(counts.items()))).decode(),
-                utc_text(recorded.timestamp),
-            ))  # fmt: skip
-        columns = ("list_id", "scheduled_for", "as_of", "lines", "by_salesperson", "compiled_at")
-        tx.upsert(self.table, columns, "list_id", rows)
+            list_id, at = str(recorded.originator_id), utc_text(recorded.timestamp)
+            before = rows.get(list_id) if event.revision > 1 else None
+            counts = Counter(_counts.decode(before["by_salesperson"]) if before else {})
+            counts.update(line.salesperson for line in event.lines)
+            rows[list_id] = changed[list_id] = {
+                "list_id": list_id, "scheduled_for": utc_text(event.scheduled_for),
+                "as_of": event.as_of.isoformat(),
+                "lines": (int(before["lines"]) if before else 0) + len(event.lines),
+                "by_salesperson": msgspec.json.encode(dict(sorted(counts.items()))).decode(),
+                "compiled_at": before["compiled_at"] if before else at,
+                "revision": event.revision, "revised_at": at,
+            }  # fmt: skip
+        tx.upsert(self.table, COLUMNS, "list_id",
+                  [tuple(row[c] for c in COLUMNS) for row in changed.values()])  # fmt: skip
+
+    def _rows(self, tx: Tx, list_ids: Sequence[str]) -> list[Row]:
+        found: list[Row] = []
+        for i in range(0, len(list_ids), _CHUNK):
+            chunk = list_ids[i : i + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            tx.execute(f"SELECT * FROM {self.table} WHERE list_id IN ({marks})", chunk)  # noqa: S608
+            found.extend(tx.fetchall())
+        return found
 
 
 def recent_lists(tx: Tx, table: str, limit: int = 52, offset: int = 0) -> list[Row]:

@@ -150,3 +150,47 @@ def test_weekly_dunning_lists_the_overdue_item_once_with_exports_and_a_letter(
     credit = ok(client.get("/customers/C-JX-001/credit"))
     assert credit["rating"] == "watch"
     assert "dunning list" in credit["changes"][0]["reason"]
+
+
+def test_a_run_later_in_the_week_adds_what_fell_overdue_since_and_tells_it_once(
+    client: Client, runtime: Runtime, signed: str
+) -> None:
+    invoice(client, signed, "INV-1", "m1")  # due 20 January: overdue on Monday
+    later = str(ok(client.post("/orders", json=order_body("EC-2026-0002")))["aggregate_id"])
+    ok(client.post(f"/orders/{later}/sign", json={
+        "contract_number": "HT-2026-011", "signed_at": "2026-02-01T10:00:00+08:00"}))  # fmt: skip
+    settled(client, runtime)  # INV-2 falls due on 3 March: overdue from Wednesday
+    ok(client.post(f"/receivables/{later}/invoices", json={
+        "invoice_number": "INV-2", "milestone_id": "m1",
+        "issued_at": "2026-02-01T11:00:00+08:00"}))  # fmt: skip
+    settled(client, runtime)
+
+    monday = ok(client.post("/dunning-lists/run", json={"at": "2026-03-02T10:00:00+08:00"}))
+    wednesday = ok(client.post("/dunning-lists/run", json={"at": "2026-03-04T10:00:00+08:00"}))
+    again = ok(client.post("/dunning-lists/run", json={"at": "2026-03-04T15:00:00+08:00"}))
+    assert monday["list_id"] == wednesday["list_id"] == again["list_id"]
+    assert [(r["revision"], r["lines"]) for r in (monday, wednesday, again)] == [
+        (1, 1), (2, 2), (None, 2)]  # fmt: skip
+
+    week = ok(client.get(f"/dunning-lists/{monday['list_id']}"))
+    assert [(ln["invoice_number"], ln["revision"], ln["n"]) for ln in week["lines"]] == [
+        ("INV-1", 1, 1), ("INV-2", 2, 2)]  # fmt: skip
+    assert [(r["revision"], r["as_of"], r["lines"]) for r in week["revisions"]] == [
+        (1, "2026-03-02", 1), (2, "2026-03-04", 1)]  # fmt: skip
+    assert week["lines"][1]["days_overdue"] == 1
+    [new] = ok(client.get(f"/dunning-lists/{monday['list_id']}", params={"revision": 2}))["lines"]
+    assert new["invoice_number"] == "INV-2"
+    assert client.get(f"/dunning-lists/{monday['list_id']}/lines/2/letter.pdf").status_code == 200
+
+    settled(client, runtime)
+    [row] = ok(client.get("/dunning-lists"))
+    assert (row["revision"], row["lines"], row["as_of"]) == (2, 2, "2026-03-04")
+    told = [m for m in ok(client.get("/notifications"))
+            if m["kind"] == "dunning_list_ready" and m["recipient"] == "wang.fang"]  # fmt: skip
+    assert len(told) == 2
+    first, second = sorted(told, key=lambda m: m["caused_at"])
+    assert "INV-1" in first["body"]
+    assert "INV-2" not in first["body"]
+    assert second["body"].startswith("2. ")  # line 2 of the list, as in its letter's address
+    assert "INV-2" in second["body"]
+    assert "INV-1" not in second["body"]

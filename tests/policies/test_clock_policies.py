@@ -1,4 +1,4 @@
-"""The clock's policies, with an injected clock: Monday's dunning list, the morning review."""
+"""The clock's policies, with an injected clock: the week's dunning list, the morning review."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ from domain.receivable import receivable_id_for
 from domain.receivable.commands import IssueInvoice, RecordFulfilment
 from domain.receivable.events import Fact
 from domain.receivable.state import MilestoneStatus
-from policies.every_monday_compile_dunning_list import WeeklyDunning, latest_firing, trigger
+from policies.every_monday_compile_dunning_list import (
+    NAME,
+    WeeklyDunning,
+    latest_firing,
+    trigger,
+)
 from policies.every_morning_review_milestones import DailyReview
 from tests.policies.conftest import Client, signed_order
 from tests.policies.test_bill_milestones_policy import settle
@@ -78,6 +83,38 @@ def test_two_instances_and_a_restart_compile_one_list(client: Client, runtime: R
     [line] = compiled.lines
     assert (line.invoice_number, line.days_overdue, line.level) == ("FP-1", 41, 2)
     assert history[0].actor == "clock:every_monday_compile_dunning_list"
+
+
+def test_a_run_later_in_the_week_adds_a_revision_once_however_often_it_fires(
+    client: Client, runtime: Runtime
+) -> None:
+    overdue_invoice(client, runtime)
+    store = runtime.storage.read_store
+    first = WeeklyDunning(runtime.service, store, lambda: "receivables")
+    second = WeeklyDunning(runtime.service, store, lambda: "receivables")
+    list_id = first.run(MONDAY_NINE)
+    late = signed_order(client, "EC-2")
+    settle(runtime)
+    runtime.service.execute(
+        RECEIVABLE, receivable_id_for(UUID(late)),
+        IssueInvoice(invoice_number="FP-2", milestone_id="m1",
+                     issued_at=datetime(2026, 3, 3, 11, tzinfo=CST)),  # invoiced on Tuesday
+        CommandMeta(command_id="invoice-2", actor="finance"),
+    )  # fmt: skip
+    runtime.projections["receivables"].catch_up()
+    wednesday = MONDAY_NINE + timedelta(days=2)
+    threads = [threading.Thread(target=w.run, args=(t,)) for w, t in
+               ((first, wednesday), (second, wednesday + timedelta(seconds=3)))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert first.run(wednesday) == list_id  # fired again: nothing new since
+    history = runtime.service.history(list_id)
+    assert [(r.event.revision, [ln.invoice_number for ln in r.event.lines]) for r in history] == [
+        (1, ["FP-1"]), (2, ["FP-2"])]  # fmt: skip
+    assert history[1].event.as_of.isoformat() == "2026-03-04"
+    assert history[1].command_id == f"{NAME}:{MONDAY_NINE.isoformat()}:r2"  # retries find it
 
 
 def test_the_clock_does_not_take_someone_elses_use_of_its_id_for_done(

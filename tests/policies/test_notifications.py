@@ -175,6 +175,40 @@ def test_each_salesperson_gets_their_lines_of_the_dunning_list(
     assert "客户A" not in by_path["/zhao"]["markdown"]["text"]
 
 
+def owed(person: str, c: str) -> DunningLine:
+    zero = Money.of("0", "CNY")
+    return DunningLine(salesperson=person, customer_id=c, customer_name=f"客户{c}",
+                       contract_number=c, order_id=UUID(int=1), receivable_id=UUID(int=2),
+                       invoice_number=f"FP-{c}", milestone="m1", due_on=date(2026, 1, 1),
+                       days_overdue=60, outstanding=Money.of("100.00", "CNY"), level=2,
+                       level_name="正式催告", fee=zero, interest=zero)  # fmt: skip
+
+
+def test_a_later_revision_tells_each_salesperson_only_their_new_lines_once(
+    runtime: Runtime,
+) -> None:
+    a, b, c = owed("li.na", "A"), owed("li.na", "B"), owed("zhao", "C")
+    list_id = dunning_list_id(NOW)
+    for n, (as_of, lines) in enumerate(((NOW.date(), (a, c)), (date(2026, 3, 4), (a, b, c)))):
+        run = CompileDunningList(scheduled_for=NOW, as_of=as_of, lines=lines)
+        for again in ("", "-again"):  # asked twice: the second run finds nothing new
+            meta = CommandMeta(command_id=f"dun-{n}{again}", actor="clock")
+            runtime.service.execute(DUNNING, list_id, run, meta)
+    decide(runtime, NotifySalespeoplePolicy())
+    decide(runtime, NotifySalespeoplePolicy("a_rebuilt_copy"))  # a replay decides nothing new
+    told = sorted((r["recipient"], r["subject"], r["body"]) for r in rows(runtime))
+    assert [(who, subject) for who, subject, _ in told] == [
+        ("li.na", "催款清单 Dunning list 2026-03-02: 1"),
+        ("li.na", "催款清单 Dunning list 2026-03-04 新增 new (revision 2): 1"),
+        ("zhao", "催款清单 Dunning list 2026-03-02: 1"),
+    ]
+    monday, wednesday, zhao = (body.splitlines() for _, _, body in told)
+    assert (monday[0][:6], zhao[0][:6]) == ("1. 客户A", "2. 客户C")
+    assert wednesday[0].startswith("3. 客户B")  # line 3 of the list, as in its letter's URL
+    assert len(wednesday) == 3  # B alone, then the link
+    assert wednesday[-1] == f"/dunning-lists/{list_id}?salesperson=li.na&revision=2"
+
+
 def test_a_failing_webhook_backs_off_then_fails_visibly_and_can_be_retried(
     runtime: Runtime, client: Client, clock: Clock, webhooks: tuple[list[Any], str]
 ) -> None:

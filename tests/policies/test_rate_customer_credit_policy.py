@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
+
+from msgspec.structs import replace
 
 from api.runtime import Runtime
 from application.service import CommandMeta
-from domain.customer_credit import CreditRatingChanged, customer_credit_id
+from domain.customer_credit import CreditRatingChanged, PaymentJudged, customer_credit_id
 from domain.deciders import CUSTOMER_CREDIT, DUNNING, RECEIVABLE
 from domain.dunning import CompileDunningList, DunningLine, dunning_list_id
 from domain.receivable import receivable_id_for
@@ -93,3 +95,32 @@ def test_an_invoice_on_a_dunning_list_is_judged_late_once(client: Client, runtim
     assert rating(runtime) is CreditRating.WATCH
     history = runtime.service.history(customer_credit_id(CUSTOMER))
     assert len(history) == 2  # judged once, rating changed once
+
+
+def test_an_invoice_a_later_revision_adds_is_late_to_the_day_of_that_revision(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_order(client)
+    settle(runtime)
+    rid = receivable_id_for(UUID(order_id))
+    monday = datetime(2026, 2, 2, 1, 0, tzinfo=UTC)
+    first = DunningLine(
+        salesperson="wang.fang", customer_id=CUSTOMER, customer_name="x", contract_number="HT",
+        order_id=UUID(order_id), receivable_id=rid, invoice_number="INV-1",
+        milestone="m1", due_on=SIGNED.date(), days_overdue=43,
+        outstanding=Money.of("1.00", "CNY"), level=2, level_name="formal",
+        fee=Money.of("0", "CNY"), interest=Money.of("0", "CNY"),
+    )  # fmt: skip
+    tuesday = replace(first, invoice_number="INV-2", due_on=date(2026, 2, 3), days_overdue=1)
+    for n, (as_of, lines) in enumerate(((monday.date(), (first,)),
+                                        (date(2026, 2, 4), (first, tuesday)))):  # fmt: skip
+        compile_ = CompileDunningList(scheduled_for=monday, as_of=as_of, lines=lines)
+        meta = CommandMeta(command_id=f"dun-{n}", actor="clock")
+        runtime.service.execute(DUNNING, dunning_list_id(monday), compile_, meta)
+    rate(runtime)
+    history = runtime.service.history(customer_credit_id(CUSTOMER))
+    judged = {
+        r.event.invoice_number: r.event for r in history if isinstance(r.event, PaymentJudged)
+    }
+    assert (judged["INV-1"].at, judged["INV-2"].at) == (monday, monday + timedelta(days=2))
+    assert judged["INV-2"].days_late == 1

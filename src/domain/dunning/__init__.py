@@ -2,9 +2,11 @@
 
 Every week (Monday 09:00 by default) the overdue items are scanned and a dunning
 list goes to each salesperson. A list is a fact (what we asked people to chase,
-and at what level), so it is an aggregate of its own, one per scheduled firing:
-its id derives from the scheduled time, and compiling it twice is refused, so
-two schedulers, or a restart that fires again, leave one list.
+and at what level), so it is an aggregate of its own, one per week: its id
+derives from the scheduled time of the week's firing. A run later that week adds
+what has fallen overdue since as the list's next revision, each invoice on the
+list once; a run that finds nothing new records nothing, so two schedulers, or
+a restart that fires again, leave the list as it was.
 
 `escalation` holds the levels, fees and interest (rulebook data); `lines` applies
 them to overdue items; `commands`, `events`, `state`, `decide` and `rules` are the
@@ -16,8 +18,15 @@ from domain.dunning.commands import CompileDunningList, DunningCommand, dunning_
 from domain.dunning.decide import decide
 from domain.dunning.escalation import DEFAULT_DUNNING_RULES, DunningLevel, DunningRules
 from domain.dunning.events import DunningEvent, DunningListCompiled
-from domain.dunning.lines import DunningLine, OverdueItem, compile_lines, dunning_line, level_for
-from domain.dunning.rules import DunningListExists, InvalidDunningRules, check_rules
+from domain.dunning.lines import (
+    DunningLine,
+    OverdueItem,
+    compile_lines,
+    dunning_line,
+    level_for,
+    line_key,
+)
+from domain.dunning.rules import InvalidDunningRules, check_rules
 from domain.dunning.state import INITIAL, DunningState, evolve
 
 __all__ = [
@@ -30,7 +39,6 @@ __all__ = [
     "DunningLevel",
     "DunningLine",
     "DunningListCompiled",
-    "DunningListExists",
     "DunningRules",
     "DunningState",
     "InvalidDunningRules",
@@ -42,6 +50,7 @@ __all__ = [
     "dunning_list_id",
     "evolve",
     "level_for",
+    "line_key",
 ]
 
 DECIDER: Decider[DunningCommand, DunningState, DunningEvent] = Decider(
@@ -51,4 +60,5 @@ DECIDER: Decider[DunningCommand, DunningState, DunningEvent] = Decider(
     evolve=evolve,
     events=DunningEvent,
     commands=DunningCommand,
+    snapshot_schema=2,  # the state holds the listed invoices since revisions
 )

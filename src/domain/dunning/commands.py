@@ -1,4 +1,4 @@
-"""Dunning commands: compiling the list for one scheduled firing."""
+"""Dunning commands: a run of the week's list, named by the firing that opened the week."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ _LISTS = uuid5(NAMESPACE_URL, "urn:orderhub:dunning-lists")
 
 
 def dunning_list_id(scheduled_for: date | AwareDatetime) -> UUID:
-    """One list per scheduled firing: the id derives from the scheduled time."""
+    """One list a week: the id derives from the scheduled time of the week's firing."""
     return uuid5(_LISTS, scheduled_for.isoformat())
 
 
 class CompileDunningList(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Run the week's list: `lines` is everything overdue on `as_of`; the list records
+    those not on it yet as its next revision."""
+
     scheduled_for: AwareDatetime
     as_of: date
     lines: tuple[DunningLine, ...]

@@ -54,6 +54,11 @@ class DunningLine(msgspec.Struct, frozen=True, kw_only=True):
         return (self.outstanding + self.fee + self.interest).rounded()
 
 
+def line_key(line: DunningLine) -> tuple[UUID, str]:
+    """What a line chases: one invoice of one receivable, on a week's list once."""
+    return (line.receivable_id, line.invoice_number)
+
+
 def level_for(days_overdue: int, rules: DunningRules) -> DunningLevel | None:
     reached = [lv for lv in rules.levels if days_overdue >= lv.from_days]
     return reached[-1] if reached else None

@@ -1,20 +1,18 @@
-"""Named dunning rules: each a small check that raises a DomainError naming itself."""
+"""Named dunning rules: checks that raise a DomainError naming the field, and predicates."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date
 
 from domain.dunning.escalation import DunningRules
+from domain.dunning.lines import DunningLine, line_key
 from domain.dunning.state import DunningState
 from domain.shared import DomainError
 
 
 class InvalidDunningRules(DomainError):
     rule = "invalid_dunning_rules"
-
-
-class DunningListExists(DomainError):
-    rule = "dunning_list_exists"
 
 
 def check_rules(rules: DunningRules) -> None:
@@ -34,7 +32,19 @@ def check_rules(rules: DunningRules) -> None:
         )
 
 
-def must_not_be_compiled(state: DunningState, scheduled_for: datetime) -> None:
-    """Compiling a firing's list twice is refused, so a second scheduler leaves one list."""
-    if state.version:
-        raise DunningListExists(f"the dunning list for {scheduled_for.isoformat()} exists already")
+def behind_the_list(state: DunningState, as_of: date) -> bool:
+    """A run as of a day before the list's latest revision adds nothing: the list
+    stands for a later day already, and what was overdue then and is still owed is
+    overdue now too, for a run now to find."""
+    return state.as_of is not None and as_of < state.as_of
+
+
+def not_yet_listed(state: DunningState, lines: Sequence[DunningLine]) -> tuple[DunningLine, ...]:
+    """The lines whose invoice is not on the list yet, each once, in their order."""
+    seen = set(state.listed)
+    new = []
+    for line in lines:
+        if (key := line_key(line)) not in seen:
+            seen.add(key)
+            new.append(line)
+    return tuple(new)
