@@ -76,3 +76,18 @@ def test_the_rows_are_the_same_however_the_log_is_batched(storage: Storage) -> N
     assert compare(live) == []
     built(storage, "dunning_lists_in_one_batch", batch_size=1000)
     assert rows(storage, "dunning_lists") == rows(storage, "dunning_lists_in_one_batch")
+
+
+def test_a_table_made_before_revisions_existed_takes_them_without_a_rebuild(
+    storage: Storage,
+) -> None:
+    """An installation upgraded with its index as it was: the table keeps its columns
+    (CREATE TABLE IF NOT EXISTS would not add any), and revisions still show."""
+    with storage.read_store.transaction(commit=True) as tx:
+        tx.execute("CREATE TABLE dunning_lists_old (list_id TEXT PRIMARY KEY, "
+                   "scheduled_for TEXT NOT NULL, as_of TEXT NOT NULL, lines BIGINT NOT NULL, "
+                   "by_salesperson TEXT NOT NULL, compiled_at TEXT NOT NULL)")  # fmt: skip
+    built(storage, "dunning_lists_old", batch_size=1)
+    built(storage, "dunning_lists", batch_size=1000)
+    assert rows(storage, "dunning_lists_old") == rows(storage, "dunning_lists")
+    assert rows(storage, "dunning_lists_old")[1]["revision"] == 2
