@@ -33,6 +33,7 @@ def decide(command: RevenueCommand, state: ContractState) -> list[RevenueEvent]:
             return _fulfil(command, state)
         case ReestimateVariable():
             rules.must_be_in_force(state)
+            rules.must_follow_signing_and_last_change(state, command.on)
             return [_reestimate(command, state)]
         case ModifyContract():
             rules.must_be_in_force(state)
