@@ -200,11 +200,11 @@ def _check_rounding(line: OrderLine, currency: str, where: str) -> None:
             field=f"{field}.currency",
         )
     step = quantum(currency)
-    amount = line.rounding.amount
-    if amount % step or abs(amount) > (line.quantity + 1) * step / 2:
+    amount, most = line.rounding.amount, (line.quantity + 1) * step / 2
+    if amount % step or abs(amount) > most:
         raise InvalidOrderLine(
-            f"a rounding adjustment of {line.rounding} is not whole {step} within half of "
-            f"{step} a unit",
+            f"a rounding adjustment is whole {step} and at most half of {step} a unit "
+            f"({most.normalize():f} here), not {line.rounding}",
             field=f"{field}.amount",
         )
 
