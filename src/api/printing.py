@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -34,7 +35,7 @@ from domain.order.state import OrderState
 from domain.print_templates import DEFAULT_PRINT_TEMPLATES, PrintKind, PrintTemplate, fill
 from domain.receivable.state import ReceivableState
 from domain.rulebook import RULEBOOK_ID
-from domain.shared import Money
+from domain.shared import Money, minor_units
 from projections.receivables_queries import bucket
 
 FONT = "STSong-Light"
@@ -50,6 +51,7 @@ _AGING = {
     "over_90": "逾期 90 天以上 over 90 days overdue",
 }
 _WIDTH = 170 * mm  # A4 less the margins
+_TIMES = "\N{MULTIPLICATION SIGN}"
 
 
 class Lines(NamedTuple):
@@ -59,7 +61,20 @@ class Lines(NamedTuple):
 
 
 def money_text(m: Money) -> str:
-    return f"{m.currency} {m.amount:,.2f}"
+    """An amount to its currency's minor unit."""
+    return f"{m.currency} {m.amount:,.{minor_units(m.currency)}f}"
+
+
+def price_text(m: Money) -> str:
+    """A unit price as it is kept: to the minor unit, or to the finer digits a catalogue
+    price has (at most a millionth)."""
+    finer = _decimals(m.amount.normalize())
+    return f"{m.currency} {m.amount:,.{min(6, max(minor_units(m.currency), finer))}f}"
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _amount(m: Money) -> str:
@@ -144,10 +159,32 @@ _ORDER_HEAD = (
 _ORDER_WIDTHS = (0.08, 0.34, 0.1, 0.17, 0.14, 0.17)
 
 
-def _priced_row(line: OrderLine | QuoteLine, description: str) -> list[str]:
-    return [line.line_id, description, f"{line.quantity.normalize():f}",
-            money_text(line.unit_price.rounded()), _amount(line.discount),
-            money_text(line.net)]  # fmt: skip
+def _priced_rows(line: OrderLine | QuoteLine, description: str) -> list[list[str]]:
+    """A line as printed: quantity x unit price less discount, and a line's rounding
+    adjustment on a row of its own, so every row multiplies out and the rows add up to
+    the total."""
+    rounding = line.rounding or Money.zero(line.unit_price.currency)
+    rows = [[line.line_id, description, f"{line.quantity.normalize():f}",
+             price_text(line.unit_price), _amount(line.discount),
+             money_text(line.net - rounding)]]  # fmt: skip
+    if rounding.amount:
+        step = Money(amount=Decimal(1).scaleb(-_decimals(line.unit_price.amount)),
+                     currency=rounding.currency)  # fmt: skip
+        rows.append([line.line_id, f"舍入调整 Rounding adjustment: 单价取整至 unit price rounded "
+                     f"to {price_text(step)}; 行合计 line total {money_text(line.gross)}",
+                     "", "", "", money_text(rounding)])  # fmt: skip
+    return rows
+
+
+def _tier_text(line: QuoteLine) -> str:
+    """How a tier table priced the line (a year's, for a term), when it used more than one
+    price."""
+    if len(line.tiers) < 2:
+        return ""
+    charges = "".join(f"\n{t.units.normalize():f} {_TIMES} {price_text(t.price)} = "
+                      f"{money_text(t.price.times(t.units).rounded())}"
+                      for t in line.tiers)  # fmt: skip
+    return f"\n分档 Tiers{' 每年 a year' if line.term_months else ''}:{charges}"
 
 
 def _term(start: date | None, months: int | None) -> str:
@@ -163,10 +200,10 @@ def quote(state: QuoteState, *, company: str, today: date) -> tuple[dict[str, st
     for line in priced.lines:
         text = f"{line.product_code} · {line.name}"
         text += f" ({line.bundle_code})" if line.bundle_code else ""
-        text += _term(line.term_start, line.term_months)
+        text += _term(line.term_start, line.term_months) + _tier_text(line)
         if len(line.years) > 1:
             text += "\n" + "; ".join(f"Y{y.year}: {money_text(y.charged)}" for y in line.years)
-        rows.append(_priced_row(line, text))
+        rows += _priced_rows(line, text)
     approvals = ", ".join(priced.approvals)
     pending = f"折扣待审批 Discount subject to approval by: {approvals}" if approvals else ""
     values = {
@@ -191,8 +228,9 @@ def _payment_terms(receivable: ReceivableState) -> str:
 def sales_contract(
     order: OrderState, receivable: ReceivableState, *, company: str, today: date
 ) -> tuple[dict[str, str], Lines]:
-    rows = [_priced_row(ln, f"{ln.product_code} · {ln.description}".rstrip(" ·")
-                        + _term(ln.term_start, ln.term_months)) for ln in order.lines]  # fmt: skip
+    rows = [row for ln in order.lines
+            for row in _priced_rows(ln, f"{ln.product_code} · {ln.description}".rstrip(" ·")
+                                    + _term(ln.term_start, ln.term_months))]  # fmt: skip
     values = {
         "company": company, "printed_on": today.isoformat(),
         "customer_name": order.customer_name, "customer_id": order.customer_id,

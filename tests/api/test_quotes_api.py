@@ -161,6 +161,37 @@ def test_the_quote_pdf_prints_its_lines_in_chinese(client: Client) -> None:
         assert expected in text, expected
 
 
+def test_graduated_seats_print_figures_that_multiply_out_and_the_order_totals_the_quote(
+    client: Client,
+) -> None:
+    publish_example(client)
+    seats = {"code": "SAAS-USER", "quantity": "120", "term_start": "2026-04-01",
+             "term_months": 12}  # fmt: skip
+    quote_id = ok(client.post("/quotes", json=quote_body("Q-SEATS", seats)))["aggregate_id"]
+    quote = ok(client.get(f"/quotes/{quote_id}"))
+    (line,) = quote["priced"]["lines"]
+    assert (line["unit_price"]["amount"], line["rounding"]["amount"]) == ("1083.33", "0.40")
+    pdf = client.get(f"/quotes/{quote_id}/pdf").content
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    # 120 x 1,083.33 = 129,999.60, and 0.40 rounding make the tiers' 130,000.00.
+    times = "\N{MULTIPLICATION SIGN}"
+    for expected in ("CNY 1,083.33", "CNY 129,999.60", "CNY 0.40", "Rounding adjustment",
+                     f"50 {times} CNY 1,200.00 = CNY 60,000.00",
+                     f"70 {times} CNY 1,000.00 = CNY 70,000.00", "CNY 130,000.00"):  # fmt: skip
+        assert expected in text, expected
+    assert "1,083.333" not in text
+    accepted = ok(client.post(f"/quotes/{quote_id}/accept", json={
+        "revision": 1, "accepted_by": "王总", "at": "2026-03-05T10:00:00+08:00"}))  # fmt: skip
+    order_id = accepted["order"]["aggregate_id"]
+    order = ok(client.get(f"/orders/{order_id}"))
+    assert order["state"]["lines"][0]["rounding"] == {"amount": "0.40", "currency": "CNY"}
+    contract = client.get(f"/orders/{order_id}/contract.pdf").content
+    printed = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(contract)).pages)
+                       .split())  # fmt: skip
+    assert all(f in printed for f in ("CNY 129,999.60", "CNY 0.40", "CNY 130,000.00")), printed
+    assert order["total"] == quote["priced"]["total"] == {"amount": "130000.00", "currency": "CNY"}
+
+
 def test_quotes_and_bookings_show_in_the_sales_analysis(client: Client) -> None:
     publish_example(client)
     first = ok(client.post("/quotes", json=quote_body("Q-A", {"code": "HW-G3", "quantity": "1"})))

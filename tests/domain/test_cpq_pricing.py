@@ -98,7 +98,38 @@ def test_graduated_seats_cost_each_bands_price() -> None:
     """50 seats at 1,200, the next 70 at 1,000."""
     saas = quote(line("SAAS-USER", 120, **term(12))).lines[0]
     assert saas.gross == cny(130_000)
-    assert saas.quantity * saas.unit_price.amount == pytest.approx(Decimal(130_000))
+    assert [(t.units, t.price) for t in saas.tiers] == [(50, cny(1200)), (70, cny(1000))]
+
+
+def test_a_graduated_lines_unit_price_is_in_cents_and_its_rounding_is_explicit() -> None:
+    """130,000.00 over 120 seats is 1,083.33 a seat; 120 x 1,083.33 is 129,999.60, so the
+    line carries the 0.40 left as its rounding adjustment and still totals 130,000.00."""
+    saas = quote(line("SAAS-USER", 120, **term(12)), line("SAAS-USER", 120, **term(36)))
+    year, three_years = saas.lines
+    assert str(year.unit_price.amount) == "1083.33"
+    assert year.rounding == cny("0.40")
+    assert (year.gross, year.net) == (cny(130_000), cny(130_000))
+    # 130,000 + 136,500 + 143,325 over three years: 3,415.21 a seat, 0.20 too much.
+    assert str(three_years.unit_price.amount) == "3415.21"
+    assert (three_years.rounding, three_years.gross) == (cny("-0.20"), cny(409_825))
+    assert saas.total == cny(539_825)
+
+
+def test_a_unit_price_that_multiplies_out_needs_no_rounding() -> None:
+    priced = quote(line("HW-G3", 2), line("SAAS-USER", 100, **term(18)))
+    assert [(str(ln.unit_price.amount), ln.rounding) for ln in priced.lines] == [
+        ("80000.00", None), ("1677.50", None)]  # fmt: skip
+
+
+def test_a_price_finer_than_the_cent_keeps_its_precision() -> None:
+    """API calls listed at 0.0015 a call: a unit's price is not rounded to 0.00."""
+    calls = replace(EXAMPLE_PRODUCTS[-1], code="CALLS", usage_based=False,
+                    list_prices={"CNY": Decimal("0.0015")})  # fmt: skip
+    state = catalogue_spec.fold(catalogue_spec.run(
+        *example_catalogue(), PublishProduct(product=calls, effective_from=EFFECTIVE)))  # fmt: skip
+    priced = quote(line("CALLS", 1001), state=state).lines[0]
+    assert (str(priced.unit_price.amount), priced.rounding, priced.gross) == (
+        "0.0015", None, cny("1.50"))  # fmt: skip
 
 
 def test_volume_pricing_puts_every_seat_in_the_band_reached() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 import pytest
 from msgspec.structs import replace
 
@@ -27,7 +28,7 @@ from domain.order.commands import (
     SignOrder,
     UpdateExpectedCompletion,
 )
-from domain.order.events import Channel, LineKind, OrderPlaced, Severity
+from domain.order.events import Channel, LineKind, OrderLine, OrderPlaced, Severity
 from domain.order.rules import (
     DuplicateOrder,
     InvalidOrderLine,
@@ -80,6 +81,26 @@ def test_order_total_is_the_sum_of_rounded_line_gross_less_discounts() -> None:
     )
     # 3 x 33.335 = 100.005, rounded half up to 100.01, less 0.01; plus 5.
     assert state.total == Money.of("105.00", "CNY")
+
+
+def test_a_rounding_adjustment_evens_out_the_unit_prices_last_cent_and_no_more() -> None:
+    """2 x 0.005 more or less than 100.00 rounds to the cent: at most 0.01 either way."""
+    evened = replace(line("L1", quantity=2, price="100"), rounding=Money.of("-0.01", "CNY"))
+    assert given().when(place(evened)).state().total == Money.of("199.99", "CNY")
+    for wrong in ("-0.02", "0.005"):
+        hidden = replace(evened, rounding=Money.of(wrong, "CNY"))
+        given().when(place(hidden)).raises(InvalidOrderLine, field="lines[0].rounding.amount")
+    usd = replace(evened, rounding=Money.of("0.01", "USD"))
+    given().when(place(usd)).raises(InvalidOrderLine, field="lines[0].rounding.currency")
+
+
+def test_an_order_line_stored_before_rounding_adjustments_still_decodes() -> None:
+    stored = (b'{"line_id":"L1","product_code":"SAAS-USER","kind":"subscription",'
+              b'"quantity":"120","unit_price":{"amount":"1083.333333333333333333333333",'
+              b'"currency":"CNY"},"discount":{"amount":"0","currency":"CNY"},'
+              b'"standalone_selling_price":{"amount":"1100","currency":"CNY"}}')  # fmt: skip
+    old = msgspec.json.decode(stored, type=OrderLine)
+    assert (old.rounding, old.gross) == (None, Money.of(130_000, "CNY"))
 
 
 def test_an_order_needs_at_least_one_line() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from msgspec.structs import replace
 
 from domain.order.commands import CancelOrder
 from domain.order.events import LineKind, LineRepricing, OrderChanged, OrderPlaced
@@ -198,3 +199,12 @@ def test_a_closed_order_cannot_be_changed() -> None:
     given(*cancelled).when(change(add=(line("L2"),))).raises(OrderClosed)
     completed = at_stage(Stage.COMPLETED)
     given(*completed).when(change(add=(line("L2"),), at=30)).raises(OrderClosed)
+
+
+def test_a_repriced_line_keeps_its_rounding_adjustment_only_with_its_unit_price() -> None:
+    """120 seats at 1,083.33 plus 0.40 rounding are 130,000.00 (a graduated tier table's)."""
+    seats = replace(line("L1", quantity=120, price="1083.33"), rounding=cny("0.40"))
+    half_off = given(*placed(seats)).when(change(reprice=(reprice("L1", "1083.33", 65_000),)))
+    assert half_off.state().total == cny(65_000)
+    new_price = given(*placed(seats)).when(change(reprice=(reprice("L1", 1000),))).state()
+    assert (new_price.lines[0].rounding, new_price.total) == (None, cny(120_000))

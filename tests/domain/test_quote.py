@@ -235,6 +235,25 @@ def test_the_order_is_the_accepted_revisions_priced_lines_exactly() -> None:
     assert place.quote.catalogue_revision == CATALOGUE.version
 
 
+def test_an_order_captured_from_graduated_seats_totals_the_quote_to_the_cent() -> None:
+    seats = LineRequest(code="SAAS-USER", quantity=Decimal(120), term_start=date(2026, 4, 1),
+                        term_months=12, discount_percent=Decimal(5))  # fmt: skip
+    req = QuoteRequest(customer_id="C-1", region="华东", currency="CNY", lines=(seats,))
+    quote = given.fold(given.run(draft(req)))
+    accept = AcceptQuote(revision=1, accepted_by="王总", accepted_at=AT)
+    book = default_rulebook()
+    assert book.approval is not None
+    assert quote.priced is not None
+    place = order_from_quote(quote, accept, route=book.routes["software"],
+                             approval_rules=book.approval,
+                             credit_rating=CreditRating.STANDARD)  # fmt: skip
+    placed = order_spec.fold(order_spec.run(place))
+    (line,) = placed.lines
+    assert (str(line.unit_price.amount), line.rounding) == ("1083.33", Money.of("0.40", "CNY"))
+    assert line.net == Money.of(123_500, "CNY")  # 130,000 less 5 %
+    assert placed.total == quote.priced.total == Money.of(123_500, "CNY")
+
+
 def test_usage_is_reported_once_per_period_on_a_signed_order_and_accumulates() -> None:
     req = QuoteRequest(customer_id="C-1", region="华东", currency="CNY", lines=(
         LineRequest(code="HW-G3", quantity=Decimal(1)),

@@ -27,7 +27,8 @@ from domain.revenue import (
     RevenueRefused,
     TerminateContract,
 )
-from domain.revenue.recognition import by_month
+from domain.revenue.progress import steps
+from domain.revenue.recognition import Component, ObligationRevenue, RecognitionRefused, by_month
 from domain.revenue.variable import Method, Outcome, VariableConsideration
 from domain.shared import Money
 from domain.testing import revenue_spec as given
@@ -201,6 +202,50 @@ def test_a_re_estimate_is_spread_on_the_original_basis_and_caught_up() -> None:
     assert state.transaction_price() == cny(424_000)
     # The licence was delivered: its share of the bonus (80/440 of 44,000) is April revenue.
     assert revenue_in(state, date(2026, 4, 1))["LIC"] == cny(8000)
+
+
+BONUS = VariableConsideration(
+    name="go-live bonus",
+    method=Method.MOST_LIKELY_AMOUNT,
+    outcomes=(Outcome(amount=cny(44_000), probability=D(1)),),
+)
+
+
+def test_a_re_estimate_dated_before_signing_says_so() -> None:
+    early = ReestimateVariable(consideration=BONUS, on=date(2020, 1, 1))
+    refused = given(*given.run(identify())).when(early).raises(RevenueRefused, field="on")
+    assert refused.message == (
+        "a change dated 2020-01-01 is before the contract was signed, on 2026-01-15"
+    )
+
+
+def test_a_re_estimate_dated_before_the_last_change_names_both_dates_in_order() -> None:
+    history = given.run(identify(), ReestimateVariable(consideration=BONUS, on=date(2026, 5, 1)))
+    late = ReestimateVariable(consideration=BONUS, on=date(2026, 2, 1))
+    refused = given(*history).when(late).raises(RevenueRefused, field="on")
+    assert refused.message == (
+        "a change dated 2026-02-01 is before the last one, dated 2026-05-01; "
+        "changes come in date order"
+    )
+
+
+def test_changes_reach_an_obligations_revenue_in_date_order() -> None:
+    changes = (Component(amount=cny(100), since=SIGNED, cause="allocation"),
+               Component(amount=cny(5), since=date(2026, 5, 1)))  # fmt: skip
+    revenue = ObligationRevenue(obligation_id="HW", currency="CNY", progress=steps(()),
+                                components=changes)  # fmt: skip
+    with pytest.raises(RecognitionRefused) as refused:
+        revenue.with_component(Component(amount=cny(1), since=date(2020, 1, 1)))
+    assert refused.value.field == "on"
+    assert refused.value.message == (
+        "HW: a change dated 2020-01-01 is before the obligation began, on 2026-01-15"
+    )
+    with pytest.raises(RecognitionRefused) as refused:
+        revenue.with_component(Component(amount=cny(1), since=date(2026, 2, 1)))
+    assert refused.value.message == (
+        "HW: a change dated 2026-02-01 is before the last one, dated 2026-05-01; "
+        "changes come in date order"
+    )
 
 
 def test_change_orders_are_classified_by_the_rules() -> None:

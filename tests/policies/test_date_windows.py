@@ -52,7 +52,7 @@ def test_a_re_estimate_dated_before_the_signing_is_refused(
     bonus = {"name": "early-delivery bonus", "method": "most_likely_amount",
              "outcomes": [{"amount": "3000", "probability": "0.8"}], "on": "2020-01-01"}  # fmt: skip
     answer = client.post(f"/revenue/contracts/{order_id}/variable-consideration", json=bonus)
-    assert "before the contract began" in refused(answer, "on")["detail"]
+    assert "before the contract was signed, on 2025-12-21" in refused(answer, "on")["detail"]
 
 
 @pytest.mark.parametrize(

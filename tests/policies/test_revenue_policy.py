@@ -177,6 +177,28 @@ def test_a_variable_bonus_enters_the_price_as_finance_constrains_it(
     assert unsigned.status_code == 404
 
 
+def test_a_re_estimate_dated_before_signing_is_refused_saying_so_on_its_day(
+    client: Client, runtime: Runtime
+) -> None:
+    order_id = signed_contract(client, runtime)
+    finance = bearer(runtime, Role.FINANCE)
+    bonus = {"name": "early delivery bonus", "method": "most_likely_amount",
+             "outcomes": [{"amount": "7700", "probability": "1"}]}  # fmt: skip
+    route = f"/revenue/contracts/{order_id}/variable-consideration"
+    early = client.post(route, json={**bonus, "on": "2020-01-01"}, headers=finance)
+    assert (early.status_code, early.json()["field"]) == (422, "on"), early.text
+    assert early.json()["detail"] == (
+        "a change dated 2020-01-01 is before the contract was signed, on 2025-12-21"
+    )
+    ok(client.post(route, json={**bonus, "on": "2026-05-01"}, headers=finance))
+    late = client.post(route, json={**bonus, "on": "2026-02-01"}, headers=finance)
+    assert (late.status_code, late.json()["field"]) == (422, "on"), late.text
+    assert late.json()["detail"] == (
+        "a change dated 2026-02-01 is before the last one, dated 2026-05-01; "
+        "changes come in date order"
+    )
+
+
 def test_finance_publishes_patterns_by_kind_and_a_line_may_say_otherwise(
     client: Client, runtime: Runtime
 ) -> None:

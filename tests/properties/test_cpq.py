@@ -13,11 +13,13 @@ from domain.cpq.catalogue import (
     CatalogueState,
     Excludes,
     Matches,
+    PricingMode,
     PublishProduct,
     QuantityLimit,
     Requires,
     RetireProduct,
     Selector,
+    TierTable,
     ValidationRule,
 )
 from domain.cpq.pricing import LineRequest, PricedQuote, QuoteRequest, price
@@ -39,9 +41,15 @@ from domain.cpq.quote import evolve as quote_evolve
 from domain.cpq.validation import ConfigurationRefused
 from domain.order.events import TIME_BASED_KINDS
 from domain.receivable.terms import CreditRating
-from domain.shared import DomainError, total
+from domain.shared import DomainError, Money, minor_units, quantum, total
 from domain.testing import default_rulebook, order_spec
-from domain.testing.cpq import catalogue_spec, catalogues, example_catalogue, quote_requests
+from domain.testing.cpq import (
+    catalogue_spec,
+    catalogues,
+    example_catalogue,
+    quote_requests,
+    tiered_catalogues,
+)
 from domain.testing.spec import spec
 
 ON = date(2026, 3, 1)
@@ -119,10 +127,73 @@ def test_a_priced_quotes_total_is_the_sum_of_its_lines(case: tuple) -> None:  # 
     assert isinstance(result, PricedQuote)
     assert result.total == total([ln.net for ln in result.lines], request.currency)
     for line in result.lines:
-        assert line.gross == line.unit_price.times(line.quantity).rounded()
+        rounding = line.rounding or Money.zero(request.currency)
+        assert line.gross == line.unit_price.times(line.quantity).rounded() + rounding
+        assert _decimals(line.unit_price.amount) <= 2  # the example prices are in cents
         assert 0 <= line.discount.amount <= line.gross.amount
         if line.years:
             assert line.gross == total([y.charged for y in line.years], request.currency)
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _unit_by_unit(table: TierTable, list_price: Decimal, units: int, currency: str) -> Decimal:
+    """The table's price of `units`, one unit at a time: unit k costs the price of the last
+    band it lies above (graduated), or every unit that of the band `units` reaches (volume);
+    below the first band, the list price."""
+    bands = sorted(table.bands, key=lambda b: b.from_quantity)
+
+    def at(k: int) -> Decimal:
+        above = [b for b in bands if k > b.from_quantity]
+        return above[-1].prices[currency] if above else list_price
+
+    if table.mode is PricingMode.VOLUME:
+        return units * at(units)
+    return sum((at(k) for k in range(1, units + 1)), Decimal(0))
+
+
+@given(tiered_catalogues(), st.integers(1, 400))
+def test_a_tiered_line_totals_its_tiers_rounded_once_at_a_unit_price_of_catalogue_precision(
+    case: tuple[CatalogueState, str], units: int
+) -> None:
+    state, currency = case
+    view = state.on(ON)
+    product, table = view.products["T"].product, view.pricing_rules.table("T")
+    assert table is not None
+    wanted = LineRequest(code="T", quantity=Decimal(units))
+    request = QuoteRequest(customer_id="C1", region="north", currency=currency, lines=(wanted,))
+    priced = price(view, request)
+    (line,) = priced.lines
+    exact = _unit_by_unit(table, product.list_prices[currency], units, currency)
+    assert line.gross == Money(amount=exact, currency=currency).rounded()
+    assert sum((t.price.amount * t.units for t in line.tiers), Decimal(0)) == exact
+    prices = [product.list_prices[currency], *(b.prices[currency] for b in table.bands)]
+    catalogue = max(minor_units(currency), *(_decimals(p.normalize()) for p in prices))
+    assert _decimals(line.unit_price.amount) <= catalogue
+    rounding = line.rounding or Money.zero(currency)
+    assert line.gross == line.unit_price.times(line.quantity).rounded() + rounding
+    assert abs(rounding.amount) <= (units + 1) * quantum(currency) / 2
+    # The order captured from it charges exactly what the quote says.
+    terms = Terms(order_type="software", promised_delivery=date(2026, 6, 1),
+                  valid_until=date(2026, 3, 31))  # fmt: skip
+    accept = AcceptQuote(revision=1, accepted_by="buyer", accepted_at=AT)
+    quote = quote_spec.fold(quote_spec.run(DraftQuote(
+        number="Q-1", customer_name="c", salesperson="s", terms=terms, request=request,
+        priced=priced, drafted_at=AT), accept))  # fmt: skip
+    book = default_rulebook()
+    assert book.approval is not None
+    place = order_from_quote(
+        quote,
+        accept,
+        route=book.routes["software"],
+        approval_rules=book.approval,
+        credit_rating=CreditRating.STANDARD,
+    )
+    assert order_spec.fold(order_spec.run(place)).total == priced.total == line.gross
 
 
 @given(priced_or_refused())

@@ -4,7 +4,8 @@ A renewal continues what the customer has, so it is not configured again (the
 hardware a maintenance line covers is on the old order, not on the renewal) and
 not priced from the list: each line starts from its last year's net unit price
 and rises by the uplift in force for its product, over a new term from the day
-the old one ends.
+the old one ends. Its unit price is at the catalogue's precision, with a rounding
+adjustment where needed, as every quote line's (`pricing.charges`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from decimal import Decimal
 import msgspec
 
 from domain.cpq.catalogue import CatalogueView
-from domain.cpq.pricing import LineRequest, PricedQuote, QuoteLine, QuoteRequest, yearly
+from domain.cpq.pricing import (
+    LineRequest,
+    PricedQuote,
+    QuoteLine,
+    QuoteRequest,
+    places,
+    unit_price_of,
+    yearly,
+)
 from domain.cpq.quote import Renews
 from domain.order.events import LineKind
 from domain.shared import Money, total
@@ -40,11 +49,13 @@ def _line(n: int, line: RenewalLine, renews: Renews, view: CatalogueView) -> Quo
     product = published.product if published else None
     ssp_each = product.ssp.get(currency) if product else None
     ssp = gross if ssp_each is None else Money(amount=ssp_each * line.quantity, currency=currency)
+    listed = [product.list_prices[currency]] if product and currency in product.list_prices else []
+    each, rounding = unit_price_of(gross, line.quantity, places(currency, listed))
     return QuoteLine(
         line_id=f"L{n}", product_code=line.product_code, name=line.name, kind=line.kind,
         unit=product.unit if product else "each", quantity=line.quantity,
         list_price=line.last_year.rounded(),
-        unit_price=Money(amount=gross.amount / line.quantity, currency=currency),
+        unit_price=each, rounding=rounding,
         discount=Money.zero(currency), discount_percent=Decimal(0),
         standalone_selling_price=Money(amount=ssp.rounded().amount / line.quantity,
                                        currency=currency),

@@ -50,6 +50,11 @@ class Severity(StrEnum):
 
 
 class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A line of the order. Its gross is quantity x unit price, rounded to the cent, plus
+    its `rounding`: where the line's amount is not a whole number of cents per unit (a
+    graduated tier table's sum, a term's years), the unit price is kept at the catalogue's
+    precision and `rounding` carries what brings quantity x unit price to the exact amount."""
+
     line_id: Name
     product_code: Name
     kind: LineKind
@@ -66,10 +71,12 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     auto_renew: bool = False  # a subscription or maintenance renewed at its term's end
     usage_based: bool = False  # quantity is a commitment; reported usage above it is charged
     custom: bool = False  # built to this order's specification (非标定制), not from stock
+    rounding: Money | None = None  # the line's amount less quantity x unit price (rounded)
 
     @property
     def gross(self) -> Money:
-        return self.unit_price.times(self.quantity).rounded()
+        extended = self.unit_price.times(self.quantity).rounded()
+        return extended if self.rounding is None else extended + self.rounding
 
     @property
     def net(self) -> Money:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from domain.order.events import TIME_BASED_KINDS, OrderLine
 from domain.order.state import OrderState
 from domain.rulebook.positions import Authority, PositionHolder
-from domain.shared import DomainError
+from domain.shared import DomainError, quantum
 
 
 class OrderNotFound(DomainError):
@@ -160,6 +160,7 @@ def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "line
                 raise InvalidOrderLine(f"{name} is negative", field=f"{where}.{name}.amount")
         if line.quantity <= 0:
             raise InvalidOrderLine("quantity must be positive", field=f"{where}.quantity")
+        _check_rounding(line, currency, where)
         if line.discount.amount > line.gross.amount:
             raise InvalidOrderLine(
                 f"discount {line.discount} exceeds the line's gross {line.gross}",
@@ -185,6 +186,27 @@ def check_lines(lines: Iterable[OrderLine], currency: str, *, field: str = "line
         problem = line.revenue and line.revenue.problem(has_term=bool(line.term_months))
         if problem:
             raise InvalidOrderLine(problem, field=f"{where}.revenue")
+
+
+def _check_rounding(line: OrderLine, currency: str, where: str) -> None:
+    """A rounding adjustment only evens out a unit price's last digit: whole minor units,
+    at most half of one per unit and half of one for rounding the product."""
+    if line.rounding is None:
+        return
+    field = f"{where}.rounding"
+    if line.rounding.currency != currency:
+        raise InvalidOrderLine(
+            f"rounding is in {line.rounding.currency}, the order is in {currency}",
+            field=f"{field}.currency",
+        )
+    step = quantum(currency)
+    amount, most = line.rounding.amount, (line.quantity + 1) * step / 2
+    if amount % step or abs(amount) > most:
+        raise InvalidOrderLine(
+            f"a rounding adjustment is whole {step} and at most half of {step} a unit "
+            f"({most.normalize():f} here), not {line.rounding}",
+            field=f"{field}.amount",
+        )
 
 
 def check_unique_line_ids(lines: Iterable[OrderLine], field: str = "lines") -> None:

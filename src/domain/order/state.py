@@ -265,18 +265,21 @@ def changed_lines(
     removed: Sequence[str],
     repriced: Sequence[LineRepricing],
 ) -> tuple[OrderLine, ...]:
-    """The lines after a change order: removals, then new prices, then additions."""
+    """The lines after a change order: removals, then new prices, then additions. A new
+    unit price makes the line quantity x that price: its rounding adjustment goes."""
     prices = {r.line_id: r for r in repriced}
     kept = [
-        replace(
-            line, unit_price=prices[line.line_id].unit_price, discount=prices[line.line_id].discount
-        )
-        if line.line_id in prices
-        else line
+        _repriced(line, prices[line.line_id]) if line.line_id in prices else line
         for line in lines
         if line.line_id not in removed
     ]
     return (*kept, *added)
+
+
+def _repriced(line: OrderLine, repricing: LineRepricing) -> OrderLine:
+    same_price = repricing.unit_price == line.unit_price
+    return replace(line, unit_price=repricing.unit_price, discount=repricing.discount,
+                   rounding=line.rounding if same_price else None)  # fmt: skip
 
 
 def _apply_change(state: OrderState, event: OrderChanged) -> OrderState:

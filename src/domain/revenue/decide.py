@@ -34,6 +34,7 @@ def decide(command: RevenueCommand, state: ContractState) -> list[RevenueEvent]:
             return _fulfil(command, state)
         case ReestimateVariable():
             rules.must_be_in_force(state)
+            rules.must_follow_signing_and_last_change(state, command.on)
             rules.must_fall_within_contract(state, command.on)
             return [_reestimate(command, state)]
         case ModifyContract():

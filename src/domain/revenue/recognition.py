@@ -109,13 +109,22 @@ class ObligationRevenue(msgspec.Struct, frozen=True, kw_only=True):
         return self.progress.at(day) >= ONE
 
     def with_component(self, component: Component) -> ObligationRevenue:
-        """`component` added; changes come in business-time order, never before the last."""
+        """`component` added; changes come in business-time order, never before the
+        obligation began (its first component) nor before the last change. Every change
+        is dated by its command's `on`, so that is the field refused."""
+        oid, since = self.obligation_id, component.since
+        began = min((c.since for c in self.components), default=date.min)
         last = max((c.since for c in self.components), default=date.min)
-        if component.since < last:
+        if since < began:
             raise RecognitionRefused(
-                f"{self.obligation_id}: a change dated {component.since} comes after one "
-                f"dated {last}",
-                field="since",
+                f"{oid}: a change dated {since} is before the obligation began, on {began}",
+                field="on",
+            )
+        if since < last:
+            raise RecognitionRefused(
+                f"{oid}: a change dated {since} is before the last one, dated {last}; "
+                "changes come in date order",
+                field="on",
             )
         if component.amount.currency != self.currency:
             raise RecognitionRefused(

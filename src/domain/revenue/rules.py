@@ -203,6 +203,24 @@ def override_needs_reason(overridden: bool, reason: str) -> None:
         raise RevenueRefused("overriding the rule needs finance's reason", field="reason")
 
 
+def must_follow_signing_and_last_change(state: ContractState, on: date) -> None:
+    """A change of price is dated on or after the contract's signing and its last change:
+    changes come in date order."""
+    assert state.identified_on is not None
+    if on < state.identified_on:
+        raise RevenueRefused(
+            f"a change dated {on} is before the contract was signed, on {state.identified_on}",
+            field="on",
+        )
+    last = max((c.since for o in state.obligations.values() for c in o.components),
+               default=state.identified_on)  # fmt: skip
+    if on < last:
+        raise RevenueRefused(
+            f"a change dated {on} is before the last one, dated {last}; changes come in date order",
+            field="on",
+        )
+
+
 def must_end_after_last_change(state: ContractState, last_day: date) -> None:
     """A contract ends after the day it was signed, and not before its last change."""
     assert state.identified_on is not None

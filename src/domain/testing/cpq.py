@@ -50,11 +50,12 @@ from domain.cpq.example import (
 )
 from domain.cpq.pricing import LineRequest, QuoteRequest
 from domain.order.events import TIME_BASED_KINDS, LineKind
+from domain.shared import minor_units
 from domain.testing.spec import spec
 
 __all__ = ["EFFECTIVE", "EXAMPLE_PRICING", "EXAMPLE_PRODUCTS", "EXAMPLE_RULES", "STARTER",
            "catalogue_spec", "catalogues", "example_catalogue", "example_state",
-           "quote_requests"]  # fmt: skip
+           "quote_requests", "tiered_catalogues"]  # fmt: skip
 
 catalogue_spec = spec(catalogue_decide, catalogue_evolve, CATALOGUE_INITIAL)
 
@@ -113,6 +114,28 @@ def _tables(draw: st.DrawFn, code: str) -> TierTable:
         bands=tuple(Band(from_quantity=Decimal(s), prices={"CNY": draw(prices)})
                     for s in starts),
     )  # fmt: skip
+
+
+@st.composite
+def tiered_catalogues(draw: st.DrawFn) -> tuple[CatalogueState, str]:
+    """A catalogue of one product, "T", priced by a tier table in a currency with 0, 2 or 3
+    decimals (JPY, CNY, KWD), every price to that many decimals or now and then finer;
+    and the currency."""
+    currency = draw(st.sampled_from(("CNY", "CNY", "JPY", "KWD")))
+    decimals = minor_units(currency) + draw(st.sampled_from((0, 0, 0, 1, 2)))
+    priced = st.decimals(0, 100_000, places=decimals)
+    starts = sorted(draw(st.sets(st.integers(0, 100), min_size=1, max_size=4)))
+    table = TierTable(product_code="T", mode=draw(st.sampled_from(PricingMode)),
+                      bands=tuple(Band(from_quantity=Decimal(s), prices={currency: draw(priced)})
+                                  for s in starts))  # fmt: skip
+    product = Product(code="T", name="tiered", kind=LineKind.OTHER,
+                      list_prices={currency: draw(priced)}, ssp={currency: draw(priced)},
+                      ssp_method=SspMethod.OBSERVED)  # fmt: skip
+    state = catalogue_spec.fold(catalogue_spec.run(
+        PublishProduct(product=product, effective_from=EFFECTIVE),
+        PublishPricingRules(rules=PricingRules(tiers=(table,)), effective_from=EFFECTIVE),
+    ))  # fmt: skip
+    return state, currency
 
 
 @st.composite

@@ -5,8 +5,15 @@ arithmetic of tiers, usage and terms, and `pricer` the pricing of a whole
 request against the catalogue in force (`price`).
 """
 
-from domain.cpq.pricing.charges import percent_of, tiered_total, usage_charge, yearly
-from domain.cpq.pricing.priced import PricedQuote, QuoteLine, YearCharge
+from domain.cpq.pricing.charges import (
+    percent_of,
+    places,
+    tiered_total,
+    unit_price_of,
+    usage_charge,
+    yearly,
+)
+from domain.cpq.pricing.priced import PricedQuote, QuoteLine, TierCharge, YearCharge
 from domain.cpq.pricing.pricer import DEFAULT_DISCOUNT_APPROVER, price
 from domain.cpq.pricing.request import LineRequest, QuoteRequest
 
@@ -16,10 +23,13 @@ __all__ = [
     "PricedQuote",
     "QuoteLine",
     "QuoteRequest",
+    "TierCharge",
     "YearCharge",
     "percent_of",
+    "places",
     "price",
     "tiered_total",
+    "unit_price_of",
     "usage_charge",
     "yearly",
 ]

@@ -22,7 +22,18 @@ class YearCharge(msgspec.Struct, frozen=True, kw_only=True):
     charged: Money
 
 
+class TierCharge(msgspec.Struct, frozen=True, kw_only=True):
+    """Units of a line charged at one price of its tier table (a year's, for a term)."""
+
+    units: Decimal
+    price: Money  # a unit's, as the catalogue lists it
+
+
 class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A priced line. Its gross is exact (the tiers' and years' sum, rounded once); its unit
+    price is at the catalogue's precision, and `rounding` carries the difference where
+    quantity x unit price does not come to the gross (see `charges.unit_price_of`)."""
+
     line_id: str
     product_code: str
     name: str
@@ -43,6 +54,8 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
     auto_renew: bool = False
     usage_based: bool = False  # the quantity is the commitment; usage above it is charged
     product_line: str = ""
+    rounding: Money | None = None  # gross less quantity x unit price (rounded)
+    tiers: tuple[TierCharge, ...] = ()  # the tier table's charges, when it has one
 
     @property
     def gross(self) -> Money:
@@ -61,7 +74,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
             product_line=self.product_line, term_start=self.term_start,
             term_months=self.term_months, revenue=self.revenue,
             catalogue_revision=self.product_revision, auto_renew=self.auto_renew,
-            usage_based=self.usage_based,
+            usage_based=self.usage_based, rounding=self.rounding,
         )  # fmt: skip
 
 

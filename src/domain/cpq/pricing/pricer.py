@@ -30,8 +30,16 @@ from domain.cpq.catalogue import (
     Product,
     ProductPublished,
 )
-from domain.cpq.pricing.charges import ZERO, per_unit, percent_of, tiered_total, yearly
-from domain.cpq.pricing.priced import PricedQuote, QuoteLine, YearCharge
+from domain.cpq.pricing.charges import (
+    ZERO,
+    per_unit,
+    percent_of,
+    places,
+    tier_charges,
+    unit_price_of,
+    yearly,
+)
+from domain.cpq.pricing.priced import PricedQuote, QuoteLine, TierCharge, YearCharge
 from domain.cpq.pricing.request import LineRequest, QuoteRequest
 from domain.cpq.validation import ConfigurationRefused, Configured, Violation, check
 from domain.order.events import TIME_BASED_KINDS
@@ -138,16 +146,23 @@ class _Pricer:
             return False
         return True
 
-    def _list_total(self, product: Product, units: Decimal) -> Money:
+    def _tiers(self, product: Product, units: Decimal) -> tuple[TierCharge, ...]:
         """`units` at list or tier prices (per year for a term), before any discount."""
         list_price = product.list_prices[self.currency]
         table = self.rules.table(product.code)
-        cost = (
-            units * list_price
+        charged = (
+            [(units, list_price)]
             if table is None
-            else tiered_total(table, units, self.currency, list_price)
+            else tier_charges(table, units, self.currency, list_price)
         )
-        return Money(amount=cost, currency=self.currency)
+        return tuple(TierCharge(units=u, price=Money(amount=p, currency=self.currency))
+                     for u, p in charged)  # fmt: skip
+
+    def _places(self, product: Product) -> int:
+        table = self.rules.table(product.code)
+        bands = table.bands if table else ()
+        return places(self.currency, [product.list_prices[self.currency],
+                                      *(b.prices[self.currency] for b in bands)])  # fmt: skip
 
     def _product(
         self,
@@ -166,7 +181,8 @@ class _Pricer:
         ))  # fmt: skip
         if not (self._sellable(published, where) and self._term(product, wanted, where)):
             return None
-        gross = self._list_total(product, units).rounded()
+        tiers = self._tiers(product, units)
+        gross = total([t.price.times(t.units) for t in tiers], self.currency).rounded()
         ssp = Money(amount=units * product.ssp[self.currency], currency=self.currency).rounded()
         years: tuple[YearCharge, ...] = ()
         if wanted.term_months is not None:
@@ -176,16 +192,18 @@ class _Pricer:
             ssp_years = yearly(ssp, uplift, wanted.term_months)
             ssp = total([y.charged for y in ssp_years], self.currency)
         percent = wanted.discount_percent
+        each, rounding = unit_price_of(gross, units, self._places(product))
         return QuoteLine(
             line_id=line_id, product_code=product.code, name=product.name, kind=product.kind,
             unit=product.unit, quantity=units,
             list_price=Money(amount=product.list_prices[self.currency], currency=self.currency),
-            unit_price=per_unit(gross, units), discount=percent_of(gross, percent),
+            unit_price=each, rounding=rounding, discount=percent_of(gross, percent),
             discount_percent=percent, standalone_selling_price=per_unit(ssp, units),
             product_revision=published.revision, bundle_code=bundle,
             term_start=wanted.term_start, term_months=wanted.term_months, years=years,
             revenue=product.revenue, auto_renew=product.auto_renew,
             usage_based=product.usage_based, product_line=product.product_line,
+            tiers=tiers if self.rules.table(product.code) else (),
         )  # fmt: skip
 
     def _bundle(self, wanted: LineRequest, where: str, line_id: str) -> list[QuoteLine]:
