@@ -20,6 +20,7 @@ from api.reading import WaitFor, WaitTimeout, in_order, in_window, read_model, w
 from api.revenue_dto import (
     BalanceOut,
     BookingOut,
+    CarveOut,
     CloseIn,
     ContractOut,
     FulfilmentIn,
@@ -36,9 +37,7 @@ from application.service import CommandMeta
 from domain.deciders import REVENUE_CONTRACT, REVENUE_PERIODS
 from domain.receivable import receivable_id_for
 from domain.receivable.events import CreditNoteIssued, InvoiceIssued
-from domain.revenue import (
-    contract_id_for,
-)
+from domain.revenue import ContractIdentified, contract_id_for
 from domain.revenue.calendar import month_of, months_between
 from domain.revenue.ledger import replay, roll_forward
 from domain.revenue_periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
@@ -115,6 +114,30 @@ class RevenueController(Controller):
                 for r in rows
             ],
         )  # fmt: skip
+
+    @get("/contracts/{order_id:uuid}/carve", sync_to_thread=True)
+    def carve(self, order_id: OrderId, runtime: RuntimeDep) -> list[CarveOut]:
+        """Carve-in / carve-out per obligation as the contract was identified: its price,
+        the SSP used and why (its own price within the product's SSP range, the nearer
+        bound outside it, the stated SSP, or the residual), the amount allocated and the
+        difference."""
+        identified = next((r.event for r in runtime.service.history(contract_id_for(order_id))
+                           if isinstance(r.event, ContractIdentified)), None)  # fmt: skip
+        if identified is None:
+            raise NotFoundException(f"no revenue contract for order {order_id}: is it signed?")
+        allocated = {a.obligation_id: a for a in identified.allocation}
+        rows = []
+        for o in identified.obligations:
+            share = allocated[o.obligation_id]
+            carve = share.amount.amount - o.price.amount
+            direction = "carve-in" if carve > 0 else "carve-out" if carve < 0 else "none"
+            rows.append(CarveOut(
+                obligation_id=o.obligation_id, line_ids=list(o.line_ids), price=str(o.price.amount),
+                ssp=None if o.ssp is None else str(o.ssp.amount), ssp_basis=list(o.ssp_basis),
+                allocation_basis=share.basis.value, allocated=str(share.amount.amount),
+                carve=str(carve), direction=direction,
+            ))  # fmt: skip
+        return rows
 
     @get("/contracts/{order_id:uuid}/as-known", sync_to_thread=True)
     def as_known(self, order_id: OrderId, at: FromQuery[Aware], runtime: RuntimeDep) -> KnownOut:

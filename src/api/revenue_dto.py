@@ -124,6 +124,22 @@ class ObligationOut(msgspec.Struct, kw_only=True):
     removed: bool
 
 
+class CarveOut(msgspec.Struct, kw_only=True):
+    """One obligation at inception: what the customer pays for it, the SSP it was valued
+    at and why, what the allocation gave it, and the difference (carve-in > 0: revenue
+    moved to it from the others; carve-out < 0: moved away)."""
+
+    obligation_id: str
+    line_ids: list[str]
+    price: str
+    ssp: str | None  # None: valued by the residual approach
+    ssp_basis: list[str]
+    allocation_basis: str
+    allocated: str
+    carve: str
+    direction: str  # carve-in, carve-out or none
+
+
 class ContractOut(msgspec.Struct, kw_only=True):
     order_id: UUID
     contract_id: UUID

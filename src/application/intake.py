@@ -25,7 +25,7 @@ from domain.customer import (
     RecordCustomer,
 )
 from domain.order import commands as cmd
-from domain.order.events import Channel, LineKind, OrderLine
+from domain.order.events import Channel, LineKind, OrderLine, SspBounds
 from domain.personal import ContactPerson, Sealed
 from domain.shared import Money
 
@@ -64,6 +64,19 @@ class In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     expected_version: Version = None
 
 
+class SspRangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The range of the line's SSP per unit: a price within it is its own SSP."""
+
+    low: Amount
+    high: Amount
+
+    def __post_init__(self) -> None:
+        check_decimal(self.low, "low")
+        check_decimal(self.high, "high")
+        if self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+
+
 class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     line_id: Name
     product_code: Name
@@ -78,6 +91,7 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     term_months: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
     revenue: Satisfaction | None = None  # how it is earned, if not as its kind usually is
     custom: bool = False  # hardware built to this order's specification (非标定制)
+    ssp_range: SspRangeIn | None = None
 
     def __post_init__(self) -> None:
         check_decimal(self.quantity, "quantity", positive=True)
@@ -108,7 +122,11 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             term_months=self.term_months,
             revenue=self.revenue,
             custom=self.custom,
-        )
+            ssp_range=None if self.ssp_range is None else SspBounds(
+                low=Money(amount=self.ssp_range.low, currency=currency),
+                high=Money(amount=self.ssp_range.high, currency=currency),
+            ),
+        )  # fmt: skip
 
 
 class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

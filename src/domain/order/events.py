@@ -49,6 +49,14 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+class SspBounds(msgspec.Struct, frozen=True, kw_only=True):
+    """The range of a line's standalone selling price per unit (for its whole term):
+    a price within it stands as the line's SSP, outside it the nearer bound."""
+
+    low: Money
+    high: Money
+
+
 class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     """A line of the order. Its gross is quantity x unit price, rounded to the cent, plus
     its `rounding`: where the line's amount is not a whole number of cents per unit (a
@@ -72,6 +80,7 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     usage_based: bool = False  # quantity is a commitment; reported usage above it is charged
     custom: bool = False  # built to this order's specification (非标定制), not from stock
     rounding: Money | None = None  # the line's amount less quantity x unit price (rounded)
+    ssp_range: SspBounds | None = None  # from the catalogue: the SSP follows the price in it
 
     @property
     def gross(self) -> Money:

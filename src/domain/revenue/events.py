@@ -49,6 +49,7 @@ class ObligationTerms(msgspec.Struct, frozen=True, kw_only=True):
     quantity: Decimal
     term_start: date | None = None
     term_months: int | None = None
+    ssp_basis: tuple[str, ...] = ()  # per line: which SSP was used and why
 
 
 class ObligationChange(msgspec.Struct, frozen=True, kw_only=True):

@@ -93,11 +93,11 @@ def obligation_terms(
     """The obligation `lines` make: its pattern, SSP (None if residual) and price."""
     currency = lines[0].unit_price.currency
     must_satisfy_lines(satisfaction, lines, f"obligations.{obligation_id}")
-    ssp: Money | None = total(
-        [line.standalone_selling_price.times(line.quantity).rounded() for line in lines], currency
-    )
+    judged = [line_ssp(line) for line in lines]
+    ssp: Money | None = total([amount for amount, _ in judged], currency)
+    basis = tuple(f"{line.line_id}: {why}" for line, (_, why) in zip(lines, judged, strict=True))
     if any(line.line_id in residual for line in lines):
-        ssp = None
+        ssp, basis = None, ("residual: the price less the other obligations' SSPs",)
     starts = [line.term_start for line in lines if line.term_start is not None]
     months = [line.term_months for line in lines if line.term_months is not None]
     return ObligationTerms(
@@ -110,4 +110,21 @@ def obligation_terms(
         quantity=sum((line.quantity for line in lines), Decimal(0)),
         term_start=min(starts) if starts else None,
         term_months=max(months) if months else None,
+        ssp_basis=basis,
     )
+
+
+def line_ssp(line: OrderLine) -> tuple[Money, str]:
+    """A line's SSP for its quantity and why. With a range: the price sold at, if it lies
+    within the range, else the nearer bound; without: the SSP the line states."""
+    stated = line.standalone_selling_price
+    rng = line.ssp_range
+    if rng is None:
+        return stated.times(line.quantity).rounded(), f"stated SSP {stated.amount:,.2f} per unit"
+    each = line.net.amount / line.quantity if line.quantity else Decimal(0)
+    span = f"{rng.low.amount:,.2f}-{rng.high.amount:,.2f}"
+    if rng.low.amount <= each <= rng.high.amount:
+        return line.net, f"price {each:,.2f} per unit within the SSP range {span}: its own SSP"
+    bound, side = (rng.low, "below") if each < rng.low.amount else (rng.high, "above")
+    why = f"price {each:,.2f} per unit {side} the SSP range {span}: the bound {bound.amount:,.2f}"
+    return bound.times(line.quantity).rounded(), why

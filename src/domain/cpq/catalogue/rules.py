@@ -58,9 +58,37 @@ def check_product(product: Product) -> None:
         raise InvalidCatalogueEntry(
             "only subscriptions and maintenance renew", field="product.auto_renew"
         )
+    _check_range(product)
     problem = product.revenue and product.revenue.problem(has_term=product.kind in TIME_BASED_KINDS)
     if problem:
         raise InvalidCatalogueEntry(problem, field="product.revenue")
+
+
+def _check_range(product: Product) -> None:
+    """An SSP range gives a low and a high bound, low <= high, in every currency sold in."""
+    rng = product.ssp_range
+    if rng is None:
+        return
+    _check_prices(rng.low, "product.ssp_range.low")
+    _check_prices(rng.high, "product.ssp_range.high")
+    for name in ("low_percent", "high_percent"):
+        value = getattr(rng, name)
+        if value is not None:
+            check_number(value, f"product.ssp_range.{name}", at_most=Decimal(1000))
+    for currency, list_price in product.list_prices.items():
+        bounds = rng.bounds(currency, list_price)
+        if bounds is None:
+            raise InvalidCatalogueEntry(
+                f"the SSP range gives no low and high bound in {currency} (give both, as "
+                "amounts or as percentages of the list price)",
+                field="product.ssp_range",
+            )
+        if bounds[0] > bounds[1]:
+            raise InvalidCatalogueEntry(
+                f"the SSP range's low bound {bounds[0]:.2f} is above its high bound "
+                f"{bounds[1]:.2f} in {currency}",
+                field="product.ssp_range",
+            )
 
 
 def check_bundle(bundle: Bundle, view: CatalogueView) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import msgspec
 
 from domain.contract_terms import Satisfaction
-from domain.order.events import LineKind, OrderLine
+from domain.order.events import LineKind, OrderLine, SspBounds
 from domain.shared import Money
 
 
@@ -56,6 +56,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
     product_line: str = ""
     rounding: Money | None = None  # gross less quantity x unit price (rounded)
     tiers: tuple[TierCharge, ...] = ()  # the tier table's charges, when it has one
+    ssp_range: SspBounds | None = None  # per unit for the whole term, from the catalogue
 
     @property
     def gross(self) -> Money:
@@ -74,7 +75,7 @@ class QuoteLine(msgspec.Struct, frozen=True, kw_only=True):
             product_line=self.product_line, term_start=self.term_start,
             term_months=self.term_months, revenue=self.revenue,
             catalogue_revision=self.product_revision, auto_renew=self.auto_renew,
-            usage_based=self.usage_based, rounding=self.rounding,
+            usage_based=self.usage_based, rounding=self.rounding, ssp_range=self.ssp_range,
         )  # fmt: skip
 
 

@@ -42,7 +42,7 @@ from domain.cpq.pricing.charges import (
 from domain.cpq.pricing.priced import PricedQuote, QuoteLine, TierCharge, YearCharge
 from domain.cpq.pricing.request import LineRequest, QuoteRequest
 from domain.cpq.validation import ConfigurationRefused, Configured, Violation, check
-from domain.order.events import TIME_BASED_KINDS
+from domain.order.events import TIME_BASED_KINDS, SspBounds
 from domain.shared import Money, allocate, check_number, total
 
 DEFAULT_DISCOUNT_APPROVER = "sales_director"
@@ -193,18 +193,32 @@ class _Pricer:
             ssp = total([y.charged for y in ssp_years], self.currency)
         percent = wanted.discount_percent
         each, rounding = unit_price_of(gross, units, self._places(product))
+        ssp_each = per_unit(ssp, units)
         return QuoteLine(
             line_id=line_id, product_code=product.code, name=product.name, kind=product.kind,
             unit=product.unit, quantity=units,
             list_price=Money(amount=product.list_prices[self.currency], currency=self.currency),
             unit_price=each, rounding=rounding, discount=percent_of(gross, percent),
-            discount_percent=percent, standalone_selling_price=per_unit(ssp, units),
+            discount_percent=percent, standalone_selling_price=ssp_each,
             product_revision=published.revision, bundle_code=bundle,
             term_start=wanted.term_start, term_months=wanted.term_months, years=years,
             revenue=product.revenue, auto_renew=product.auto_renew,
             usage_based=product.usage_based, product_line=product.product_line,
             tiers=tiers if self.rules.table(product.code) else (),
+            ssp_range=self._range(product, ssp_each),
         )  # fmt: skip
+
+    def _range(self, product: Product, ssp_each: Money) -> SspBounds | None:
+        """The product's SSP range per unit for the line's whole term: its per-year bounds
+        scaled as its SSP was (years and uplift)."""
+        rng = product.ssp_range
+        bounds = rng.bounds(self.currency, product.list_prices[self.currency]) if rng else None
+        if bounds is None:
+            return None
+        base = product.ssp[self.currency]
+        scale = ssp_each.amount / base if base else Decimal(1)
+        low, high = (Money(amount=b * scale, currency=self.currency).rounded() for b in bounds)
+        return SspBounds(low=low, high=high)
 
     def _bundle(self, wanted: LineRequest, where: str, line_id: str) -> list[QuoteLine]:
         bundle = self.view.bundles[wanted.code].bundle
