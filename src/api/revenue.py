@@ -42,7 +42,7 @@ from domain.revenue.calendar import month_of, months_between
 from domain.revenue.ledger import replay, roll_forward
 from domain.revenue_periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
 from domain.shared import OutOfWindow
-from projections import revenue, revenue_queries
+from projections import revenue, revenue_disclosures, revenue_queries
 
 Req = Request[Any, Any, Any]
 OrderId = Annotated[UUID, Parameter(description="The order whose revenue contract this is")]
@@ -50,7 +50,9 @@ Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", descript
 AMOUNTS = frozenset({"regular", "adjustment", "amount", "opening", "billed", "recognised",
                      "closing", "liability", "asset", "remaining", "within_12_months", "later",
                      "awaiting_fulfilment"})  # fmt: skip
-Report = Literal["schedule", "waterfall", "remaining-obligations", "balances"]
+Report = Literal[
+    "schedule", "waterfall", "remaining-obligations", "balances", "disaggregation", "rpo-bands"
+]
 
 
 def _state(runtime: Runtime, order_id: UUID) -> Any:
@@ -341,6 +343,11 @@ def _report(runtime: Runtime, report: Report, f: Filters) -> list[dict[str, Any]
                 return revenue_queries.waterfall(tx, copy, f.month_from or today)
             case "remaining-obligations":
                 return revenue_queries.remaining_obligations(tx, copy, f.as_of or today)
+            case "disaggregation":
+                first = f.month_from or today
+                return revenue_disclosures.disaggregation(tx, copy, first, f.month_to or first)
+            case "rpo-bands":
+                return revenue_disclosures.rpo_bands(tx, copy, f.as_of or today)
             case "balances":
                 first = month_of(f.month_from or today)
                 last = month_of(f.month_to or f.month_from or today)

@@ -1,0 +1,76 @@
+"""The disclosure pack as of a closed month: disaggregation, balances roll-forward, RPO."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import FromQuery
+
+from api.reading import Month, in_order
+from api.runtime import RuntimeDep
+from domain.deciders import REVENUE_PERIODS
+from domain.revenue.calendar import months_between
+from domain.revenue_periods import PERIODS_ID
+from domain.shared import DomainError
+from projections import revenue, revenue_disclosures, revenue_queries
+
+
+class NotClosed(DomainError):
+    rule = "period_not_closed"
+
+
+class DisclosuresOut(msgspec.Struct, kw_only=True):
+    month_from: str
+    month_to: str  # a closed month: these figures no longer move
+    disaggregation: list[dict[str, Any]]  # revenue by currency, kind, timing of transfer
+    balances: list[dict[str, Any]]  # contract balances roll-forward, month by month
+    remaining_obligations: list[dict[str, Any]]  # at the end of month_to, by time band
+
+
+def _first(month: str) -> date:
+    return date.fromisoformat(f"{month}-01")
+
+
+class DisclosuresController(Controller):
+    path = "/revenue/disclosures"
+    tags = ["revenue"]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def disclosures(
+        self,
+        runtime: RuntimeDep,
+        month_to: FromQuery[Month | None] = None,
+        month_from: FromQuery[Month | None] = None,
+    ) -> DisclosuresOut:
+        """What a controller hands an auditor for the months `month_from` to `month_to`
+        (default: the last closed month alone): revenue disaggregated by product kind and
+        timing (point in time, over time), the contract balances roll-forward (opening +
+        billed - recognised = closing, liabilities and assets), and the remaining
+        performance obligations at the end of `month_to` within 12 months, in 13-24
+        months, later, and awaiting a fulfilment. `month_to` must be closed (422
+        otherwise), so the figures handed over do not move. As CSV or XLSX:
+        `/revenue/export?report=disaggregation|balances|rpo-bands`."""
+        closed = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).closed_through
+        last = _first(month_to) if month_to else closed
+        if last is None or closed is None or last > closed:
+            shown = "none" if closed is None else f"{closed:%Y-%m}"
+            raise NotClosed(
+                f"month_to {month_to or '(the last closed)'} is not a closed month; closed "
+                f"through {shown}: close it first (POST /revenue/periods/close)",
+                field="month_to",
+            )
+        first = _first(month_from) if month_from else last
+        in_order(("month_from", first), ("month_to", last))
+        if len(months_between(first, last)) > 240:
+            raise NotClosed("at most 20 years at a time", field="month_from")
+        copy = runtime.projections[revenue.NAME].copy
+        with runtime.storage.read_store.transaction(commit=False) as tx:
+            return DisclosuresOut(
+                month_from=f"{first:%Y-%m}", month_to=f"{last:%Y-%m}",
+                disaggregation=revenue_disclosures.disaggregation(tx, copy, first, last),
+                balances=revenue_queries.balances(tx, copy, months_between(first, last), None),
+                remaining_obligations=revenue_disclosures.rpo_bands(tx, copy, last),
+            )  # fmt: skip
