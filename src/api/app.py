@@ -15,6 +15,7 @@ from api.audit_digests import AuditDigestsController
 from api.auth import jwt_auth
 from api.catalogue import CatalogueController
 from api.confirmations import CustomerConfirmationController
+from api.contract_costs import ContractCostController
 from api.customers import CustomerController
 from api.dashboard_page import dashboard_page, static_files
 from api.dashboards import DashboardController
@@ -83,6 +84,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DunningController,
             CustomerController,
             RevenueController,
+            ContractCostController,
             CatalogueController,
             QuoteController,
             ImportController,
