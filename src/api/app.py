@@ -15,6 +15,7 @@ from api.audit_digests import AuditDigestsController
 from api.auth import jwt_auth
 from api.catalogue import CatalogueController
 from api.confirmations import CustomerConfirmationController
+from api.contract_costs import ContractCostController
 from api.customers import CustomerController
 from api.dashboard_page import dashboard_page, static_files
 from api.dashboards import DashboardController
@@ -85,6 +86,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             CustomerController,
             RevenueController,
             DisclosuresController,
+            ContractCostController,
             CatalogueController,
             QuoteController,
             ImportController,

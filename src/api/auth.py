@@ -91,6 +91,7 @@ WRITES: dict[str, frozenset[Role]] = {
         "POST /dunning-lists/run": FINANCE,
         "POST /revenue/contracts/{order_id}/fulfilments": PRODUCTION | ENGINEER | FINANCE,
         "POST /revenue/contracts/{order_id}/variable-consideration": FINANCE,
+        "POST /revenue/contracts/{order_id}/costs": FINANCE,
         "POST /revenue/periods/close": FINANCE,
         "POST /revenue/patterns": FINANCE,
         "POST /exceptions/{order_id}/respond": PRODUCTION | ENGINEER | SALES,

@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # base of links printed as QR codes; default: the request's
     company_name: str = "OrderHub"  # the sender on dunning letters
     time_zone: str = "Asia/Shanghai"  # the company's: the day a document version is dated
+    # Costs to obtain a contract that would amortise within a year are expensed at once
+    # (ASC 340-40-25-4); False: every such cost is capitalised.
+    contract_cost_expedient: bool = True
     read_cache_size: int = 1024  # read answers kept until their read model moves (0: none)
     read_cache_trail: float = 0.1  # seconds a kept answer may trail its read model
     smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
@@ -81,6 +84,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             public_url=env.get("ORDERHUB_PUBLIC_URL", ""),
             company_name=env.get("ORDERHUB_COMPANY_NAME", "OrderHub"),
             time_zone=env.get("ORDERHUB_TIME_ZONE", "Asia/Shanghai"),
+            contract_cost_expedient=env.get("ORDERHUB_CONTRACT_COST_EXPEDIENT", "1")
+            in ("1", "true", "yes"),
             read_cache_size=int(env.get("ORDERHUB_READ_CACHE_SIZE", "1024")),
             read_cache_trail=float(env.get("ORDERHUB_READ_CACHE_TRAIL", "0.1")),
             smtp=SmtpSettings(

@@ -20,6 +20,7 @@ from domain.decider import Decider
 from domain.revenue.commands import (
     IdentifyContract,
     ModifyContract,
+    RecordContractCost,
     RecordFulfilment,
     ReestimateVariable,
     RevenueCommand,
@@ -28,6 +29,7 @@ from domain.revenue.commands import (
 )
 from domain.revenue.decide import decide
 from domain.revenue.events import (
+    ContractCostRecorded,
     ContractIdentified,
     ContractModified,
     ContractTerminated,
@@ -46,6 +48,7 @@ __all__ = [
     "DECIDER",
     "DEFAULT_SATISFACTION",
     "INITIAL",
+    "ContractCostRecorded",
     "ContractIdentified",
     "ContractModified",
     "ContractState",
@@ -58,6 +61,7 @@ __all__ = [
     "ObligationState",
     "ObligationTerms",
     "ProgressRecorded",
+    "RecordContractCost",
     "RecordFulfilment",
     "ReestimateVariable",
     "RevenueCommand",

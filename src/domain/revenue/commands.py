@@ -16,7 +16,7 @@ from domain.contract_terms import Bundle, DiscountRule, Satisfaction, Treatment
 from domain.order.events import LineKind, OrderLine
 from domain.revenue.events import Fulfilment, LineQuantity
 from domain.revenue.variable import VariableConsideration
-from domain.shared import Name
+from domain.shared import Money, Name
 
 _CONTRACTS = uuid5(NAMESPACE_URL, "urn:orderhub:revenue-contracts")
 
@@ -79,6 +79,24 @@ class TerminateContract(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     reason: str
 
 
+class RecordContractCost(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """An incremental cost of obtaining the contract (a sales commission): capitalised and
+    amortised with the revenue of `obligations` (all, if none), or expensed at once under
+    the one-year practical expedient when `expedient` (the company's setting) allows."""
+
+    cost_id: Name
+    amount: Money
+    incurred_on: date
+    description: Name
+    obligations: tuple[str, ...] = ()
+    expedient: bool = True
+
+
 RevenueCommand = (
-    IdentifyContract | RecordFulfilment | ReestimateVariable | ModifyContract | TerminateContract
+    IdentifyContract
+    | RecordFulfilment
+    | ReestimateVariable
+    | ModifyContract
+    | TerminateContract
+    | RecordContractCost
 )

@@ -10,12 +10,20 @@ from domain.revenue.changes import modify, terminate
 from domain.revenue.commands import (
     IdentifyContract,
     ModifyContract,
+    RecordContractCost,
     RecordFulfilment,
     ReestimateVariable,
     RevenueCommand,
     TerminateContract,
 )
-from domain.revenue.events import Fulfilment, ProgressRecorded, RevenueEvent, VariableReestimated
+from domain.revenue.costs_decide import contract_cost
+from domain.revenue.events import (
+    ContractCostRecorded,
+    Fulfilment,
+    ProgressRecorded,
+    RevenueEvent,
+    VariableReestimated,
+)
 from domain.revenue.identification import identify
 from domain.revenue.recognition import reestimate
 from domain.revenue.state import ContractState
@@ -43,6 +51,10 @@ def decide(command: RevenueCommand, state: ContractState) -> list[RevenueEvent]:
             rules.must_follow_revision(state, command.revision)
             rules.override_needs_reason(command.override is not None, command.reason)
             return [modify(command, state)]
+        case RecordContractCost():
+            rules.must_be_in_force(state)
+            rules.must_fall_within_contract(state, command.incurred_on, "incurred_on")
+            return [ContractCostRecorded(cost=contract_cost(command, state))]
         case TerminateContract():
             rules.must_be_in_force(state)
             rules.must_end_after_last_change(state, command.last_day)

@@ -16,6 +16,7 @@ import msgspec
 from domain.contract_terms import DiscountRule, Satisfaction, Treatment
 from domain.order.events import LineKind
 from domain.revenue.allocation import Allocated
+from domain.revenue.costs import ContractCost
 from domain.revenue.recognition import Component
 from domain.revenue.variable import VariableConsideration
 from domain.shared import Money, Name
@@ -109,10 +110,17 @@ class ContractTerminated(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     components: tuple[ObligationChange, ...]  # each open obligation's price cut to its earnings
 
 
+class ContractCostRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """A cost to obtain the contract, with its treatment and why (ASC 340-40)."""
+
+    cost: ContractCost
+
+
 RevenueEvent = (
     ContractIdentified
     | ProgressRecorded
     | VariableReestimated
     | ContractModified
     | ContractTerminated
+    | ContractCostRecorded
 )

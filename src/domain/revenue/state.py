@@ -13,7 +13,9 @@ from msgspec.structs import replace
 
 from domain.contract_terms import Pattern
 from domain.revenue.calendar import add_months
+from domain.revenue.costs import ContractCost
 from domain.revenue.events import (
+    ContractCostRecorded,
     ContractIdentified,
     ContractModified,
     ContractTerminated,
@@ -87,6 +89,7 @@ class ContractState(msgspec.Struct, frozen=True, kw_only=True):
     variable: dict[str, VariableConsideration] = msgspec.field(default_factory=dict)
     revision: int = 0
     terminated_on: date | None = None  # its last day, once terminated
+    costs: dict[str, ContractCost] = msgspec.field(default_factory=dict)  # to obtain it
 
     @property
     def exists(self) -> bool:
@@ -157,6 +160,8 @@ def evolve(state: ContractState, event: RevenueEvent) -> ContractState:
             obligations = _changed(dict(state.obligations), event.components)
             return replace(state, version=version, obligations=obligations,
                            terminated_on=event.last_day)  # fmt: skip
+        case ContractCostRecorded(cost=cost):
+            return replace(state, version=version, costs={**state.costs, cost.cost_id: cost})
         case _:
             assert_never(event)
 
