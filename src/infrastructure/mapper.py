@@ -90,47 +90,39 @@ class MsgspecMapper(Mapper[UUID]):
         """The envelope with its event as the bytes written, not re-encoded from today's
         types: what a command's seal covers, whatever fields (with defaults) the event
         type has gained since (re-encoding an old event would add them)."""
-        state = stored_event.state
-        if self.cipher:
-            state = self.cipher.decrypt(state)
-        if self.compressor:
-            state = self.compressor.decompress(state)
-        body = self._as_written.decode(state)
-        originator_id = stored_event.originator_id
-        return Recorded(
-            originator_id=originator_id if isinstance(originator_id, UUID) else UUID(originator_id),
-            originator_version=stored_event.originator_version,
-            timestamp=body.timestamp,
-            actor=body.actor,
-            command_id=body.command_id,
-            correlation_id=body.correlation_id,
-            causation_id=body.causation_id,
-            event=body.event,
-        )
+        return _envelope(stored_event, self._as_written.decode(self._plain(stored_event)))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Recorded[Any]:
         try:
             decoder = self._decoders[stored_event.topic]
-            state = stored_event.state
-            if self.cipher:
-                state = self.cipher.decrypt(state)
-            if self.compressor:
-                state = self.compressor.decompress(state)
-            body: _Body[Any] = decoder.decode(state)
+            body: _Body[Any] = decoder.decode(self._plain(stored_event))
         except Exception as e:  # the compressor's and cipher's errors too (zlib.error...)
             msg = (
                 f"cannot read stored event {stored_event.topic!r} "
                 f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"
             )
             raise MapperDeserialisationError(msg) from e
-        originator_id = stored_event.originator_id
-        return Recorded(
-            originator_id=originator_id if isinstance(originator_id, UUID) else UUID(originator_id),
-            originator_version=stored_event.originator_version,
-            timestamp=body.timestamp,
-            actor=body.actor,
-            command_id=body.command_id,
-            correlation_id=body.correlation_id,
-            causation_id=body.causation_id,
-            event=body.event,
-        )
+        return _envelope(stored_event, body)
+
+    def _plain(self, stored_event: StoredEvent) -> bytes:
+        """The stored state deciphered and decompressed: the JSON as it was encoded."""
+        state = stored_event.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        return state
+
+
+def _envelope(stored_event: StoredEvent, body: _Body[E]) -> Recorded[E]:
+    originator_id = stored_event.originator_id
+    return Recorded(
+        originator_id=originator_id if isinstance(originator_id, UUID) else UUID(originator_id),
+        originator_version=stored_event.originator_version,
+        timestamp=body.timestamp,
+        actor=body.actor,
+        command_id=body.command_id,
+        correlation_id=body.correlation_id,
+        causation_id=body.causation_id,
+        event=body.event,
+    )
