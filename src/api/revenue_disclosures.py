@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
 from litestar.params import FromQuery
 
 from api.reading import Month, in_order
-from api.runtime import RuntimeDep
-from domain.deciders import REVENUE_PERIODS
+from api.runtime import Runtime, RuntimeDep
+from domain.deciders import ORDER, REVENUE_PERIODS
+from domain.order import OrderState
 from domain.revenue.calendar import months_between
 from domain.revenue_periods import PERIODS_ID
 from domain.shared import DomainError
@@ -26,12 +28,35 @@ class DisclosuresOut(msgspec.Struct, kw_only=True):
     month_from: str
     month_to: str  # a closed month: these figures no longer move
     disaggregation: list[dict[str, Any]]  # revenue by currency, kind, timing of transfer
+    by_product_line: list[dict[str, Any]]  # revenue by currency and product line
+    by_region: list[dict[str, Any]]  # revenue by currency and the order's region
     balances: list[dict[str, Any]]  # contract balances roll-forward, month by month
     remaining_obligations: list[dict[str, Any]]  # at the end of month_to, by time band
 
 
 def _first(month: str) -> date:
     return date.fromisoformat(f"{month}-01")
+
+
+def _what_orders_say(
+    runtime: Runtime, rows: list[dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each obligation's product line(s) and region, as its order says (read from the
+    order, which the revenue read model does not follow)."""
+    lines: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    orders: dict[str, OrderState] = {}
+    for r in rows:
+        order_id = r["order_id"]
+        if order_id not in orders:
+            orders[order_id] = runtime.service.load(ORDER, UUID(order_id))
+        state = orders[order_id]
+        product_lines = {ln.line_id: ln.product_line for ln in state.lines}
+        key = f"{order_id}:{r['obligation_id']}"
+        named = dict.fromkeys(product_lines.get(i, "") for i in r["line_ids"])
+        lines[key] = " + ".join(n for n in named if n)
+        regions[key] = state.region
+    return lines, regions
 
 
 class DisclosuresController(Controller):
@@ -68,9 +93,13 @@ class DisclosuresController(Controller):
             raise NotClosed("at most 20 years at a time", field="month_from")
         copy = runtime.projections[revenue.NAME].copy
         with runtime.storage.read_store.transaction(commit=False) as tx:
+            rows = revenue_disclosures.recognised_by_obligation(tx, copy, first, last)
+            lines, regions = _what_orders_say(runtime, rows)
             return DisclosuresOut(
                 month_from=f"{first:%Y-%m}", month_to=f"{last:%Y-%m}",
                 disaggregation=revenue_disclosures.disaggregation(tx, copy, first, last),
+                by_product_line=revenue_disclosures.grouped(rows, "product_line", lines),
+                by_region=revenue_disclosures.grouped(rows, "region", regions),
                 balances=revenue_queries.balances(tx, copy, months_between(first, last), None),
                 remaining_obligations=revenue_disclosures.rpo_bands(tx, copy, last),
             )  # fmt: skip

@@ -64,6 +64,36 @@ def disaggregation(tx: Tx, copy: str, first: date, last: date) -> list[Row]:
     ]  # fmt: skip
 
 
+def recognised_by_obligation(tx: Tx, copy: str, first: date, last: date) -> list[Row]:
+    """Revenue recognised in the months `first` to `last` per obligation, with its order
+    and lines (for grouping by what the order says: product line, region)."""
+    tx.execute(
+        f"SELECT o.order_id, o.obligation_id, o.line_ids, o.currency, "  # noqa: S608
+        f"b.regular, b.adjustment FROM {copy}_bookings b JOIN {copy}_obligations o "
+        "ON o.contract_id = b.contract_id AND o.obligation_id = b.obligation_id "
+        "WHERE b.month >= ? AND b.month <= ?",
+        (_month(first, 0), _month(last, 0)),
+    )
+    sums: dict[tuple[str, str, str, str], Decimal] = {}
+    for r in tx.fetchall():
+        key = (r["order_id"], r["obligation_id"], r["line_ids"], r["currency"])
+        sums[key] = sums.get(key, Decimal(0)) + Decimal(r["regular"]) + Decimal(r["adjustment"])
+    return [{"order_id": o, "obligation_id": ob, "line_ids": lines.split(","), "currency": c,
+             "revenue": v} for (o, ob, lines, c), v in sorted(sums.items()) if v]  # fmt: skip
+
+
+def grouped(rows: list[Row], label: str, key_of: dict[str, str]) -> list[Row]:
+    """`rows` of recognised_by_obligation summed by currency and `key_of[order_id:obligation]`
+    (e.g. its product line), named `label`, with a total per currency."""
+    sums: dict[tuple[str, bool, str], Decimal] = {}
+    for r in rows:
+        name = key_of.get(f"{r['order_id']}:{r['obligation_id']}", "") or "(none)"
+        for key in ((r["currency"], False, name), (r["currency"], True, "total")):
+            sums[key] = sums.get(key, Decimal(0)) + r["revenue"]
+    return [{"currency": c, label: n, "revenue": _cents(v, c)}
+            for (c, _, n), v in sorted(sums.items())]  # fmt: skip
+
+
 def rpo_bands(tx: Tx, copy: str, as_of: date) -> list[Row]:
     """Remaining performance obligations at the end of `as_of`'s month, by currency and
     time band; the bands and what awaits a fulfilment add up to the remaining total."""

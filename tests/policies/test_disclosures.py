@@ -35,6 +35,11 @@ def test_a_closed_month_has_its_disclosures_and_an_open_one_is_refused(
         {"currency": "CNY", "kind": "hardware", "timing": "point in time", "revenue": "59220.78"},
         {"currency": "CNY", "kind": "total", "timing": "", "revenue": "59220.78"},
     ]
+    assert pack["by_product_line"] == [
+        {"currency": "CNY", "product_line": "输送线", "revenue": "59220.78"},
+        {"currency": "CNY", "product_line": "total", "revenue": "59220.78"},
+    ]
+    assert pack["by_region"][0] == {"currency": "CNY", "region": "浙江", "revenue": "59220.78"}
     [rpo] = pack["remaining_obligations"]
     assert {k: rpo[k] for k in ("remaining", "within_12_months", "months_13_to_24", "later",
                                 "awaiting_fulfilment")} == {
