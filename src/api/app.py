@@ -29,6 +29,7 @@ from api.projections import ProjectionController, metrics, policy_commands
 from api.quotes import QuoteController
 from api.receivables import ReceivableController
 from api.revenue import RevenueController
+from api.revenue_periods import RevenuePeriodsController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.sales import SalesController
@@ -83,6 +84,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             DunningController,
             CustomerController,
             RevenueController,
+            RevenuePeriodsController,
             CatalogueController,
             QuoteController,
             ImportController,

@@ -28,6 +28,7 @@ class PeriodsState(msgspec.Struct, frozen=True, kw_only=True):
     closed_through: date | None = None  # the last closed month
     first_closed: date | None = None  # the first month ever closed: where closing restarts
     soft_closed_through: date | None = None  # the last soft-closed month, once past closed
+    soft_closed_from: date | None = None  # the first month of that run of soft closes
     pending: dict[int, PeriodReopenRequested] = {}  # requests to reopen, by number
     patterns: PatternsPublished | None = None
 
@@ -42,8 +43,25 @@ class PeriodsState(msgspec.Struct, frozen=True, kw_only=True):
 
     def soft_closed(self, month: date) -> bool:
         """Soft-closed and not (yet) closed: facts still book in it, with a warning."""
+        soft, since = self.soft_closed_through, self.soft_closed_from or date.min
+        return soft is not None and since <= month <= soft and not self.closed(month)
+
+    def warnings(self, month: date | None = None) -> list[str]:
+        """What to tell whoever books a fact of `month` (any day of it): whether it books
+        in a soft-closed month; without a month, every soft-closed month."""
         soft = self.soft_closed_through
-        return soft is not None and month <= soft and not self.closed(month)
+        if soft is None or not self.soft_closed(soft):
+            return []
+        if month is None:
+            months, at = [], self.soft_closed_from or soft
+            while at <= soft:
+                months += [at] if self.soft_closed(at) else []
+                at = add_months(at, 1)
+        else:
+            booked = self.books_in(month.replace(day=1))
+            months = [booked] if self.soft_closed(booked) else []
+        return [f"{m:%Y-%m} is soft-closed: facts still book in it, but finance is closing "
+                "it; tell finance of any change" for m in months]  # fmt: skip
 
     def books_in(self, month: date) -> date:
         """The month a fact of `month` books in: its own, or the first open one."""
@@ -61,7 +79,11 @@ def evolve(state: PeriodsState, event: PeriodEvent) -> PeriodsState:
         case PeriodClosed(month=month):
             return replace(state, closed_through=month, first_closed=state.first_closed or month)
         case PeriodSoftClosed(month=month):
-            return replace(state, soft_closed_through=month)
+            running = state.soft_closed_through is not None and state.soft_closed(
+                state.soft_closed_through
+            )
+            since = state.soft_closed_from if running else month
+            return replace(state, soft_closed_through=month, soft_closed_from=since)
         case PeriodReopenRequested(request_id=number):
             return replace(state, pending={**state.pending, number: event})
         case PeriodReopened(request_id=number, closed_through=through):
