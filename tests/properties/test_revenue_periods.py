@@ -1,5 +1,6 @@
 """Over any sequence of closes, soft closes and reopenings, closing never skips a month
-and only the last closed month reopens, after two different people acted."""
+and only the last closed month reopens, after two different people acted; and the
+books, reopened or not, keep what they booked and add up."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from msgspec.structs import replace
 
-from domain.revenue.calendar import add_months
+from domain.revenue.calendar import add_months, month_of
+from domain.revenue.ledger import rebook
 from domain.revenue_periods import (
     ApproveReopen,
     ClosePeriod,
@@ -20,7 +22,9 @@ from domain.revenue_periods import (
     RequestReopen,
     SoftClosePeriod,
 )
-from domain.testing import periods_spec
+from domain.shared import total
+from domain.testing import periods_spec, revenue_spec
+from domain.testing.revenue import RevenueHistory, revenue_histories
 
 AT = datetime(2030, 1, 1, tzinfo=UTC)
 START = date(2026, 1, 1)
@@ -70,3 +74,36 @@ def test_closing_never_skips_a_month_and_only_the_last_closed_reopens(
         soft = state.soft_closed_through
         if soft is not None and state.soft_closed(soft):
             assert soft > (state.closed_through or date.min)
+
+
+@given(revenue_histories(), st.data())
+def test_reopened_books_still_add_up_and_keep_the_adjustments_they_booked(
+    history: RevenueHistory, data: st.DataObject
+) -> None:
+    events, books = [history.events[0]], {}
+    closed: date | None = None
+    reopened: date | None = None
+    state = revenue_spec.fold(events)
+    books = rebook(state, books, closed, reopened)
+    first = month_of(history.first)
+    for event in history.events[1:]:
+        step = data.draw(st.sampled_from(["none", "close", "reopen"]))
+        if step == "close":
+            closed = first if closed is None else add_months(closed, 1)
+        elif step == "reopen" and closed is not None:
+            reopened, closed = closed, None if closed == first else add_months(closed, -1)
+        open_from = add_months(closed, 1) if closed is not None else reopened
+        kept = {
+            (oid, m): b.adjustment
+            for oid, rows in books.items()
+            for m, b in rows.items()
+            if (closed is not None and m <= closed) or (open_from and m > open_from)
+        }
+        events.append(event)
+        state = revenue_spec.fold(events)
+        books = rebook(state, books, closed, reopened)
+        for (oid, month), adjustment in kept.items():
+            assert books[oid][month].adjustment == adjustment  # closed, or booked while closed
+    for r in state.revenues():
+        booked = total([b.amount for b in books[r.obligation_id].values()], state.currency)
+        assert booked == r.recognised_to(history.last)
