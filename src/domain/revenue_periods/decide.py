@@ -53,8 +53,8 @@ def decide(command: PeriodCommand, state: PeriodsState) -> list[PeriodEvent]:
             asked = rules.pending_request(state, number)
             rules.must_be_someone_else(asked, by)
             # Back to the month before, or to nothing closed if it was the first.
-            first, before = state.first_closed, add_months(asked.month, -1)
-            through = None if first == asked.month else before
+            first = asked.month == state.first_closed
+            through = None if first else add_months(asked.month, -1)
             return [PeriodReopened(request_id=number, month=asked.month, reason=asked.reason,
                                    requested_by=asked.requested_by, approved_by=by,
                                    reopened_at=at,
