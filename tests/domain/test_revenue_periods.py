@@ -91,6 +91,7 @@ def test_an_unknown_or_spent_request_cannot_be_approved() -> None:
 
 def test_a_request_goes_stale_once_its_month_is_no_longer_the_last_closed() -> None:
     closed_feb = PeriodClosed(month=FEB, closed_at=AT)
+    assert given(closed_dec, closed_jan, asked_jan, closed_feb).state.pending == {}
     given(closed_dec, closed_jan, asked_jan, closed_feb).when(
         ApproveReopen(request_id=3, by="li", at=AT)
     ).raises(PeriodRefused, field="request_id")

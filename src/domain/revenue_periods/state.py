@@ -77,7 +77,9 @@ def evolve(state: PeriodsState, event: PeriodEvent) -> PeriodsState:
     state = replace(state, version=state.version + 1)
     match event:
         case PeriodClosed(month=month):
-            return replace(state, closed_through=month, first_closed=state.first_closed or month)
+            # A close makes every request to reopen stale: it asked about an earlier month.
+            return replace(state, closed_through=month, first_closed=state.first_closed or month,
+                           pending={})  # fmt: skip
         case PeriodSoftClosed(month=month):
             running = state.soft_closed_through is not None and state.soft_closed(
                 state.soft_closed_through
