@@ -31,6 +31,7 @@ from api.quotes import QuoteController
 from api.receivables import ReceivableController
 from api.revenue import RevenueController
 from api.revenue_disclosures import DisclosuresController
+from api.revenue_periods import RevenuePeriodsController
 from api.rulebook import RulebookController
 from api.runtime import Runtime
 from api.sales import SalesController
@@ -87,6 +88,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RevenueController,
             DisclosuresController,
             ContractCostController,
+            RevenuePeriodsController,
             CatalogueController,
             QuoteController,
             ImportController,

@@ -93,6 +93,10 @@ WRITES: dict[str, frozenset[Role]] = {
         "POST /revenue/contracts/{order_id}/variable-consideration": FINANCE,
         "POST /revenue/contracts/{order_id}/costs": FINANCE,
         "POST /revenue/periods/close": FINANCE,
+        "POST /revenue/periods/soft-close": FINANCE,
+        # Two people: finance asks, an admin (someone else: the periods check) approves.
+        "POST /revenue/periods/reopen-requests": FINANCE,
+        "POST /revenue/periods/reopen-requests/{request_id}/approve": NOBODY_BUT_ADMIN,
         "POST /revenue/patterns": FINANCE,
         "POST /exceptions/{order_id}/respond": PRODUCTION | ENGINEER | SALES,
         "POST /exceptions/{order_id}/close": PRODUCTION | ENGINEER | SALES,

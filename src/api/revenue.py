@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 from uuid import UUID
 
 import msgspec
@@ -19,16 +19,15 @@ from api.order_dto import Accepted
 from api.reading import WaitFor, WaitTimeout, in_order, in_window, read_model, waited
 from api.revenue_dto import (
     BalanceOut,
+    Booked,
     BookingOut,
     CarveOut,
-    CloseIn,
     ContractOut,
     FulfilmentIn,
     KnownOut,
     ObligationOut,
     PatternsIn,
     PatternsOut,
-    PeriodsOut,
     VariableIn,
 )
 from api.runtime import Runtime, RuntimeDep
@@ -37,10 +36,15 @@ from application.service import CommandMeta
 from domain.deciders import REVENUE_CONTRACT, REVENUE_PERIODS
 from domain.receivable import receivable_id_for
 from domain.receivable.events import CreditNoteIssued, InvoiceIssued
-from domain.revenue import ContractIdentified, contract_id_for
+from domain.revenue import ContractIdentified, RevenueEvent, contract_id_for
 from domain.revenue.calendar import month_of, months_between
 from domain.revenue.ledger import replay, roll_forward
-from domain.revenue_periods import PERIODS_ID, ClosePeriod, PatternsPublished, PublishPatterns
+from domain.revenue_periods import (
+    PERIODS_ID,
+    PeriodClosed,
+    PeriodReopened,
+    PublishPatterns,
+)
 from domain.shared import OutOfWindow
 from projections import revenue, revenue_disclosures, revenue_queries
 
@@ -50,6 +54,8 @@ Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", descript
 AMOUNTS = frozenset({"regular", "adjustment", "amount", "opening", "billed", "recognised",
                      "closing", "liability", "asset", "remaining", "within_12_months", "later",
                      "awaiting_fulfilment"})  # fmt: skip
+# What the books as known replay: the contract's events, the closes and reopenings.
+KNOWN = (*get_args(RevenueEvent), PeriodClosed, PeriodReopened)
 Report = Literal[
     "schedule", "waterfall", "remaining-obligations", "balances", "disaggregation", "rpo-bands"
 ]
@@ -73,8 +79,11 @@ def _not_ahead(runtime: Runtime, on: date) -> None:
         )
 
 
-def _execute(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta) -> Accepted:
-    return run_command(runtime, REVENUE_CONTRACT, contract_id_for(order_id), command, meta)
+def _execute(runtime: Runtime, order_id: UUID, command: Any, meta: CommandMeta, on: date) -> Booked:
+    """Run the command; the answer warns if a fact of `on` books in a soft-closed month."""
+    accepted = run_command(runtime, REVENUE_CONTRACT, contract_id_for(order_id), command, meta)
+    warnings = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).warnings(on)
+    return Booked(**msgspec.structs.asdict(accepted), warnings=warnings)
 
 
 class RevenueController(Controller):
@@ -151,7 +160,7 @@ class RevenueController(Controller):
         known = [
             (runtime.storage.position_of(r.originator_id, r.originator_version), r.event)
             for r in (*contract, *runtime.service.history(PERIODS_ID))
-            if r.timestamp <= at and not isinstance(r.event, PatternsPublished)
+            if r.timestamp <= at and isinstance(r.event, KNOWN)
         ]
         state, books = replay(event for _, event in sorted(known, key=lambda k: k[0]))
         if not state.exists:
@@ -257,24 +266,24 @@ class RevenueController(Controller):
     @post("/contracts/{order_id:uuid}/fulfilments", sync_to_thread=True, status_code=200)
     def fulfil(
         self, request: Req, order_id: OrderId, data: JSONBody[FulfilmentIn], runtime: RuntimeDep
-    ) -> Accepted:
+    ) -> Booked:
         """Record a fact that earns revenue: a licence made available, training delivered,
         a service started, costs to date with the latest estimate, a milestone, completion.
         Dated on or after the signing, and not after today in the company's time zone."""
         _state(runtime, order_id)
         _not_ahead(runtime, data.on)
-        return _execute(runtime, order_id, data.to_command(), command_meta(request, None))
+        return _execute(runtime, order_id, data.to_command(), command_meta(request, None), data.on)
 
     @post("/contracts/{order_id:uuid}/variable-consideration", sync_to_thread=True,
           status_code=200)  # fmt: skip
     def reestimate(
         self, request: Req, order_id: OrderId, data: JSONBody[VariableIn], runtime: RuntimeDep
-    ) -> Accepted:
+    ) -> Booked:
         """Estimate (or re-estimate) a variable part of the price, with its constraint."""
         state = _state(runtime, order_id)
         _not_ahead(runtime, data.on)
         command = data.to_command(state.currency)
-        return _execute(runtime, order_id, command, command_meta(request, None))
+        return _execute(runtime, order_id, command, command_meta(request, None), data.on)
 
     @get("/patterns", sync_to_thread=True)
     def patterns(self, runtime: RuntimeDep) -> PatternsOut:
@@ -289,20 +298,6 @@ class RevenueController(Controller):
         """Publish the satisfaction pattern of product kinds (kinds left out keep the
         default); contracts identified from then on use them."""
         command = PublishPatterns(by_kind=data.by_kind)
-        meta = command_meta(request, None)
-        return run_command(runtime, REVENUE_PERIODS, PERIODS_ID, command, meta)
-
-    @get("/periods", sync_to_thread=True)
-    def periods(self, runtime: RuntimeDep) -> PeriodsOut:
-        """The last closed month."""
-        last = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).closed_through
-        return PeriodsOut(closed_through=None if last is None else f"{last:%Y-%m}")
-
-    @post("/periods/close", sync_to_thread=True, status_code=200)
-    def close(self, request: Req, data: JSONBody[CloseIn], runtime: RuntimeDep) -> Accepted:
-        """Close a month (months close in order, once ended): from then on nothing in it
-        changes; later facts are booked in the first open month as adjustments."""
-        command = ClosePeriod(month=data.first_day(), at=data.at or runtime.clock(), note=data.note)
         meta = command_meta(request, None)
         return run_command(runtime, REVENUE_PERIODS, PERIODS_ID, command, meta)
 

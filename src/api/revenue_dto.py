@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from api.order_dto import Accepted
 from application.intake import Amount, Aware, Name, Quantity, check_decimal
 from domain.contract_terms import Satisfaction
 from domain.order.events import LineKind
@@ -196,3 +197,25 @@ class PatternsOut(msgspec.Struct, kw_only=True):
 
 class PeriodsOut(msgspec.Struct, kw_only=True):
     closed_through: str | None  # YYYY-MM
+    soft_closed_through: str | None = None  # YYYY-MM, while past the last closed month
+    warnings: list[str] = msgspec.field(default_factory=list)  # one for each soft-closed month
+
+
+class ReopenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    month: Month
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
+
+    def __post_init__(self) -> None:
+        self.first_day()
+
+    def first_day(self) -> date:
+        return CloseIn(month=self.month).first_day()
+
+
+class ReopenRequested(Accepted, kw_only=True):
+    request_id: int  # approve it at /revenue/periods/reopen-requests/{request_id}/approve
+
+
+class Booked(Accepted, kw_only=True):
+    # e.g. that the fact books in a soft-closed month
+    warnings: list[str] = msgspec.field(default_factory=list)

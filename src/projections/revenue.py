@@ -3,7 +3,9 @@
 For every revenue contract event the projection folds the contract (its state
 is kept as JSON), derives each obligation's schedule and books it with the
 ledger: months finance has closed keep what they booked, and what a late fact
-changes in them is booked as an adjustment in the first open month. Every
+changes in them is booked as an adjustment in the first open month. A reopened
+month books facts dated in it again; adjustments booked while it was closed stay
+where they were booked (the first open month nets them). Every
 booking names the contract events (by version) that changed it, so a figure
 leads back to the facts behind it. Invoices and credit notes of the order's
 receivable are kept by month as billings, for the contract balances. Rebuilt
@@ -25,7 +27,7 @@ from domain.envelope import Recorded
 from domain.receivable.events import CreditNoteIssued, InvoiceIssued, ReceivableOpened
 from domain.revenue import INITIAL, ContractState, RevenueEvent
 from domain.revenue.ledger import Booking, Books, rebook
-from domain.revenue_periods import PeriodClosed
+from domain.revenue_periods import PeriodClosed, PeriodReopened
 from domain.shared import Money
 from infrastructure.read_store import Tx
 
@@ -41,7 +43,8 @@ BOOKING_COLUMNS = ("contract_id", "obligation_id", "month", "currency", "regular
 class RevenueProjection:
     topics = frozenset({
         *map(topic_of, get_args(RevenueEvent)),
-        *map(topic_of, (PeriodClosed, ReceivableOpened, InvoiceIssued, CreditNoteIssued)),
+        *map(topic_of, (PeriodClosed, PeriodReopened, ReceivableOpened, InvoiceIssued,
+                        CreditNoteIssued)),
     })  # fmt: skip
 
     def __init__(self, name: str = NAME) -> None:
@@ -50,12 +53,14 @@ class RevenueProjection:
         self.obligations = f"{name}_obligations"
         self.bookings = f"{name}_bookings"
         self.periods = f"{name}_periods"
+        # Its own table, so an upgraded installation gains it: the month last reopened.
+        self.reopened = f"{name}_reopened"
         self.receivables = f"{name}_receivables"
         self.billings = f"{name}_billings"
 
     def tables(self) -> list[str]:
         return [self.contracts, self.obligations, self.bookings, self.periods, self.receivables,
-                self.billings]  # fmt: skip
+                self.billings, self.reopened]  # fmt: skip
 
     def schema(self) -> list[str]:
         return [
@@ -72,6 +77,8 @@ class RevenueProjection:
             f"CREATE TABLE IF NOT EXISTS {self.billings} (order_id TEXT NOT NULL, "
             "month TEXT NOT NULL, currency TEXT NOT NULL, amount TEXT NOT NULL, "
             "PRIMARY KEY (order_id, month))",
+            f"CREATE TABLE IF NOT EXISTS {self.reopened} (id BIGINT PRIMARY KEY, "
+            "month TEXT NOT NULL)",
         ]
 
     def apply(self, tx: Tx, events: Sequence[Recorded[Any]]) -> None:
@@ -80,6 +87,8 @@ class RevenueProjection:
                 case PeriodClosed(month=month):
                     tx.upsert(self.periods, ("id", "closed_through"), "id",
                               [(1, month.isoformat())])  # fmt: skip
+                case PeriodReopened(month=month, closed_through=through):
+                    self._reopen(tx, month, through)
                 case ReceivableOpened(order_id=order_id):
                     tx.upsert(self.receivables, ("receivable_id", "order_id"), "receivable_id",
                               [(str(recorded.originator_id), str(order_id))])  # fmt: skip
@@ -104,6 +113,18 @@ class RevenueProjection:
         billed = Decimal(row["amount"]) if row else Decimal(0)
         tx.upsert(self.billings, ("order_id", "month", "currency", "amount"), "order_id, month",
                   [(*key, amount.currency, str(billed + amount.amount))])  # fmt: skip
+
+    def _reopen(self, tx: Tx, month: date, through: date | None) -> None:
+        if through is None:
+            tx.execute(f"DELETE FROM {self.periods} WHERE id = 1")  # noqa: S608
+        else:
+            tx.upsert(self.periods, ("id", "closed_through"), "id", [(1, through.isoformat())])
+        tx.upsert(self.reopened, ("id", "month"), "id", [(1, month.isoformat())])
+
+    def last_reopened(self, tx: Tx) -> date | None:
+        tx.execute(f"SELECT month FROM {self.reopened} WHERE id = 1")  # noqa: S608
+        row = tx.fetchone()
+        return date.fromisoformat(row["month"]) if row else None
 
     def closed_through(self, tx: Tx) -> date | None:
         tx.execute(f"SELECT closed_through FROM {self.periods} WHERE id = 1")  # noqa: S608
@@ -140,6 +161,7 @@ class RevenueProjection:
     def _book(self, tx: Tx, contract_id: str, state: ContractState, version: int) -> None:
         assert state.identified_on is not None
         closed = self.closed_through(tx)
+        reopened = self.last_reopened(tx) if closed is None else None
         tx.execute(f"SELECT * FROM {self.bookings} WHERE contract_id = ?",  # noqa: S608
                    (contract_id,))  # fmt: skip
         before: dict[tuple[str, date], dict[str, Any]] = {
@@ -150,7 +172,7 @@ class RevenueProjection:
         for (oid, month), row in before.items():
             booked.setdefault(oid, {})[month] = _booking(row, currency)
         upserts, deletes = [], []
-        for oid, after in rebook(state, booked, closed).items():
+        for oid, after in rebook(state, booked, closed, reopened).items():
             for month, booking in after.items():
                 old = before.get((oid, month))
                 if old is not None and booked[oid][month] == booking:

@@ -70,7 +70,8 @@ def test_shipments_and_facts_earn_revenue_and_a_closed_month_never_changes(
     finance = bearer(runtime, Role.FINANCE, "zhou.kuaiji")
     close = {"month": "2025-12", "at": "2026-01-05T10:00:00+08:00", "note": "December books"}
     ok(client.post("/revenue/periods/close", json=close, headers=finance))
-    assert ok(client.get("/revenue/periods")) == {"closed_through": "2025-12"}
+    assert ok(client.get("/revenue/periods")) == {
+        "closed_through": "2025-12", "soft_closed_through": None, "warnings": []}  # fmt: skip
     # The training was given on 30 December but reported only now.
     late = {"fact": "training_delivered", "on": "2025-12-30",
             "lines": [{"line_id": "L2", "quantity": "1"}], "source": "trainer's report"}  # fmt: skip

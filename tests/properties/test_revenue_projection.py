@@ -3,8 +3,8 @@ and books what the pure replay of the log books."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from domain.envelope import Recorded
 from domain.revenue import contract_id_for
+from domain.revenue.calendar import add_months
 from domain.revenue.ledger import replay
-from domain.revenue_periods import PERIODS_ID, PeriodClosed
+from domain.revenue_periods import PERIODS_ID, PeriodClosed, PeriodReopened
 from domain.testing.revenue import RevenueHistory, revenue_histories
 from infrastructure.read_store import ReadStore
 from infrastructure.storage import Storage, open_storage
@@ -29,18 +30,30 @@ def storage() -> Iterator[Storage]:
     opened.close()
 
 
-def recorded(history: RevenueHistory, closes: list[bool]) -> list[Recorded[Any]]:
-    """The history's events as the log would hand them out, with month closes between."""
+def recorded(
+    history: RevenueHistory, closes: list[bool], reopens: Sequence[bool] = ()
+) -> list[Recorded[Any]]:
+    """The history's events as the log would hand them out, with month closes between
+    (and, where `reopens` says, the last closed month reopened instead)."""
     order_id = UUID(int=1)
-    stream, out, closed = contract_id_for(order_id), [], history.first.replace(day=1)
+    first = history.first.replace(day=1)
+    stream, out, closed = contract_id_for(order_id), [], first
     at = datetime(2025, 1, 1, tzinfo=UTC)
     for n, (event, close) in enumerate(zip(history.events, closes, strict=False)):
+        period: PeriodClosed | PeriodReopened | None = None
         if close:
+            period = PeriodClosed(month=closed, closed_at=at)
+            closed = add_months(closed, 1)
+        elif n < len(reopens) and reopens[n] and closed > first:
+            closed = add_months(closed, -1)  # the next to close is the one reopened
+            period = PeriodReopened(request_id=n, month=closed, reason="late", requested_by="f",
+                                    approved_by="a", reopened_at=at,
+                                    closed_through=None if closed == first
+                                    else add_months(closed, -1))  # fmt: skip
+        if period is not None:
             out.append(Recorded(originator_id=PERIODS_ID, originator_version=len(out) + 1,
-                                timestamp=at, actor="finance", command_id=f"close-{n}",
-                                correlation_id="", causation_id="",
-                                event=PeriodClosed(month=closed, closed_at=at)))  # fmt: skip
-            closed = (closed + timedelta(days=32)).replace(day=1)
+                                timestamp=at, actor="finance", command_id=f"period-{n}",
+                                correlation_id="", causation_id="", event=period))  # fmt: skip
         out.append(Recorded(originator_id=stream, originator_version=n + 1, timestamp=at,
                             actor="test", command_id=f"c-{n}", correlation_id="",
                             causation_id="", event=event))  # fmt: skip
@@ -60,7 +73,21 @@ def tables(store: ReadStore, projection: RevenueProjection) -> list[list[tuple[A
 def test_live_in_any_batches_equals_rebuilt_in_one(
     storage: Storage, history: RevenueHistory, closes: list[bool], batches: list[int]
 ) -> None:
-    events = recorded(history, closes)
+    same_live_rebuilt_and_replayed(storage, recorded(history, closes), batches)
+
+
+@given(revenue_histories(), st.lists(st.booleans(), max_size=30),
+       st.lists(st.booleans(), max_size=30), st.lists(st.integers(1, 4)))  # fmt: skip
+def test_with_months_reopened_live_equals_rebuilt_and_the_replay(
+    storage: Storage, history: RevenueHistory, closes: list[bool], reopens: list[bool],
+    batches: list[int],
+) -> None:  # fmt: skip
+    same_live_rebuilt_and_replayed(storage, recorded(history, closes, reopens), batches)
+
+
+def same_live_rebuilt_and_replayed(
+    storage: Storage, events: list[Recorded[Any]], batches: list[int]
+) -> None:
     store = storage.read_store
     live, rebuilt = RevenueProjection("revenue_live"), RevenueProjection("revenue_rebuilt")
     for projection in (live, rebuilt):

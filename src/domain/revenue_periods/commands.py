@@ -1,4 +1,5 @@
-"""The revenue periods' commands: close a month, publish the patterns of each product kind."""
+"""The revenue periods' commands: soft-close, close and reopen a month; publish the
+patterns of each product kind."""
 
 from __future__ import annotations
 
@@ -21,8 +22,33 @@ class ClosePeriod(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     note: str = ""
 
 
+class SoftClosePeriod(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Mark a month as closing: facts still book in it, with a warning."""
+
+    month: date  # any day of the month
+    at: AwareDatetime
+    note: str = ""
+
+
+class RequestReopen(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Ask to reopen the last closed month: the first of the two people it needs."""
+
+    month: date  # any day of the month
+    reason: str
+    by: str  # the user asking
+    at: AwareDatetime
+
+
+class ApproveReopen(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """Approve a request to reopen: the second person, never the one who asked."""
+
+    request_id: int
+    by: str  # the user approving
+    at: AwareDatetime
+
+
 class PublishPatterns(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     by_kind: dict[LineKind, Satisfaction]
 
 
-PeriodCommand = ClosePeriod | PublishPatterns
+PeriodCommand = ClosePeriod | SoftClosePeriod | RequestReopen | ApproveReopen | PublishPatterns

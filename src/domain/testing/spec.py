@@ -114,6 +114,7 @@ credit_spec = spec_of(deciders.CUSTOMER_CREDIT)
 dunning_spec = spec_of(deciders.DUNNING)
 alert_spec = spec_of(deciders.ORDER_ALERT)
 revenue_spec = spec_of(deciders.REVENUE_CONTRACT)
+periods_spec = spec_of(deciders.REVENUE_PERIODS)
 
 
 def default_rulebook() -> RulebookState:
