@@ -65,7 +65,8 @@ class OrderController(Controller):
     def place_order(
         self, request: Req, data: JSONBody[PlaceOrderIn], runtime: RuntimeDep
     ) -> dto.Accepted:
-        """Capture an order from any channel; a channel reference seen before is a 409."""
+        """Capture an order from any channel; a channel reference seen before is a 409.
+        A `billing_plan` must name a published milestone template (else 422)."""
         rules = capture_rules(runtime.service, data.order_type, data.customer_id)
         order_id = order_id_for(data.channel, data.external_ref)
         contact = runtime.keyring.seal(data.customer_id, data.contact) if data.contact else None

@@ -11,6 +11,7 @@ import msgspec
 from application.intake import Amount, Aware, In, Name, Text, check_decimal
 from domain.dunning import OverdueItem
 from domain.receivable import commands as rcv
+from domain.receivable.plans import PlanChoice
 from domain.receivable.state import ReceivableState
 from domain.shared import CurrencyCode, Money
 
@@ -124,6 +125,24 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     settled: bool
 
 
+class PlanOut(msgspec.Struct, kw_only=True):
+    """The milestone template the receivable was opened with, and why: stated on the
+    order, a plan rule matched (`rule`, counted from 1), or the credit-rating fallback."""
+
+    template: str
+    reason: str
+    rule: int | None
+    detail: str
+
+
+def _plan(plan: PlanChoice | None) -> PlanOut | None:
+    if plan is None:
+        return None
+    return PlanOut(
+        template=plan.template, reason=plan.reason.value, rule=plan.rule, detail=plan.detail
+    )
+
+
 class ReceivableOut(msgspec.Struct, kw_only=True):
     """A receivable as the log has it now (not a possibly lagging read model)."""
 
@@ -135,6 +154,7 @@ class ReceivableOut(msgspec.Struct, kw_only=True):
     revision: int
     on_account: Money
     facts: dict[str, datetime]
+    plan: PlanOut | None  # None: opened before plans were recorded
     milestones: list[MilestoneOut]
     invoices: list[InvoiceOut]
 
@@ -150,6 +170,7 @@ class ReceivableOut(msgspec.Struct, kw_only=True):
             revision=state.revision,
             on_account=Money.of(state.on_account, currency),
             facts={f.value: at for f, at in state.facts.items()},
+            plan=_plan(state.plan),
             milestones=[
                 MilestoneOut(
                     milestone_id=m.milestone.milestone_id,

@@ -152,7 +152,8 @@ class ReceivableController(Controller):
 
     @get("/{order_id:uuid}", sync_to_thread=True)
     def detail(self, order_id: OrderId, runtime: RuntimeDep) -> dto.ReceivableOut:
-        """The receivable as the log has it now: milestones with status, invoices, balances."""
+        """The receivable as the log has it now: milestones with status, invoices, balances,
+        and the billing plan it was opened with and why."""
         receivable_id = receivable_id_for(order_id)
         state = runtime.service.load(RECEIVABLE, receivable_id)
         if not state.version:

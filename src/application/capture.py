@@ -32,7 +32,8 @@ from domain.order import OrderState
 from domain.order.commands import ChangeOrder, PlaceOrder
 from domain.order.events import OrderLine
 from domain.order.state import changed_lines
-from domain.receivable.terms import CreditRating
+from domain.receivable.plans import is_periodic
+from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, CreditRating
 from domain.revenue.feasibility import contract_of, terms_field, why_not
 from domain.revenue_periods import PERIODS_ID
 from domain.rulebook import RULEBOOK_ID, ApprovalRules, InvalidRule, Route, WorkflowRules
@@ -68,11 +69,36 @@ class NoRevenueContract(DomainError):
     rule = "no_revenue_contract"
 
 
+class UnknownBillingPlan(DomainError):
+    rule = "unknown_billing_plan"
+
+
+def check_billing_plan(service: ApplicationService, place: PlaceOrder) -> None:
+    if not place.billing_plan:
+        return
+    published = service.load(RULEBOOK, RULEBOOK_ID).payment_terms
+    terms = published.terms if published else DEFAULT_PAYMENT_TERMS
+    template = terms.named(place.billing_plan)
+    if template is None:
+        known = ", ".join(t.name for t in terms.templates)
+        raise UnknownBillingPlan(
+            f"no milestone template {place.billing_plan!r}; published: {known}",
+            field="billing_plan",
+        )
+    if is_periodic(template) and not any(line.term_months for line in place.lines):
+        raise UnknownBillingPlan(
+            f"{template.name!r} bills per period of a service term, and no line has one",
+            field="billing_plan",
+        )
+
+
 def check_contract(service: ApplicationService, place: PlaceOrder) -> None:
     """Refuse an order whose signing could make no revenue contract, naming the field:
     asked with the revenue patterns in force, as the signing will be. The order's own
-    rules are asked first, so their refusals keep their fields."""
+    rules are asked first, so their refusals keep their fields. A billing plan the
+    order states must be a published template its lines can be billed by."""
     ORDER.decide(place, ORDER.initial)
+    check_billing_plan(service, place)
     _check(service, customer_id=place.customer_id, currency=place.currency,
            day=place.placed_at.date(), lines=place.lines,
            terms=place.revenue_terms or ContractTerms(), when="")  # fmt: skip

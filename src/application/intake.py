@@ -143,6 +143,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
     contact: ContactPerson | None = None  # stored sealed for the customer (erasable)
     revenue_terms: ContractTerms | None = None  # bundles, residual lines, discount rules
+    billing_plan: Name | None = None  # a published milestone template (none: chosen at signing)
 
     def to_command(self, rules: CaptureRules, contact: Sealed | None) -> cmd.PlaceOrder:
         return cmd.PlaceOrder(
@@ -164,6 +165,7 @@ class PlaceOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             revenue_terms=self.revenue_terms,
             customer_tier=rules.tier,
             workflow=rules.workflow,
+            billing_plan=self.billing_plan or "",
         )
 
 

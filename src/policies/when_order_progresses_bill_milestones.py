@@ -1,8 +1,10 @@
 """When an order is signed, open its receivable; as it is fulfilled, make milestones billable.
 
-The cash side runs beside the order. On signing the receivable
-opens from the milestone template the customer's credit rating (recorded on
-the order when it was captured) selects in the published payment terms. The
+The cash side runs beside the order. On signing the receivable opens from the
+milestone template the order stated at capture, else the first plan rule of the
+published payment terms its type, lines and credit rating (recorded on the order
+when it was captured) match, else the one that rating names; a periodic template
+bills over the service term the order's lines span. The
 facts that trigger milestones follow it: everything shippable shipped (or, for
 an order with nothing to ship, reaching its last stage), the customer's
 acceptance, and the acceptance report's upload. A change order after signing
@@ -44,6 +46,7 @@ from domain.receivable.commands import (
     ReviseContractAmount,
 )
 from domain.receivable.events import Fact
+from domain.receivable.plans import OrderProfile, choose, service_term
 from domain.receivable.terms import DEFAULT_PAYMENT_TERMS, PaymentTerms
 from domain.rulebook import PaymentTermsPublished
 from domain.shared import total
@@ -155,6 +158,18 @@ class BillMilestonesPolicy:
         found = tx.fetchone()
         terms = _terms.decode(found["terms"]) if found else DEFAULT_PAYMENT_TERMS
         facts = _facts.decode(row["facts"])
+        signed_on = signed.signed_at.date()
+        span = service_term((ln.term_start or signed_on, ln.term_months)
+                            for ln in lines if ln.term_months)  # fmt: skip
+        profile = OrderProfile(
+            order_type=placed.order_type,
+            line_kinds=frozenset(ln.kind.value for ln in lines),
+            product_lines=frozenset(ln.product_line for ln in lines if ln.product_line),
+            credit_rating=placed.credit_rating,
+            stated=placed.billing_plan,
+            has_service_term=span is not None,
+        )
+        template, plan = choose(terms, profile)
         command = OpenReceivable(
             order_id=cause.originator_id,
             customer_id=placed.customer_id,
@@ -162,10 +177,12 @@ class BillMilestonesPolicy:
             salesperson=placed.salesperson,
             contract_number=signed.contract_number,
             contract_amount=total([line.net for line in lines], placed.currency),
-            template=terms.template(placed.credit_rating),
+            template=template,
             credit_rating=placed.credit_rating,
             opened_at=signed.signed_at,
             facts=tuple(FactAt(fact=f, at=at) for f, at in sorted(facts.items())),
+            plan=plan,
+            service_term=span,
         )
         self._enqueue(tx, row, "open", command, cause)
 

@@ -144,10 +144,11 @@ def dso(tx: Tx, table: str, start: date, end: date, currency: str) -> Dso:
 
 def awaiting_the_calendar(tx: Tx, table: str) -> list[UUID]:
     """Receivables with a milestone still scheduled that waits for a date (a contract
-    date, or acceptance + N months such as the retention)."""
+    date, acceptance + N months such as the retention, a period of a periodic plan)."""
     tx.execute(
         f"SELECT DISTINCT receivable_id FROM {table}_milestones "  # noqa: S608
-        "WHERE status = 'scheduled' AND trig IN ('date', 'after_acceptance') "
+        "WHERE status = 'scheduled' AND trig IN ('date', 'after_acceptance', "
+        "'monthly_in_arrears', 'annual_in_advance') "
         "ORDER BY receivable_id"
     )
     return [UUID(r["receivable_id"]) for r in tx.fetchall()]

@@ -65,6 +65,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     quote: QuoteReference | None = None
     customer_tier: str = ""
     workflow: WorkflowRules | None = None  # the conditional rules in force (None: none)
+    billing_plan: str = ""  # a milestone template the order states ("": chosen at signing)
 
 
 class ApproveOrder(msgspec.Struct, frozen=True, kw_only=True, tag=True):

@@ -226,6 +226,7 @@ def _place(command: PlaceOrder, state: OrderState) -> OrderPlaced:
         customer_tier=command.customer_tier,
         workflow_version=workflow_version,
         triggered=triggered,
+        billing_plan=command.billing_plan,
     )
 
 

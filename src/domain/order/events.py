@@ -141,6 +141,7 @@ class OrderPlaced(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     customer_tier: str = ""  # the customer's tier in the catalogue, when it was captured
     workflow_version: int = 0  # the workflow rules it was judged by (0: before they existed)
     triggered: tuple[Triggered, ...] = ()  # the workflow rules it triggered, with why
+    billing_plan: str = ""  # the milestone template it is billed by ("": chosen at signing)
 
 
 class OrderApproved(msgspec.Struct, frozen=True, kw_only=True, tag=True):

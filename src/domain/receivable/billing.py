@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from domain.receivable.events import Fact, MilestoneBillable
+from domain.receivable.plans import add_months
 from domain.receivable.state import ReceivableState
 from domain.receivable.terms import MilestoneTerm, Trigger
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day if it is shorter."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["add_months", "billable_on", "newly_billable", "waiting_for"]
 
 
 def billable_on(term: MilestoneTerm, facts: dict[Fact, datetime]) -> date | None:
@@ -25,8 +20,12 @@ def billable_on(term: MilestoneTerm, facts: dict[Fact, datetime]) -> date | None
         case Trigger.SIGNING | Trigger.SHIPMENT | Trigger.ACCEPTANCE:
             at = facts.get(Fact(term.trigger.value))
             on = at.date() if at else None
-        case Trigger.DATE:
+        case Trigger.DATE | Trigger.MONTHLY_IN_ARREARS:
             on = term.on_date
+        case Trigger.ANNUAL_IN_ADVANCE:
+            # In advance: a year already begun by the signing is billable at the signing.
+            signed = facts.get(Fact.SIGNING)
+            on = max(term.on_date, signed.date()) if term.on_date and signed else None
         case Trigger.AFTER_ACCEPTANCE:
             accepted = facts.get(Fact.ACCEPTANCE)
             on = add_months(accepted.date(), term.months_after) if accepted else None
@@ -52,7 +51,7 @@ def waiting_for(term: MilestoneTerm, facts: dict[Fact, datetime]) -> str:
         case Trigger.SIGNING | Trigger.SHIPMENT | Trigger.ACCEPTANCE:
             if Fact(term.trigger.value) not in facts:
                 missing.append(_AWAITED[term.trigger])
-        case Trigger.DATE:
+        case Trigger.DATE | Trigger.MONTHLY_IN_ARREARS | Trigger.ANNUAL_IN_ADVANCE:
             pass
         case Trigger.AFTER_ACCEPTANCE:
             accepted = facts.get(Fact.ACCEPTANCE)

@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import msgspec
 
 from domain.receivable.events import Fact
+from domain.receivable.plans import PlanChoice, ServiceTerm
 from domain.receivable.terms import CreditRating, MilestoneTemplate
 from domain.shared import AwareDatetime, Money, Name, Text
 
@@ -38,6 +39,8 @@ class OpenReceivable(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     credit_rating: CreditRating
     opened_at: AwareDatetime
     facts: tuple[FactAt, ...] = ()  # fulfilment already known when the order was signed
+    plan: PlanChoice | None = None  # why `template` was chosen
+    service_term: ServiceTerm | None = None  # what a periodic template bills over
 
 
 class RecordFulfilment(msgspec.Struct, frozen=True, kw_only=True, tag=True):

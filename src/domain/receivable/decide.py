@@ -36,6 +36,7 @@ from domain.receivable.events import (
     ReceivableEvent,
     ReceivableOpened,
 )
+from domain.receivable.plans import expand
 from domain.receivable.revision import spread_change
 from domain.receivable.state import Invoice, ReceivableState, evolve
 from domain.receivable.terms import check_template
@@ -109,6 +110,7 @@ def _open(command: OpenReceivable, state: ReceivableState) -> list[ReceivableEve
     rules.check_contract_amount(amount)
     terms = command.template.milestones
     shares = allocate(amount, [t.percent for t in terms])
+    dated = expand(terms, shares, command.service_term, command.opened_at.date())
     opened = ReceivableOpened(
         order_id=command.order_id,
         customer_id=command.customer_id,
@@ -120,9 +122,10 @@ def _open(command: OpenReceivable, state: ReceivableState) -> list[ReceivableEve
         credit_rating=command.credit_rating,
         milestones=tuple(
             Milestone(milestone_id=f"m{i}", term=t, amount=share)
-            for i, (t, share) in enumerate(zip(terms, shares, strict=True), 1)
+            for i, (t, share) in enumerate(dated, 1)
         ),
         opened_at=command.opened_at,
+        plan=command.plan,
     )
     facts = [FulfilmentRecorded(fact=Fact.SIGNING, at=command.opened_at)]
     facts += [FulfilmentRecorded(fact=f.fact, at=f.at) for f in command.facts]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.receivable.plans import PlanChoice
 from domain.receivable.terms import CreditRating, MilestoneTerm
 from domain.shared import AwareDatetime, Money, Name
 
@@ -48,6 +49,7 @@ class ReceivableOpened(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     credit_rating: CreditRating
     milestones: tuple[Milestone, ...]
     opened_at: AwareDatetime
+    plan: PlanChoice | None = None  # why `template` was chosen (None: before plans existed)
 
 
 class FulfilmentRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):

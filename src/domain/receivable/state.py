@@ -33,6 +33,7 @@ from domain.receivable.events import (
     ReceivableEvent,
     ReceivableOpened,
 )
+from domain.receivable.plans import PlanChoice
 from domain.shared import Money
 
 
@@ -72,6 +73,8 @@ class ReceivableState(msgspec.Struct, frozen=True, kw_only=True):
     version: int = 0
     order_id: UUID | None = None
     contract_number: str = ""
+    template: str = ""  # the milestone template it was opened with
+    plan: PlanChoice | None = None  # and why that one
     currency: str = "CNY"
     contract_amount: Decimal = Decimal(0)
     revision: int = 0
@@ -118,6 +121,8 @@ def _apply(state: ReceivableState, event: ReceivableEvent) -> ReceivableState:
                 state,
                 order_id=event.order_id,
                 contract_number=event.contract_number,
+                template=event.template,
+                plan=event.plan,
                 currency=amount.currency,
                 contract_amount=amount.amount,
                 milestones=tuple(MilestoneState(milestone=m) for m in event.milestones),
