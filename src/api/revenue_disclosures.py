@@ -10,13 +10,13 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromQuery
 
-from api.reading import Month, in_order
+from api.reading import Month, in_order, in_window
 from api.runtime import Runtime, RuntimeDep
 from domain.deciders import ORDER, REVENUE_PERIODS
 from domain.order import OrderState
 from domain.revenue.calendar import months_between
 from domain.revenue_periods import PERIODS_ID
-from domain.shared import DomainError
+from domain.shared import DomainError, OutOfWindow
 from projections import revenue, revenue_disclosures, revenue_queries
 
 
@@ -34,8 +34,15 @@ class DisclosuresOut(msgspec.Struct, kw_only=True):
     remaining_obligations: list[dict[str, Any]]  # at the end of month_to, by time band
 
 
-def _first(month: str) -> date:
-    return date.fromisoformat(f"{month}-01")
+def _first(month: str, field: str) -> date:
+    """The month's first day, or 422 naming `field` (0000-01 matches YYYY-MM, yet is no
+    month), within the business window."""
+    try:
+        day = date.fromisoformat(f"{month}-01")
+    except ValueError as error:
+        raise OutOfWindow(f"{field} {month!r} is not a month: {error}", field=field) from None
+    in_window(**{field: day})
+    return day
 
 
 def _what_orders_say(
@@ -79,7 +86,7 @@ class DisclosuresController(Controller):
         otherwise), so the figures handed over do not move. As CSV or XLSX:
         `/revenue/export?report=disaggregation|balances|rpo-bands`."""
         closed = runtime.service.load(REVENUE_PERIODS, PERIODS_ID).closed_through
-        last = _first(month_to) if month_to else closed
+        last = _first(month_to, "month_to") if month_to else closed
         if last is None or closed is None or last > closed:
             shown = "none" if closed is None else f"{closed:%Y-%m}"
             raise NotClosed(
@@ -87,7 +94,7 @@ class DisclosuresController(Controller):
                 f"through {shown}: close it first (POST /revenue/periods/close)",
                 field="month_to",
             )
-        first = _first(month_from) if month_from else last
+        first = _first(month_from, "month_from") if month_from else last
         in_order(("month_from", first), ("month_to", last))
         if len(months_between(first, last)) > 240:
             raise NotClosed("at most 20 years at a time", field="month_from")
