@@ -46,11 +46,13 @@ class FulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     obligation_id: str = ""
     incurred: Amount | None = None  # costs to date
     estimated_total: Amount | None = None  # latest estimate of total costs
+    # Of `incurred`, uninstalled materials (control passed, not yet installed): at cost.
+    uninstalled: Amount | None = None
     milestone_id: str = ""
     source: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
     def __post_init__(self) -> None:
-        for name in ("incurred", "estimated_total"):
+        for name in ("incurred", "estimated_total", "uninstalled"):
             value = getattr(self, name)
             if value is not None:
                 check_decimal(value, name)
@@ -61,6 +63,7 @@ class FulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             lines=tuple(LineQuantity(line_id=q.line_id, quantity=q.quantity) for q in self.lines),
             obligation_id=self.obligation_id, incurred=self.incurred,
             estimated_total=self.estimated_total, milestone_id=self.milestone_id,
+            uninstalled=self.uninstalled,
             source=self.source,
         )  # fmt: skip
 

@@ -50,7 +50,10 @@ class RecordFulfilment(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     incurred: Decimal | None = None  # costs to date
     estimated_total: Decimal | None = None  # latest estimate of total costs
     milestone_id: str = ""
-    source: str = ""  # e.g. the shipment id
+    source: str = ""
+    uninstalled: Decimal | None = (
+        None  # costs: of `incurred`, uninstalled materials  # e.g. the shipment id
+    )
 
 
 class ReestimateVariable(msgspec.Struct, frozen=True, kw_only=True, tag=True):

@@ -75,6 +75,7 @@ def _fulfil(command: RecordFulfilment, state: ContractState) -> list[RevenueEven
             lines=command.lines,
             obligation_id=command.obligation_id,
             incurred=command.incurred,
+            uninstalled=command.uninstalled,
             estimated_total=command.estimated_total,
             milestone_id=command.milestone_id,
             source=command.source,

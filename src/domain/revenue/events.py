@@ -83,6 +83,9 @@ class ProgressRecorded(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     estimated_total: Decimal | None = None
     milestone_id: str = ""
     source: str = ""
+    # Of `incurred`, uninstalled materials whose control passed before installation:
+    # left out of progress and recognised at their cost (ASC 606-10-55-21).
+    uninstalled: Decimal | None = None
 
 
 class VariableReestimated(msgspec.Struct, frozen=True, kw_only=True, tag=True):

@@ -178,6 +178,16 @@ def costs_must_be_estimated(command: RecordFulfilment) -> None:
         raise RevenueRefused(
             "costs need incurred (0 or more) and an estimated total above 0", field="incurred"
         )
+    uninstalled = command.uninstalled
+    if uninstalled is not None and not (
+        0 <= uninstalled <= command.incurred and uninstalled < command.estimated_total
+    ):
+        raise RevenueRefused(
+            f"uninstalled materials ({uninstalled}) are part of the costs incurred "
+            f"({command.incurred}) and less than the estimated total "
+            f"({command.estimated_total})",
+            field="uninstalled",
+        )
 
 
 def must_have_milestone(obligation: ObligationState, milestone_id: str) -> None:

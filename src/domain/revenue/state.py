@@ -176,6 +176,24 @@ def _changed(
     return obligations
 
 
+def _cost_fraction(o: ObligationState, event: ProgressRecorded) -> Decimal:
+    """Input method: costs incurred over the estimated total. Uninstalled materials whose
+    control passed before installation do not depict progress: they are left out of both
+    and recognised at their cost, with no margin (ASC 606-10-55-21) - as a fraction of
+    the price allocated then: (U + (A - U) x p) / A."""
+    assert event.incurred is not None
+    assert event.estimated_total is not None
+    uninstalled = event.uninstalled or Decimal(0)
+    progress = (event.incurred - uninstalled) / (event.estimated_total - uninstalled)
+    if not uninstalled:
+        return min(progress, ONE)
+    allocated = sum((c.amount.amount for c in o.components), Decimal(0))
+    if allocated <= 0:
+        return min(progress, ONE)
+    at_cost = min(uninstalled / allocated, ONE)
+    return min(at_cost + (ONE - at_cost) * progress, ONE)
+
+
 def _progressed(o: ObligationState, event: ProgressRecorded) -> ObligationState:
     match event.fact:
         case Fulfilment.SHIPMENT | Fulfilment.TRAINING_DELIVERED:
@@ -187,8 +205,7 @@ def _progressed(o: ObligationState, event: ProgressRecorded) -> ObligationState:
         case Fulfilment.COSTS_REPORTED:
             assert event.incurred is not None
             assert event.estimated_total is not None
-            fraction = min(event.incurred / event.estimated_total, ONE)
-            return replace(o, points=(*o.points, (event.on, fraction)))
+            return replace(o, points=(*o.points, (event.on, _cost_fraction(o, event))))
         case Fulfilment.MILESTONE_REACHED:
             return replace(o, reached=(*o.reached, (event.milestone_id, event.on)))
         case _:  # acceptance, the licence made available, completion
