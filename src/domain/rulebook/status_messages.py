@@ -10,7 +10,7 @@ given).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from string import Formatter
 from typing import Annotated
 
@@ -62,8 +62,10 @@ class StatusMessages(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     templates: tuple[StatusTemplate, ...]
 
-    def template_for(self, moment: str) -> StatusTemplate | None:
-        return next((t for t in self.templates if t.moment == moment), None)
+
+def template_for(templates: Sequence[StatusTemplate], moment: str) -> StatusTemplate | None:
+    """The template of `moment`, or None: that moment is not told."""
+    return next((t for t in templates if t.moment == moment), None)
 
 
 class InvalidTemplate(DomainError):
